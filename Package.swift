@@ -1,0 +1,38 @@
+// swift-tools-version:5.10
+// Isthmus: input-space mode connectivity of neural networks (Vrabel et al., ICLR 2025), in Swift.
+// Layers run one way: Kernels -> Core (tensor + autodiff) -> NN -> Landscape -> CLI.
+// Formats, Report and Percolation depend on Foundation (and zlib) only.
+import PackageDescription
+
+// Kernels get the CPU's vector units (AVX2 + FMA: any x86-64 since 2013; no AVX-512 needed).
+let vectorFlags: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+
+let package = Package(
+    name: "Isthmus",
+    products: [
+        .library(name: "Isthmus", targets: ["IsthmusCore", "IsthmusNN", "IsthmusLandscape", "IsthmusFormats",
+                                           "IsthmusReport", "IsthmusPercolation"]),
+        .executable(name: "isthmus", targets: ["isthmus"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "IsthmusKernels", dependencies: ["CDNNL"], swiftSettings: vectorFlags),
+        .target(name: "IsthmusCore", dependencies: ["IsthmusKernels"], swiftSettings: vectorFlags),
+        .target(name: "IsthmusFormats", dependencies: ["CZlib"]),
+        .target(name: "IsthmusNN", dependencies: ["IsthmusCore", "IsthmusFormats"], swiftSettings: vectorFlags),
+        .target(name: "IsthmusReport", dependencies: ["CZlib"]),
+        .target(name: "IsthmusPercolation", dependencies: []),
+        .target(name: "IsthmusLandscape", dependencies: ["IsthmusNN"], swiftSettings: vectorFlags),
+        .target(name: "IsthmusCLI", dependencies: ["IsthmusLandscape", "IsthmusReport", "IsthmusPercolation"]),
+        .executableTarget(name: "isthmus", dependencies: ["IsthmusCLI"]),
+        .testTarget(name: "IsthmusKernelsTests", dependencies: ["IsthmusKernels"]),
+        .testTarget(name: "IsthmusCoreTests", dependencies: ["IsthmusCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "IsthmusFormatsTests", dependencies: ["IsthmusFormats"]),
+        .testTarget(name: "IsthmusNNTests", dependencies: ["IsthmusNN"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "IsthmusReportTests", dependencies: ["IsthmusReport"]),
+        .testTarget(name: "IsthmusPercolationTests", dependencies: ["IsthmusPercolation"]),
+        .testTarget(name: "IsthmusLandscapeTests", dependencies: ["IsthmusLandscape"]),
+        .testTarget(name: "IsthmusCLITests", dependencies: ["IsthmusCLI"]),
+    ]
+)

@@ -1,0 +1,2 @@
+/// IsthmusCLI module of Isthmus.
+public enum IsthmusCLIModule { public static let name = "IsthmusCLI" }

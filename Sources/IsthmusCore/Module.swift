@@ -1,0 +1,2 @@
+/// IsthmusCore module of Isthmus.
+public enum IsthmusCoreModule { public static let name = "IsthmusCore" }

@@ -1,0 +1,2 @@
+/// IsthmusFormats module of Isthmus.
+public enum IsthmusFormatsModule { public static let name = "IsthmusFormats" }

@@ -1,0 +1,2 @@
+/// IsthmusKernels module of Isthmus.
+public enum IsthmusKernelsModule { public static let name = "IsthmusKernels" }

@@ -1,0 +1,2 @@
+/// IsthmusLandscape module of Isthmus.
+public enum IsthmusLandscapeModule { public static let name = "IsthmusLandscape" }

@@ -1,0 +1,2 @@
+/// IsthmusNN module of Isthmus.
+public enum IsthmusNNModule { public static let name = "IsthmusNN" }

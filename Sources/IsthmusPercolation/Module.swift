@@ -1,0 +1,2 @@
+/// IsthmusPercolation module of Isthmus.
+public enum IsthmusPercolationModule { public static let name = "IsthmusPercolation" }

@@ -1,0 +1,2 @@
+/// IsthmusReport module of Isthmus.
+public enum IsthmusReportModule { public static let name = "IsthmusReport" }

@@ -1,0 +1,2 @@
+import IsthmusCLI
+print(IsthmusCLIModule.name)

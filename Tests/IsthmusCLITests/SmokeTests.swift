@@ -1,0 +1,6 @@
+import XCTest
+import IsthmusCLI
+
+final class IsthmusCLISmokeTests: XCTestCase {
+    func testModuleLinks() { XCTAssertEqual(IsthmusCLIModule.name, "IsthmusCLI") }
+}

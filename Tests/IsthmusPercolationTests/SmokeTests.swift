@@ -1,0 +1,6 @@
+import XCTest
+import IsthmusPercolation
+
+final class IsthmusPercolationSmokeTests: XCTestCase {
+    func testModuleLinks() { XCTAssertEqual(IsthmusPercolationModule.name, "IsthmusPercolation") }
+}
