@@ -1,2 +1,0 @@
-/// IsthmusKernels module of Isthmus.
-public enum IsthmusKernelsModule { public static let name = "IsthmusKernels" }

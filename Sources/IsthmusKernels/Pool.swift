@@ -1,0 +1,113 @@
+// Pooling kernels over NCHW planes, PyTorch semantics. x: [N, C, H, W], out: [N, C, P, Q].
+
+/// Max pooling; padded positions never win. `argmax` receives the flat index h*W + w inside each plane.
+public func maxPool2dForward(out: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>,
+                             x: UnsafePointer<Float>, _ s: Pool2DShape) {
+    let (H, W, P, Q) = (s.H, s.W, s.P, s.Q)
+    for plane in 0..<(s.N * s.C) {
+        let xp = x + plane * H * W, op = out + plane * P * Q, ap = argmax + plane * P * Q
+        for p in 0..<P {
+            let h0 = p * s.strideH - s.padH, h1 = min(h0 + s.R, H)
+            for q in 0..<Q {
+                let w0 = q * s.strideW - s.padW, w1 = min(w0 + s.S, W)
+                var best = -Float.infinity, at = -1
+                for h in max(h0, 0)..<max(h1, max(h0, 0)) {
+                    for w in max(w0, 0)..<max(w1, max(w0, 0)) {
+                        let v = xp[h * W + w]
+                        if v > best || v.isNaN || at < 0 { best = v; at = h * W + w; if v.isNaN { break } }
+                    }
+                }
+                op[p * Q + q] = best
+                ap[p * Q + q] = Int32(at)
+            }
+        }
+    }
+}
+
+/// dX = scatter of dOut to the argmax positions (overwrites dX).
+public func maxPool2dBackward(dX: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
+                              argmax: UnsafePointer<Int32>, _ s: Pool2DShape) {
+    let HW = s.H * s.W, PQ = s.P * s.Q
+    dX.update(repeating: 0, count: s.N * s.C * HW)
+    for plane in 0..<(s.N * s.C) {
+        let dp = dX + plane * HW, gp = dOut + plane * PQ, ap = argmax + plane * PQ
+        for i in 0..<PQ where ap[i] >= 0 { dp[Int(ap[i])] += gp[i] }
+    }
+}
+
+/// The window of output (p, q) and its divisor, as PyTorch's avg_pool2d.
+@inline(__always)
+func avgWindow(_ p: Int, _ q: Int, _ s: Pool2DShape, countIncludePad: Bool) -> (Int, Int, Int, Int, Float) {
+    var h0 = p * s.strideH - s.padH, w0 = q * s.strideW - s.padW
+    var h1 = min(h0 + s.R, s.H + s.padH), w1 = min(w0 + s.S, s.W + s.padW)
+    let padded = (h1 - h0) * (w1 - w0)
+    h0 = max(h0, 0); w0 = max(w0, 0); h1 = min(h1, s.H); w1 = min(w1, s.W)
+    let divisor = countIncludePad ? padded : (h1 - h0) * (w1 - w0)
+    return (h0, h1, w0, w1, divisor > 0 ? 1 / Float(divisor) : 0)
+}
+
+/// Average pooling (count_include_pad as PyTorch, default true).
+public func avgPool2dForward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, _ s: Pool2DShape,
+                             countIncludePad: Bool = true) {
+    let (H, W, P, Q) = (s.H, s.W, s.P, s.Q)
+    for plane in 0..<(s.N * s.C) {
+        let xp = x + plane * H * W, op = out + plane * P * Q
+        for p in 0..<P {
+            for q in 0..<Q {
+                let (h0, h1, w0, w1, scale) = avgWindow(p, q, s, countIncludePad: countIncludePad)
+                var acc: Float = 0
+                for h in h0..<max(h1, h0) { for w in w0..<max(w1, w0) { acc += xp[h * W + w] } }
+                op[p * Q + q] = acc * scale
+            }
+        }
+    }
+}
+
+public func avgPool2dBackward(dX: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, _ s: Pool2DShape,
+                              countIncludePad: Bool = true) {
+    let (H, W, P, Q) = (s.H, s.W, s.P, s.Q)
+    dX.update(repeating: 0, count: s.N * s.C * H * W)
+    for plane in 0..<(s.N * s.C) {
+        let dp = dX + plane * H * W, gp = dOut + plane * P * Q
+        for p in 0..<P {
+            for q in 0..<Q {
+                let (h0, h1, w0, w1, scale) = avgWindow(p, q, s, countIncludePad: countIncludePad)
+                let g = gp[p * Q + q] * scale
+                for h in h0..<max(h1, h0) { for w in w0..<max(w1, w0) { dp[h * W + w] += g } }
+            }
+        }
+    }
+}
+
+/// Adaptive average pooling to [P, Q]: window i covers [floor(i*H/P), ceil((i+1)*H/P)).
+public func adaptiveAvgPool2dForward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>,
+                                     planes: Int, H: Int, W: Int, P: Int, Q: Int) {
+    for plane in 0..<planes {
+        let xp = x + plane * H * W, op = out + plane * P * Q
+        for p in 0..<P {
+            let h0 = (p * H) / P, h1 = ((p + 1) * H + P - 1) / P
+            for q in 0..<Q {
+                let w0 = (q * W) / Q, w1 = ((q + 1) * W + Q - 1) / Q
+                var acc: Float = 0
+                for h in h0..<h1 { for w in w0..<w1 { acc += xp[h * W + w] } }
+                op[p * Q + q] = acc / Float((h1 - h0) * (w1 - w0))
+            }
+        }
+    }
+}
+
+public func adaptiveAvgPool2dBackward(dX: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
+                                      planes: Int, H: Int, W: Int, P: Int, Q: Int) {
+    dX.update(repeating: 0, count: planes * H * W)
+    for plane in 0..<planes {
+        let dp = dX + plane * H * W, gp = dOut + plane * P * Q
+        for p in 0..<P {
+            let h0 = (p * H) / P, h1 = ((p + 1) * H + P - 1) / P
+            for q in 0..<Q {
+                let w0 = (q * W) / Q, w1 = ((q + 1) * W + Q - 1) / Q
+                let g = gp[p * Q + q] / Float((h1 - h0) * (w1 - w0))
+                for h in h0..<h1 { for w in w0..<w1 { dp[h * W + w] += g } }
+            }
+        }
+    }
+}
