@@ -1,2 +1,0 @@
-/// IsthmusCore module of Isthmus.
-public enum IsthmusCoreModule { public static let name = "IsthmusCore" }

@@ -1,0 +1,227 @@
+import IsthmusKernels
+
+/// Padding of a 2-D convolution: top, bottom, left, right (asymmetric for TensorFlow "SAME").
+public struct Padding2D: Hashable, Codable, Sendable {
+    public var top, bottom, left, right: Int
+    public init(top: Int, bottom: Int, left: Int, right: Int) {
+        self.top = top; self.bottom = bottom; self.left = left; self.right = right
+    }
+    public init(_ p: Int) { self.init(top: p, bottom: p, left: p, right: p) }
+    public static let zero = Padding2D(0)
+}
+
+/// 2-D convolution (cross-correlation, as PyTorch). x: [N, C, H, W], weight: [K, C/groups, R, S], bias: [K].
+/// Output [N, K, P, Q] with P = (H + top + bottom - R) / stride + 1.
+public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1),
+                   padding: Padding2D = .zero, groups: Int = 1) -> Tensor {
+    precondition(x.rank == 4 && weight.rank == 4, "conv2d: x \(x.shape), weight \(weight.shape)")
+    let s = Conv2DShape(N: x.shape[0], C: x.shape[1], H: x.shape[2], W: x.shape[3], K: weight.shape[0],
+                        R: weight.shape[2], S: weight.shape[3], strideH: stride.0, strideW: stride.1,
+                        padTop: padding.top, padBottom: padding.bottom, padLeft: padding.left, padRight: padding.right,
+                        groups: groups)
+    precondition(s.isValid && weight.shape[1] == s.Cg, "conv2d: input \(x.shape) does not fit weight \(weight.shape) (groups \(groups))")
+    precondition(bias == nil || bias!.count == s.K, "conv2d: bias of \(bias!.count) for \(s.K) channels")
+    let out = Tensor(uninitialized: [s.N, s.K, s.P, s.Q])
+    conv2dForward(out: out.mutableData, x: x.data, w: weight.data, bias: bias?.data, s)
+    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+    return Tape.record(out, inputs) { g, needs in
+        var dx: Tensor?, dw: Tensor?, db: Tensor?
+        if needs[0] {
+            dx = Tensor(uninitialized: x.shape)
+            conv2dBackwardData(dX: dx!.mutableData, dOut: g.data, w: weight.data, s)
+        }
+        let needBias = needs.count > 2 && needs[2]
+        if needs[1] || needBias {
+            let w = Tensor(uninitialized: weight.shape)
+            let b = needBias ? Tensor(uninitialized: [s.K]) : nil
+            conv2dBackwardWeights(dW: w.mutableData, dBias: b?.mutableData, dOut: g.data, x: x.data, s)
+            dw = needs[1] ? w : nil
+            db = b
+        }
+        return bias == nil ? [dx, dw] : [dx, dw, db]
+    }
+}
+
+func poolShape(_ x: Tensor, _ k: (Int, Int), _ stride: (Int, Int), _ padding: (Int, Int), _ ceil: Bool) -> Pool2DShape {
+    precondition(x.rank == 4, "pooling needs NCHW input, got \(x.shape)")
+    let s = Pool2DShape(N: x.shape[0], C: x.shape[1], H: x.shape[2], W: x.shape[3], R: k.0, S: k.1,
+                        strideH: stride.0, strideW: stride.1, padH: padding.0, padW: padding.1, ceilMode: ceil)
+    precondition(s.isValid, "pooling window \(k) stride \(stride) padding \(padding) does not fit input \(x.shape)")
+    return s
+}
+
+/// Max pooling 2-D, PyTorch semantics (padding is -inf, `ceilMode` as `ceil_mode`).
+public func maxPool2d(_ x: Tensor, kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0),
+                      ceilMode: Bool = false) -> Tensor {
+    let s = poolShape(x, kernel, stride ?? kernel, padding, ceilMode)
+    let out = Tensor(uninitialized: [s.N, s.C, s.P, s.Q])
+    let arg = UnsafeMutablePointer<Int32>.allocate(capacity: s.outputCount)
+    maxPool2dForward(out: out.mutableData, argmax: arg, x: x.data, s)
+    let idx = IndexBuffer(arg)
+    return Tape.record(out, [x]) { g, _ in
+        let d = Tensor(uninitialized: x.shape)
+        maxPool2dBackward(dX: d.mutableData, dOut: g.data, argmax: idx.pointer, s)
+        return [d]
+    }
+}
+
+/// Owns the argmax indices of a max-pool for its pullback.
+final class IndexBuffer: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Int32>
+    init(_ p: UnsafeMutablePointer<Int32>) { pointer = p }
+    deinit { pointer.deallocate() }
+}
+
+/// Average pooling 2-D, PyTorch semantics (`count_include_pad` default true).
+public func avgPool2d(_ x: Tensor, kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0),
+                      ceilMode: Bool = false, countIncludePad: Bool = true) -> Tensor {
+    let s = poolShape(x, kernel, stride ?? kernel, padding, ceilMode)
+    let out = Tensor(uninitialized: [s.N, s.C, s.P, s.Q])
+    avgPool2dForward(out: out.mutableData, x: x.data, s, countIncludePad: countIncludePad)
+    return Tape.record(out, [x]) { g, _ in
+        let d = Tensor(uninitialized: x.shape)
+        avgPool2dBackward(dX: d.mutableData, dOut: g.data, s, countIncludePad: countIncludePad)
+        return [d]
+    }
+}
+
+/// Adaptive average pooling to `outputSize` (PyTorch's window rule).
+public func adaptiveAvgPool2d(_ x: Tensor, outputSize: (Int, Int)) -> Tensor {
+    precondition(x.rank == 4, "adaptiveAvgPool2d needs NCHW, got \(x.shape)")
+    let (N, C, H, W) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3]), (P, Q) = outputSize
+    let out = Tensor(uninitialized: [N, C, P, Q])
+    adaptiveAvgPool2dForward(out: out.mutableData, x: x.data, planes: N * C, H: H, W: W, P: P, Q: Q)
+    return Tape.record(out, [x]) { g, _ in
+        let d = Tensor(uninitialized: x.shape)
+        adaptiveAvgPool2dBackward(dX: d.mutableData, dOut: g.data, planes: N * C, H: H, W: W, P: P, Q: Q)
+        return [d]
+    }
+}
+
+/// Batch normalization over the channel axis 1 of [N, C, ...].
+/// Training: batch statistics (biased variance), and the running buffers are updated in place as PyTorch:
+/// r = (1 - momentum) r + momentum * stat, with the unbiased variance. Eval: running statistics.
+public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: Tensor, runningVar: Tensor,
+                      training: Bool, momentum: Float = 0.1, eps: Float = 1e-5) -> Tensor {
+    precondition(x.rank >= 2 && runningMean.count == x.shape[1], "batchNorm: input \(x.shape), \(runningMean.count) channels")
+    let s = ChannelShape(N: x.shape[0], C: x.shape[1], HW: x.shape[2...].reduce(1, *))
+    let C = s.C
+    let out = Tensor(uninitialized: x.shape)
+    let mean = Tensor(uninitialized: [C]), invstd = Tensor(uninitialized: [C])
+    if training {
+        let uvar = Tensor(uninitialized: [C])
+        batchNormForwardTrain(y: out.mutableData, mean: mean.mutableData, invstd: invstd.mutableData,
+                              unbiasedVar: uvar.mutableData, x: x.data, gamma: weight?.data, beta: bias?.data, eps: eps, s)
+        let rm = runningMean.mutableData, rv = runningVar.mutableData
+        for c in 0..<C {
+            rm[c] = (1 - momentum) * rm[c] + momentum * mean[flat: c]
+            rv[c] = (1 - momentum) * rv[c] + momentum * uvar[flat: c]
+        }
+    } else {
+        let pm = mean.mutableData, pi = invstd.mutableData
+        for c in 0..<C {
+            pm[c] = runningMean[flat: c]
+            pi[c] = 1 / (runningVar[flat: c] + eps).squareRoot()
+        }
+        let px = x.data, po = out.mutableData
+        for n in 0..<s.N {
+            for c in 0..<C {
+                let a = pi[c] * (weight?[flat: c] ?? 1), b = (bias?[flat: c] ?? 0) - pm[c] * a
+                let off = (n * C + c) * s.HW
+                for i in 0..<s.HW { po[off + i] = px[off + i] * a + b }
+            }
+        }
+    }
+    var inputs = [x]
+    if let weight { inputs.append(weight) }
+    if let bias { inputs.append(bias) }
+    return Tape.record(out, inputs) { g, needs in
+        let needW = weight != nil && needs[1], needB = bias != nil && needs[weight == nil ? 1 : 2]
+        let dg = needW ? Tensor(uninitialized: [C]) : nil, db = needB ? Tensor(uninitialized: [C]) : nil
+        var dx: Tensor?
+        if training {
+            dx = needs[0] ? Tensor(uninitialized: x.shape) : nil
+            batchNormBackwardTrain(dX: dx?.mutableData, dGamma: dg?.mutableData, dBeta: db?.mutableData, dY: g.data,
+                                   x: x.data, mean: mean.data, invstd: invstd.data, gamma: weight?.data, s)
+        } else {
+            // y = a x + b per channel: dx = a g; dgamma = sum(g xhat); dbeta = sum(g).
+            batchNormBackwardTrain(dX: nil, dGamma: dg?.mutableData, dBeta: db?.mutableData, dY: g.data,
+                                   x: x.data, mean: mean.data, invstd: invstd.data, gamma: weight?.data, s)
+            if needs[0] {
+                let d = Tensor(uninitialized: x.shape)
+                let pg = g.data, pd = d.mutableData
+                for n in 0..<s.N {
+                    for c in 0..<C {
+                        let a = invstd[flat: c] * (weight?[flat: c] ?? 1), off = (n * C + c) * s.HW
+                        for i in 0..<s.HW { pd[off + i] = pg[off + i] * a }
+                    }
+                }
+                dx = d
+            }
+        }
+        var r: [Tensor?] = [dx]
+        if weight != nil { r.append(dg) }
+        if bias != nil { r.append(db) }
+        return r
+    }
+}
+
+/// Layer normalization over the last axis: y = (x - mean) / sqrt(var + eps) * weight + bias.
+public func layerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 1e-5) -> Tensor {
+    let D = x.shape.last ?? 1, rows = x.count / Swift.max(D, 1)
+    let out = Tensor(uninitialized: x.shape)
+    var means = [Float](repeating: 0, count: rows), invs = [Float](repeating: 0, count: rows)
+    let px = x.data, po = out.mutableData
+    for r in 0..<rows {
+        let row = px + r * D
+        var sum = 0.0
+        for i in 0..<D { sum += Double(row[i]) }
+        let mu = sum / Double(D)
+        var sq = 0.0
+        for i in 0..<D { let d = Double(row[i]) - mu; sq += d * d }
+        let inv = Float(1 / (sq / Double(D) + Double(eps)).squareRoot())
+        means[r] = Float(mu); invs[r] = inv
+        for i in 0..<D {
+            po[r * D + i] = (row[i] - Float(mu)) * inv * (weight?[flat: i] ?? 1) + (bias?[flat: i] ?? 0)
+        }
+    }
+    var inputs = [x]
+    if let weight { inputs.append(weight) }
+    if let bias { inputs.append(bias) }
+    return Tape.record(out, inputs) { g, needs in
+        let pg = g.data
+        let dw = weight != nil && needs[1] ? Tensor.zeros([D]) : nil
+        let db = bias != nil && needs[weight == nil ? 1 : 2] ? Tensor.zeros([D]) : nil
+        let dx = needs[0] ? Tensor(uninitialized: x.shape) : nil
+        for r in 0..<rows {
+            let row = px + r * D, gr = pg + r * D, mu = means[r], inv = invs[r]
+            var sumG: Float = 0, sumGX: Float = 0
+            for i in 0..<D {
+                let xhat = (row[i] - mu) * inv, gi = gr[i] * (weight?[flat: i] ?? 1)
+                sumG += gi; sumGX += gi * xhat
+                if let dw { dw.mutableData[i] += gr[i] * xhat }
+                if let db { db.mutableData[i] += gr[i] }
+            }
+            if let dx {
+                let pd = dx.mutableData + r * D, k = inv / Float(D)
+                for i in 0..<D {
+                    let xhat = (row[i] - mu) * inv, gi = gr[i] * (weight?[flat: i] ?? 1)
+                    pd[i] = k * (Float(D) * gi - sumG - xhat * sumGX)
+                }
+            }
+        }
+        var res: [Tensor?] = [dx]
+        if weight != nil { res.append(dw) }
+        if bias != nil { res.append(db) }
+        return res
+    }
+}
+
+/// Dropout: zero each element with probability p and scale the rest by 1/(1-p); identity when not training.
+public func dropout(_ x: Tensor, p: Float, training: Bool, using rng: inout SplitMix64) -> Tensor {
+    guard training && p > 0 else { return x }
+    let mask = Tensor(uninitialized: x.shape)
+    let pm = mask.mutableData, scale = 1 / (1 - p)
+    for i in 0..<x.count { pm[i] = rng.nextUniform() < p ? 0 : scale }
+    return x * mask
+}

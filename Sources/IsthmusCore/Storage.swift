@@ -1,0 +1,53 @@
+import Foundation
+
+/// Float32 buffers recycled by size, so hot loops that build the same graph every step stop calling malloc.
+/// A buffer returns to its bucket when the last `Storage` that owns it dies.
+enum BufferPool {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var free: [Int: [UnsafeMutablePointer<Float>]] = [:]
+    nonisolated(unsafe) private static var pooledBytes = 0
+    private static let maxPooledBytes = 1 << 30
+    /// Small buffers are cheap to malloc; pooling them only costs lock traffic.
+    private static let minPooledCount = 4096
+
+    static func take(_ count: Int) -> UnsafeMutablePointer<Float> {
+        if count >= minPooledCount {
+            lock.lock()
+            if var list = free[count], let p = list.popLast() {
+                free[count] = list
+                pooledBytes -= count * 4
+                lock.unlock()
+                return p
+            }
+            lock.unlock()
+        }
+        return UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+    }
+
+    static func give(_ p: UnsafeMutablePointer<Float>, _ count: Int) {
+        if count >= minPooledCount {
+            lock.lock()
+            if pooledBytes + count * 4 <= maxPooledBytes {
+                free[count, default: []].append(p)
+                pooledBytes += count * 4
+                lock.unlock()
+                return
+            }
+            lock.unlock()
+        }
+        p.deallocate()
+    }
+}
+
+/// Owner of a contiguous Float32 buffer. Several tensors may share one storage (views, reshapes).
+public final class Storage: @unchecked Sendable {
+    public let pointer: UnsafeMutablePointer<Float>
+    public let count: Int
+
+    init(count: Int) {
+        self.count = count
+        pointer = BufferPool.take(count)
+    }
+
+    deinit { BufferPool.give(pointer, count) }
+}

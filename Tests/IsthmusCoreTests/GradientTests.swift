@@ -1,0 +1,115 @@
+import XCTest
+import IsthmusCore
+
+final class ElementwiseGradientTests: XCTestCase {
+    func testBroadcastArithmetic() {
+        let a = randn([2, 3, 4], seed: 1), b = randn([3, 1], seed: 2), c = randn([4], seed: 3)
+        for i in 0..<b.count { b.mutableData[i] = 1.5 + abs(b[flat: i]) }
+        assertGradientsMatchFiniteDifferences([a, b, c]) { probe((a + c) * b - a / b + c * 2) }
+    }
+
+    func testUnaryOps() {
+        let x = awayFromZero([3, 5], seed: 4)
+        let pos = randn([3, 5], seed: 5)
+        for i in 0..<pos.count { pos.mutableData[i] = 0.5 + abs(pos[flat: i]) }
+        assertGradientsMatchFiniteDifferences([x]) { probe(x.relu() + x.abs() + x.tanh() + x.sigmoid() + x.gelu() + x.exp()) }
+        assertGradientsMatchFiniteDifferences([pos]) { probe(pos.log() + pos.sqrt() + pos.squared() + pos.pow(1.5)) }
+        let y = Tensor([-1, 0.5, 3, 7, 5.5, -0.2])
+        assertGradientsMatchFiniteDifferences([y], eps: 1e-3) { probe(y.relu6()) }
+    }
+
+    func testTensorUsedTwiceAccumulates() {
+        let x = randn([4], seed: 6)
+        let (_, g) = valueWithGradient(wrt: [x]) { (x * x + x).sum() }
+        for i in 0..<4 { XCTAssertEqual(g[0][flat: i], 2 * x[flat: i] + 1, accuracy: 1e-6) }
+    }
+
+    func testUntrackedTensorsGetNoWork() {
+        let x = randn([3], seed: 7), w = randn([3], seed: 8)
+        let (_, g) = valueWithGradient(wrt: [x]) { (x * w).sum() }
+        XCTAssertEqual(g[0].scalars, w.scalars)
+    }
+}
+
+final class ReductionAndMovementGradientTests: XCTestCase {
+    func testReductions() {
+        let x = randn([2, 3, 4], seed: 9)
+        assertGradientsMatchFiniteDifferences([x]) {
+            probe(x.sum(axis: 1)) + probe(x.mean(axes: [0, 2])) + probe(x.max(axis: 2)) + x.mean()
+        }
+    }
+
+    func testMovement() {
+        let x = randn([2, 3, 4], seed: 10), y = randn([2, 2, 4], seed: 11)
+        assertGradientsMatchFiniteDifferences([x, y]) {
+            probe(x.permuted([2, 0, 1])) + probe(x.narrowed(axis: 2, start: 1, length: 2)) +
+                probe(concat([x, y], axis: 1)) + probe(x.gathered(rows: [1, 0, 1])) + probe(x.reshaped([6, -1]))
+        }
+    }
+
+    func testMatmulAllTransposes() {
+        for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+            let a = randn(ta ? [4, 3] : [3, 4], seed: 12), b = randn(tb ? [5, 4] : [4, 5], seed: 13)
+            assertGradientsMatchFiniteDifferences([a, b]) { probe(matmul(a, b, transposeA: ta, transposeB: tb)) }
+            let ba = randn(ta ? [2, 4, 3] : [2, 3, 4], seed: 14), bb = randn(tb ? [2, 5, 4] : [2, 4, 5], seed: 15)
+            assertGradientsMatchFiniteDifferences([ba, bb]) { probe(batchedMatmul(ba, bb, transposeA: ta, transposeB: tb)) }
+        }
+    }
+}
+
+final class LayerOpGradientTests: XCTestCase {
+    func testConv2dStridedAsymmetricPaddingGroups() {
+        let x = randn([2, 4, 7, 6], seed: 16), w = randn([6, 2, 3, 2], seed: 17, std: 0.5), b = randn([6], seed: 18)
+        assertGradientsMatchFiniteDifferences([x, w, b]) {
+            probe(conv2d(x, weight: w, bias: b, stride: (2, 1), padding: Padding2D(top: 1, bottom: 2, left: 0, right: 1), groups: 2))
+        }
+    }
+
+    func testDepthwiseConv() {
+        let x = randn([1, 3, 6, 6], seed: 19), w = randn([3, 1, 3, 3], seed: 20)
+        assertGradientsMatchFiniteDifferences([x, w]) {
+            probe(conv2d(x, weight: w, stride: (2, 2), padding: Padding2D(top: 0, bottom: 1, left: 0, right: 1), groups: 3))
+        }
+    }
+
+    func testPooling() {
+        let x = randn([2, 2, 7, 7], seed: 21)
+        assertGradientsMatchFiniteDifferences([x], eps: 1e-3) {
+            probe(maxPool2d(x, kernel: (3, 3), stride: (2, 2), padding: (1, 1), ceilMode: true)) +
+                probe(avgPool2d(x, kernel: (3, 3), stride: (2, 2), padding: (1, 1), ceilMode: true, countIncludePad: false)) +
+                probe(avgPool2d(x, kernel: (2, 2))) + probe(adaptiveAvgPool2d(x, outputSize: (3, 2)))
+        }
+    }
+
+    func testBatchNormTrainAndEval() {
+        let x = randn([4, 3, 2, 2], seed: 22), g = randn([3], seed: 23), b = randn([3], seed: 24)
+        let rm = Tensor.zeros([3]), rv = Tensor.ones([3])
+        assertGradientsMatchFiniteDifferences([x, g, b]) {
+            probe(batchNorm(x, weight: g, bias: b, runningMean: rm.copy(), runningVar: rv.copy(), training: true))
+        }
+        let rm2 = randn([3], seed: 25), rv2 = Tensor([0.5, 1.5, 2])
+        assertGradientsMatchFiniteDifferences([x, g, b]) {
+            probe(batchNorm(x, weight: g, bias: b, runningMean: rm2, runningVar: rv2, training: false))
+        }
+    }
+
+    func testBatchNormRunningUpdate() {
+        let x = Tensor(shape: [2, 1, 1, 2], scalars: [1, 2, 3, 4])
+        let rm = Tensor.zeros([1]), rv = Tensor.ones([1])
+        _ = batchNorm(x, weight: nil, bias: nil, runningMean: rm, runningVar: rv, training: true, momentum: 0.1)
+        XCTAssertEqual(rm.scalar, 0.25, accuracy: 1e-6)                          // 0.1 * 2.5
+        XCTAssertEqual(rv.scalar, 0.9 + 0.1 * (5.0 / 3.0), accuracy: 1e-6)       // unbiased var 5/3
+    }
+
+    func testLayerNorm() {
+        let x = randn([3, 5], seed: 26), w = randn([5], seed: 27), b = randn([5], seed: 28)
+        assertGradientsMatchFiniteDifferences([x, w, b]) { probe(layerNorm(x, weight: w, bias: b)) }
+    }
+
+    func testLossComposites() {
+        let logits = randn([4, 5], seed: 29), a = awayFromZero([2, 3, 4, 5], seed: 30), t = randn([2, 3, 4, 5], seed: 31)
+        assertGradientsMatchFiniteDifferences([logits]) { crossEntropy(logits: logits, labels: [0, 4, 2, 2]) }
+        assertGradientsMatchFiniteDifferences([logits]) { probe(logits.softmax(axis: 1)) }
+        assertGradientsMatchFiniteDifferences([a], eps: 1e-3) { totalVariation(a) + meanSquaredError(a, t) }
+    }
+}

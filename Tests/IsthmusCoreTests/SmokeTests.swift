@@ -1,6 +1,0 @@
-import XCTest
-import IsthmusCore
-
-final class IsthmusCoreSmokeTests: XCTestCase {
-    func testModuleLinks() { XCTAssertEqual(IsthmusCoreModule.name, "IsthmusCore") }
-}
