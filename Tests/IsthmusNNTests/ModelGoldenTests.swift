@@ -1,0 +1,68 @@
+import Foundation
+import XCTest
+import IsthmusCore
+import IsthmusNN
+
+/// Logits and input gradients of the three conv models against PyTorch, with deterministic closed-form weights
+/// (`pattern` in scripts/golden/make_fixtures.py) and non-trivial BN statistics, in eval mode.
+final class ModelGoldenTests: XCTestCase {
+    static let fixtures: [String: Any] = {
+        let url = Bundle.module.url(forResource: "models", withExtension: "json", subdirectory: "Fixtures")!
+        return try! JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+    }()
+
+    /// The same formula as the Python script, in Double, then rounded to Float.
+    static func fillPattern(_ model: Module) {
+        for (k, e) in model.state.enumerated() {
+            let n = e.tensor.count, name = e.name
+            let p = e.tensor.mutableData
+            for i in 0..<n {
+                let s = sin(0.37 * Double(i) + 1.3 * Double(k))
+                let v: Double
+                if name.hasSuffix("running_var") { v = 0.5 + s * s }
+                else if name.hasSuffix("running_mean") { v = 0.1 * s }
+                else if name.hasSuffix("num_batches_tracked") { v = 0 }
+                else if e.tensor.rank == 1 && (name.contains("bn") || name.contains("shortcut.1") || name.contains("downsample.1")) {
+                    v = name.hasSuffix("weight") ? 1 + 0.2 * s : 0.1 * s
+                } else if e.tensor.rank == 1 { v = 0.1 * s }
+                else { v = s * (6.0 / Double(n / e.tensor.shape[0])).squareRoot() }
+                p[i] = Float(v)
+            }
+        }
+    }
+
+    /// `phase` is chosen by the script so that no ReLU input lies within 1.5e-6 of its kink.
+    static func inputPattern(_ shape: [Int], phase: Double) -> Tensor {
+        let n = shape.reduce(1, *)
+        return Tensor(shape: shape, scalars: (0..<n).map { i in Float(sin(0.7 * Double(i) + phase) + 0.5 * cos(0.13 * Double(i))) })
+    }
+
+    func check(_ name: String, _ model: Module) {
+        let c = Self.fixtures[name] as! [String: Any]
+        XCTAssertEqual(model.state.map(\.name), c["stateNames"] as! [String], "\(name): state_dict names and order")
+        Self.fillPattern(model)
+        model.setTraining(false)
+        let x = Self.inputPattern(c["inputShape"] as! [Int], phase: c["phase"] as! Double)
+        var logits: Tensor!
+        let (loss, g) = valueWithGradient(wrt: [x]) {
+            logits = model(x)
+            return crossEntropy(logits: logits, labels: c["labels"] as! [Int])
+        }
+        let expected = (c["logits"] as! [Double]).map(Float.init)
+        let scale = expected.map(abs).max()!
+        for (i, e) in expected.enumerated() {
+            XCTAssertEqual(logits[flat: i], e, accuracy: 1e-5 * max(scale, 1), "\(name) logit \(i)")
+        }
+        XCTAssertEqual(loss.scalar, Float(c["loss"] as! Double), accuracy: 1e-5 * max(1, loss.scalar))
+        let gradScale = (c["gradAtIndex"] as! [Double]).map { abs(Float($0)) }.max()!
+        for (i, e) in zip(c["gradIndex"] as! [Int], c["gradAtIndex"] as! [Double]) {
+            XCTAssertEqual(g[0][flat: i], Float(e), accuracy: 1e-4 * gradScale, "\(name) input gradient \(i)")
+        }
+        let absSum = (0..<g[0].count).map { abs(g[0][flat: $0]) }.reduce(0, +)
+        XCTAssertEqual(absSum, Float(c["gradAbsSum"] as! Double), accuracy: 1e-4 * absSum)
+    }
+
+    func testMnistCNN() { var r = SplitMix64(seed: 0); check("mnist-cnn", MnistCNN(using: &r)) }
+    func testResNet18Cifar() { var r = SplitMix64(seed: 0); check("resnet18-cifar", ResNet18Cifar(classes: 10, using: &r)) }
+    func testResNet18Torchvision() { var r = SplitMix64(seed: 0); check("resnet18", ResNet18(classes: 10, using: &r)) }
+}
