@@ -217,9 +217,9 @@ public struct SVGPlot: Sendable {
     }
 
     static func formatTick(_ v: Double, step: Double) -> String {
-        if v == 0 || abs(v) < step * 1e-6 { return "0" }
-        let big = max(abs(v), step)
-        if big >= 1e6 || step < 1e-4 {
+        let v = abs(v) < step * 1e-6 ? 0 : v
+        if max(abs(v), step) >= 1e6 || step < 1e-4 {
+            if v == 0 { return "0" }
             let e = Int(floor(log10(abs(v))))
             let digits = min(6, max(0, e - Int(floor(log10(step) + 1e-9))))
             var m = String(format: "%.\(digits)f", v / pow(10, Double(e)))
