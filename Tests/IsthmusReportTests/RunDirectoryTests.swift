@@ -10,7 +10,6 @@ final class RunDirectoryTests: XCTestCase {
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: tmp.appendingPathComponent("ro").path)
         try? FileManager.default.removeItem(at: tmp)
     }
 
@@ -22,16 +21,21 @@ final class RunDirectoryTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: tmp.path), ["a.txt"])
     }
 
-    func testAtomicWriteFailureKeepsOldFile() throws {
-        let ro = tmp.appendingPathComponent("ro")
-        try FileManager.default.createDirectory(at: ro, withIntermediateDirectories: true)
-        let f = ro.appendingPathComponent("r.json")
+    func testAtomicWriteFailingMidwayKeepsOldFile() throws {
+        let f = tmp.appendingPathComponent("r.json")
         try atomicWrite(Data("old".utf8), to: f)
-        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: ro.path)
-        if getuid() == 0 { throw XCTSkip("root ignores folder permissions") }
-        XCTAssertThrowsError(try atomicWrite(Data("new".utf8), to: f)) { XCTAssertTrue("\($0)".contains("temporary")) }
+        // Make the write fail part-way through: cap the file size this process may write.
+        var saved = rlimit()
+        getrlimit(Int32(RLIMIT_FSIZE.rawValue), &saved)
+        var capped = saved
+        capped.rlim_cur = 1000
+        let oldHandler = signal(SIGXFSZ, SIG_IGN)
+        XCTAssertEqual(setrlimit(Int32(RLIMIT_FSIZE.rawValue), &capped), 0)
+        XCTAssertThrowsError(try atomicWrite(Data(repeating: 65, count: 100_000), to: f)) { XCTAssertTrue("\($0)".contains("cannot write")) }
+        setrlimit(Int32(RLIMIT_FSIZE.rawValue), &saved)
+        signal(SIGXFSZ, oldHandler)
         XCTAssertEqual(try String(contentsOf: f, encoding: .utf8), "old")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: ro.path), ["r.json"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: tmp.path), ["r.json"])
     }
 
     func testAtomicWriteIntoMissingFolderFailsCleanly() {
