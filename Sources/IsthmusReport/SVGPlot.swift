@@ -114,7 +114,7 @@ public struct SVGPlot: Sendable {
     public var height: Double
     public var xScale: AxisScale = .linear
     public var yScale: AxisScale = .linear
-    /// Fixed axis ranges; nil fits the data with a small margin.
+    /// Fixed axis ranges; nil fits the data (y with a margin; x tight for lines, with a margin when points are drawn).
     public var xRange: ClosedRange<Double>?
     public var yRange: ClosedRange<Double>?
     public var series: [Series] = []
@@ -282,7 +282,7 @@ public struct SVGPlot: Sendable {
         }
         ys += horizontalLines.map(\.value)
         let (xlo, xhi) = isBox ? (-0.5, Double(boxes.count) - 0.5)
-                               : SVGPlot.fitRange(xs, scale: xScale, fixed: xRange, pad: false)
+                               : SVGPlot.fitRange(xs, scale: xScale, fixed: xRange, pad: series.contains { $0.style != .line })
         let (ylo, yhi) = SVGPlot.fitRange(ys, scale: isBox ? .linear : yScale, fixed: yRange, pad: true)
         let yTicks = SVGPlot.ticks(ylo, yhi, scale: isBox ? .linear : yScale)
         let xTicks: [(Double, String)] = isBox ? boxes.enumerated().map { (Double($0.offset), $0.element.label) }
@@ -359,7 +359,9 @@ public struct SVGPlot: Sendable {
                         segment = []
                     }
                     for k in 0..<min(n, lo.count, hi.count) {
-                        if let px = ax.map(s.x[k]), let pl = ay.map(lo[k]), let ph = ay.map(hi[k]) { segment.append((px, pl, ph)) } else { flushBand() }
+                        if let px = ax.map(s.x[k]), let pl = ay.map(lo[k]), let ph = ay.map(hi[k]) {
+                            segment.append((px, pl, ph)); occupied += [(px, pl), (px, ph)]
+                        } else { flushBand() }
                     }
                     flushBand()
                 }
@@ -399,7 +401,9 @@ public struct SVGPlot: Sendable {
             out += "<line x1=\"\(fmt(x))\" x2=\"\(fmt(x))\" y1=\"\(fmt(y0))\" y2=\"\(fmt(y1))\" stroke=\"\(xmlEscape(v.color))\" stroke-width=\"1.2\"\(dash)/>"
             if !v.label.isEmpty {
                 let nearRight = x > x0 + (x1 - x0) * 0.75
-                out += SVGPlot.haloText(v.label, x: nearRight ? x - 4 : x + 4, y: y0 + 12 + Double(i % 3) * 13,
+                let ty = y0 + 12 + Double(i % 3) * 13, w = SVGPlot.textWidth(v.label, size: 10.5)
+                for k in 0...4 { occupied.append((nearRight ? x - 4 - w * Double(k) / 4 : x + 4 + w * Double(k) / 4, ty - 4)) }
+                out += SVGPlot.haloText(v.label, x: nearRight ? x - 4 : x + 4, y: ty,
                                         anchor: nearRight ? "end" : "start", color: v.color)
             }
             out += "\n"
@@ -408,7 +412,11 @@ public struct SVGPlot: Sendable {
             guard let y = ay.map(v.value), y >= y0 - 0.5, y <= y1 + 0.5 else { continue }
             let dash = v.dash.map { " stroke-dasharray=\"\(xmlEscape($0))\"" } ?? ""
             out += "<line x1=\"\(fmt(x0))\" x2=\"\(fmt(x1))\" y1=\"\(fmt(y))\" y2=\"\(fmt(y))\" stroke=\"\(xmlEscape(v.color))\" stroke-width=\"1.2\"\(dash)/>"
-            if !v.label.isEmpty { out += SVGPlot.haloText(v.label, x: x1 - 4, y: y - 4, anchor: "end", color: v.color) }
+            if !v.label.isEmpty {
+                let w = SVGPlot.textWidth(v.label, size: 10.5)
+                for k in 0...4 { occupied.append((x1 - 4 - w * Double(k) / 4, y - 8)) }
+                out += SVGPlot.haloText(v.label, x: x1 - 4, y: y - 4, anchor: "end", color: v.color)
+            }
             out += "\n"
         }
 
