@@ -1,2 +1,4 @@
+import Foundation
 import IsthmusCLI
-print(IsthmusCLIModule.name)
+
+exit(CLI.main(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,56 @@
+import Foundation
+
+/// One subcommand: parse, call the library, write the run folder.
+public protocol Command {
+    static var name: String { get }
+    static var summary: String { get }
+    /// Usage text shown by `isthmus NAME --help`.
+    static var help: String { get }
+    static func run(_ args: inout Arguments) throws
+}
+
+public enum CLI {
+    public static var commands: [Command.Type] = [
+        TrainCommand.self, EvalCommand.self, InterpolateCommand.self, SaliencyCommand.self,
+        KernelBenchCommand.self,
+    ]
+
+    static func usage() -> String {
+        var s = "isthmus: input-space mode connectivity of neural networks (Vrabel et al., ICLR 2025)\n\n"
+        s += "usage: isthmus COMMAND [options]   (isthmus COMMAND --help for its options)\n\ncommands:\n"
+        for c in commands where !c.name.hasPrefix("_") {
+            s += "  " + c.name.padding(toLength: 16, withPad: " ", startingAt: 0) + c.summary + "\n"
+        }
+        return s
+    }
+
+    /// Runs the CLI on `argv` (without the program name) and returns the exit code.
+    public static func main(_ argv: [String]) -> Int32 {
+        guard let name = argv.first, name != "--help", name != "-h", name != "help" else {
+            print(usage(), terminator: "")
+            return argv.isEmpty ? 2 : 0
+        }
+        guard let command = commands.first(where: { $0.name == name }) else {
+            FileHandle.standardError.write(Data("isthmus: error: unknown command '\(name)' (see isthmus --help)\n".utf8))
+            return 2
+        }
+        let rest = Array(argv.dropFirst())
+        if rest.contains("--help") || rest.contains("-h") {
+            print("isthmus \(command.name): \(command.summary)\n\n\(command.help)")
+            return 0
+        }
+        var args = Arguments(command: name, rest)
+        do {
+            try command.run(&args)
+            return 0
+        } catch {
+            FileHandle.standardError.write(Data("isthmus \(name): error: \(error)\n".utf8))
+            return 2
+        }
+    }
+}
+
+/// Writes a line to stderr (progress and notes; stdout is for results).
+func note(_ s: String) {
+    FileHandle.standardError.write(Data((s + "\n").utf8))
+}

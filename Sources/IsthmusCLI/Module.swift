@@ -1,2 +1,0 @@
-/// IsthmusCLI module of Isthmus.
-public enum IsthmusCLIModule { public static let name = "IsthmusCLI" }
