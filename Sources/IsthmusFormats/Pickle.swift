@@ -9,7 +9,8 @@ struct RestrictedUnpickler {
     final class List { var items: [Value] = []; var depth = 1; var sealed = false }
     static let maxDepth = 64
 
-    struct Storage { let dtype: DType; let key: String; let numel: Int }
+    /// Elements `base..<numel` of the storage file `key` (`base` > 0 only for legacy storage views).
+    struct Storage { let dtype: DType; let key: String; let numel: Int; var base = 0 }
     struct Tensor { let storage: Storage; let offset: Int; let size: [Int]; let stride: [Int] }
 
     indirect enum Value {
@@ -33,9 +34,10 @@ struct RestrictedUnpickler {
     var marks: [Int] = []
     var memo: [Int: Value] = [:]
 
-    init(data: [UInt8], label: String) {
+    init(data: [UInt8], label: String, start: Int = 0) {
         self.data = data
         self.label = label
+        self.pos = start
     }
 
     func fail(_ why: String) -> FormatError { FormatError(file: label, reason: "pickle: \(why)") }
@@ -83,8 +85,9 @@ struct RestrictedUnpickler {
         return .global(name)
     }
 
-    /// Runs the pickle to its STOP opcode and returns the result.
+    /// Runs the pickle to its STOP opcode and returns the result; `pos` is then just past the STOP.
     mutating func load() throws -> Value {
+        (stack, marks, memo) = ([], [], [:])
         while true {
             let op = try take(1).first ?? 0
             switch op {
@@ -149,22 +152,26 @@ struct RestrictedUnpickler {
             case 0x73:  // SETITEM
                 let v = try pop(), k = try pop()
                 guard case .dict(let d) = try top(), !d.sealed else { throw fail("SETITEM on a non-dict") }
-                try insert(into: &d.depth, [k, v])
+                d.depth = try insert([k, v], into: d.depth)
+                guard !d.sealed else { throw fail("dict inserted into itself") }
                 d.items.append((k, v))
             case 0x75:  // SETITEMS
                 let kv = try popMark()
                 guard kv.count % 2 == 0, case .dict(let d) = try top(), !d.sealed else { throw fail("SETITEMS on a non-dict or odd items") }
-                try insert(into: &d.depth, kv)
+                d.depth = try insert(kv, into: d.depth)
+                guard !d.sealed else { throw fail("dict inserted into itself") }
                 for i in stride(from: 0, to: kv.count, by: 2) { d.items.append((kv[i], kv[i + 1])) }
             case 0x61:  // APPEND
                 let v = try pop()
                 guard case .list(let l) = try top(), !l.sealed else { throw fail("APPEND on a non-list") }
-                try insert(into: &l.depth, [v])
+                l.depth = try insert([v], into: l.depth)
+                guard !l.sealed else { throw fail("list appended to itself") }
                 l.items.append(v)
             case 0x65:  // APPENDS
                 let vs = try popMark()
                 guard case .list(let l) = try top(), !l.sealed else { throw fail("APPENDS on a non-list") }
-                try insert(into: &l.depth, vs)
+                l.depth = try insert(vs, into: l.depth)
+                guard !l.sealed else { throw fail("list appended to itself") }
                 l.items += vs
             case 0x51:  // BINPERSID
                 stack.append(try persistent(try pop()))
@@ -175,8 +182,9 @@ struct RestrictedUnpickler {
         }
     }
 
-    /// Seals `items` (containers are frozen once nested) and raises `depth` to cover them.
-    func insert(into depth: inout Int, _ items: [Value]) throws {
+    /// Seals `items` (containers are frozen once nested); returns `depth` raised to cover them.
+    func insert(_ items: [Value], into depth: Int) throws -> Int {
+        var depth = depth
         for v in items {
             let d: Int
             switch v {
@@ -188,12 +196,11 @@ struct RestrictedUnpickler {
             depth = max(depth, d + 1)
         }
         guard depth <= Self.maxDepth else { throw fail("containers nested more than \(Self.maxDepth) deep") }
+        return depth
     }
 
     func tuple(_ items: [Value]) throws -> Value {
-        var depth = 1
-        try insert(into: &depth, items)
-        return .tuple(items, depth: depth)
+        .tuple(items, depth: try insert(items, into: 1))
     }
 
     func top() throws -> Value {
@@ -211,14 +218,22 @@ struct RestrictedUnpickler {
         return try items.map { try int($0, what) }
     }
 
-    /// ('storage', storage_type, key, location, numel)
+    /// ('storage', storage_type, key, location, numel), or in the legacy format
+    /// ('storage', storage_type, root_key, location, root_numel, view) with view None or (view_key, offset, numel).
     func persistent(_ pid: Value) throws -> Value {
-        guard case .tuple(let t, _) = pid, t.count == 5, case .string("storage") = t[0], case .global(let type) = t[1],
-              case .string(let key) = t[2] else { throw fail("unsupported persistent id") }
+        guard case .tuple(let t, _) = pid, t.count == 5 || t.count == 6, case .string("storage") = t[0],
+              case .global(let type) = t[1], case .string(let key) = t[2] else { throw fail("unsupported persistent id") }
         guard let dtype = Self.storageTypes[type] else { throw fail("\(type) is not a storage type") }
         let numel = try int(t[4], "storage size")
         guard numel >= 0 else { throw fail("negative storage size") }
-        return .storage(Storage(dtype: dtype, key: key, numel: numel))
+        var storage = Storage(dtype: dtype, key: key, numel: numel)
+        if t.count == 6, case .tuple(let view, _) = t[5] {
+            guard view.count == 3 else { throw fail("bad storage view") }
+            let offset = try int(view[1], "view offset"), count = try int(view[2], "view size")
+            guard offset >= 0, count >= 0, count <= numel - offset else { throw fail("storage view outside its root storage") }
+            storage = Storage(dtype: dtype, key: key, numel: offset + count, base: offset)
+        }
+        return .storage(storage)
     }
 
     func call(_ f: String, _ args: [Value]) throws -> Value {

@@ -1,7 +1,8 @@
 import Foundation
 
-/// PyTorch checkpoints written by `torch.save(model.state_dict(), path)` (the ZIP format of PyTorch >= 1.6):
-/// `<prefix>/data.pkl` (pickle) plus one `<prefix>/data/<key>` file per storage.
+/// PyTorch checkpoints written by `torch.save(model.state_dict(), path)`: the ZIP format of PyTorch >= 1.6
+/// (`<prefix>/data.pkl` plus one `<prefix>/data/<key>` file per storage, STORED or DEFLATE, zip64 allowed)
+/// and the legacy format (a sequence of pickles followed by raw storages).
 ///
 /// The pickle is read by a restricted unpickler that only understands `collections.OrderedDict`,
 /// `torch._utils._rebuild_tensor_v2`, `torch._utils._rebuild_parameter` and the `torch.*Storage` types;
@@ -21,11 +22,12 @@ public enum TorchCheckpoint {
         Dictionary(try read(path).map { ($0.name, $0.array) }, uniquingKeysWith: { a, _ in a })
     }
 
-    /// Parses checkpoint bytes; `label` names the source in errors. Tensors are in state-dict order.
+    static let legacyMagic: [UInt8] = [0x80, 0x02, 0x8A, 0x0A, 0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19, 0x2E]
+
+    /// Parses checkpoint bytes (ZIP format, or the legacy pre-1.6 format); `label` names the source in errors.
+    /// Tensors are in state-dict order.
     public static func decode(bytes: [UInt8], label: String = "<checkpoint>") throws -> [(name: String, array: RawArray)] {
-        if bytes.count >= 2, bytes[0] == 0x80, bytes[1] == 0x02 {
-            throw FormatError(file: label, reason: "legacy (pre-1.6) torch.save format is not supported; re-save it with a current PyTorch")
-        }
+        if bytes.starts(with: legacyMagic) { return try decodeLegacy(bytes, label: label) }
         let zip = try ZipArchive(bytes: bytes, label: label)
         let pkls = zip.entries.map(\.name).filter { $0.hasSuffix("/data.pkl") && $0.split(separator: "/").count == 2 }
         guard let pkl = pkls.first, pkls.count == 1 else {
@@ -36,8 +38,53 @@ public enum TorchCheckpoint {
             throw FormatError(file: label, reason: "big-endian checkpoints are not supported")
         }
         var unpickler = RestrictedUnpickler(data: try zip.data(pkl, limit: 1 << 28), label: label)
-        let root = try unpickler.load()
+        return try tensors(in: unpickler.load(), label: label) { try zip.data(prefix + "data/" + $0) }
+    }
 
+    /// Legacy format: pickles of the magic number, protocol version 1001, system info, the object, and the
+    /// list of storage keys; then for each key an i64 element count followed by the raw elements.
+    static func decodeLegacy(_ bytes: [UInt8], label: String) throws -> [(name: String, array: RawArray)] {
+        var u = RestrictedUnpickler(data: bytes, label: label, start: legacyMagic.count)
+        guard case .int(1001) = try u.load() else { throw FormatError(file: label, reason: "unsupported legacy protocol version") }
+        guard case .dict(let info) = try u.load(),
+              info.items.contains(where: { if case .string("little_endian") = $0.key, case .bool(true) = $0.value { return true } else { return false } })
+        else { throw FormatError(file: label, reason: "legacy checkpoint is not little-endian") }
+        let root = try u.load()
+        guard case .list(let keyList) = try u.load() else { throw FormatError(file: label, reason: "legacy storage key list missing") }
+        // Storage element sizes come from the object's persistent ids.
+        var itemSize = [String: Int]()
+        func collect(_ v: RestrictedUnpickler.Value) {
+            switch v {
+            case .tensor(let t): itemSize[t.storage.key] = t.storage.dtype.itemSize
+            case .dict(let d): d.items.forEach { collect($0.value) }
+            case .list(let l): l.items.forEach(collect)
+            case .tuple(let items, _): items.forEach(collect)
+            default: break
+            }
+        }
+        collect(root)
+        let r = ByteReader(bytes: bytes, label: label)
+        var pos = u.pos
+        var storages = [String: ArraySlice<UInt8>]()
+        for k in keyList.items {
+            guard case .string(let key) = k else { throw FormatError(file: label, reason: "legacy storage key is not a string") }
+            let numel = try r.le(Int64.self, pos, "size of storage \(key)")
+            guard let item = itemSize[key] else { throw FormatError(file: label, reason: "storage \(key) is used by no tensor") }
+            guard numel >= 0, numel <= Int64(bytes.count / item) else {
+                throw FormatError(file: label, reason: "storage \(key) declares \(numel) elements, more than the file holds")
+            }
+            storages[key] = try r.slice(pos + 8, Int(numel) * item, "storage \(key)")
+            pos += 8 + Int(numel) * item
+        }
+        return try tensors(in: root, label: label) { key in
+            guard let s = storages[key] else { throw FormatError(file: label, reason: "storage \(key) is missing") }
+            return Array(s)
+        }
+    }
+
+    /// The tensors of the state dict `root` (or of its `state_dict` / `model` entry).
+    static func tensors(in root: RestrictedUnpickler.Value, label: String,
+                        storage load: (String) throws -> [UInt8]) throws -> [(name: String, array: RawArray)] {
         guard case .dict(let top) = root else { throw FormatError(file: label, reason: "top-level object is not a dict") }
         var dict = top
         if !top.items.contains(where: { if case .tensor = $0.value { return true } else { return false } }) {
@@ -55,14 +102,12 @@ public enum TorchCheckpoint {
             guard case .tensor(let t) = v else { continue }
             guard case .string(let name) = k else { throw FormatError(file: label, reason: "state dict key is not a string") }
             let s = t.storage
-            if storages[s.key] == nil {
-                let data = try zip.data(prefix + "data/" + s.key)
-                guard let need = checkedByteCount([s.numel], s.dtype), data.count >= need else {
-                    throw FormatError(file: label, reason: "storage \(s.key) has \(data.count) bytes, fewer than \(s.numel) \(s.dtype.rawValue) elements")
-                }
-                storages[s.key] = data
+            if storages[s.key] == nil { storages[s.key] = try load(s.key) }
+            let data = storages[s.key] ?? []
+            guard let need = checkedByteCount([s.numel], s.dtype), data.count >= need else {
+                throw FormatError(file: label, reason: "storage \(s.key) has \(data.count) bytes, fewer than \(s.numel) \(s.dtype.rawValue) elements")
             }
-            out.append((name, try materialize(t, storage: storages[s.key] ?? [], name: name, label: label)))
+            out.append((name, try materialize(t, storage: data, name: name, label: label)))
         }
         guard !out.isEmpty else { throw FormatError(file: label, reason: "no tensors found in the state dict") }
         return out
@@ -73,9 +118,12 @@ public enum TorchCheckpoint {
         func bad(_ why: String) -> FormatError { FormatError(file: label, reason: "tensor '\(name)': \(why)") }
         let item = t.storage.dtype.itemSize
         guard let n = checkedCount(t.size) else { throw bad("size \(t.size) is negative or too large") }
-        guard t.offset >= 0, t.stride.allSatisfy({ $0 >= 0 }) else { throw bad("negative storage offset or stride") }
+        guard t.offset >= 0, t.offset <= Int.max / 2, t.stride.allSatisfy({ $0 >= 0 }) else {
+            throw bad("bad storage offset \(t.offset) or negative stride \(t.stride)")
+        }
         if n == 0 { return RawArray(shape: t.size, dtype: t.storage.dtype, bytes: []) }
-        var last = t.offset  // index of the last element touched
+        let offset = t.storage.base + t.offset
+        var last = offset  // index of the last element touched
         for (d, s) in zip(t.size, t.stride) {
             let (a, o1) = (d - 1).multipliedReportingOverflow(by: s)
             let (b, o2) = last.addingReportingOverflow(a)
@@ -89,11 +137,11 @@ public enum TorchCheckpoint {
         for i in stride(from: t.size.count - 2, through: 0, by: -1) { contiguous[i] = contiguous[i + 1] * t.size[i + 1] }
         let isContiguous = zip(zip(t.size, t.stride), contiguous).allSatisfy { $0.0.0 == 1 || $0.0.1 == $0.1 }
         if isContiguous {
-            return RawArray(shape: t.size, dtype: t.storage.dtype, bytes: Array(storage[(t.offset * item)..<((t.offset + n) * item)]))
+            return RawArray(shape: t.size, dtype: t.storage.dtype, bytes: Array(storage[(offset * item)..<((offset + n) * item)]))
         }
         var bytes = [UInt8](repeating: 0, count: n * item)
         var index = [Int](repeating: 0, count: t.size.count)
-        var src = t.offset
+        var src = offset
         for k in 0..<n {
             for b in 0..<item { bytes[k * item + b] = storage[src * item + b] }
             var d = t.size.count - 1

@@ -41,6 +41,9 @@ def torch_bytes(obj):
 sd = state_dict()
 ckpt = torch_bytes(sd)
 fixtures["ckptPth"] = ckpt
+legacy = io.BytesIO()
+torch.save(sd, legacy, _use_new_zipfile_serialization=False)
+fixtures["legacyPth"] = legacy.getvalue()
 fixtures["nestedPth"] = torch_bytes({"epoch": 3, "state_dict": {"w": torch.ones(2, 2)}})
 
 # The same archive recompressed with DEFLATE.
