@@ -1,4 +1,3 @@
-import CZlib
 import Foundation
 
 /// A read-only ZIP archive held in memory: central directory parsed with bounds checks,
@@ -131,8 +130,7 @@ struct ZipArchive {
         default:
             throw fail("entry \(name) uses unsupported compression method \(e.method)")
         }
-        let crc = out.withUnsafeBufferPointer { UInt32(crc32_z(0, $0.baseAddress, z_size_t($0.count))) }
-        guard crc == e.crc else { throw fail("entry \(name) fails its CRC-32 check (corrupt archive)") }
+        guard Zlib.crc32(out) == e.crc else { throw fail("entry \(name) fails its CRC-32 check (corrupt archive)") }
         return out
     }
 }

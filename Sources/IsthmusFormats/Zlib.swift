@@ -13,7 +13,7 @@ enum Zlib {
         }
         defer { inflateEnd(&stream) }
         var out = [UInt8]()
-        out.reserveCapacity(Swift.min(expected ?? input.count * 4, limit))
+        out.reserveCapacity(Swift.min(expected ?? input.count * 4, limit, input.count * 1032 + 64))  // DEFLATE expands at most ~1032:1
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         var status: Int32 = Z_OK
         try input.withUnsafeBufferPointer { inBuf in
@@ -62,6 +62,11 @@ enum Zlib {
             }
         }
         return Array(out[0..<n])
+    }
+
+    static func crc32<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 {
+        bytes.withContiguousStorageIfAvailable { UInt32(crc32_z(0, $0.baseAddress, z_size_t($0.count))) }
+            ?? Array(bytes).withUnsafeBufferPointer { UInt32(crc32_z(0, $0.baseAddress, z_size_t($0.count))) }
     }
 
     static func isGzip(_ b: [UInt8]) -> Bool { b.count >= 2 && b[0] == 0x1F && b[1] == 0x8B }
