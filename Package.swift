@@ -17,9 +17,10 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", providers: [.apt(["libjpeg62-turbo-dev"])]),
         .target(name: "IsthmusKernels", dependencies: ["CDNNL"], swiftSettings: vectorFlags),
         .target(name: "IsthmusCore", dependencies: ["IsthmusKernels"], swiftSettings: vectorFlags),
-        .target(name: "IsthmusFormats", dependencies: ["CZlib"]),
+        .target(name: "IsthmusFormats", dependencies: ["CZlib", "CJPEG"]),
         .target(name: "IsthmusNN", dependencies: ["IsthmusCore", "IsthmusFormats"], swiftSettings: vectorFlags),
         .target(name: "IsthmusReport", dependencies: ["CZlib"]),
         .target(name: "IsthmusPercolation", dependencies: []),

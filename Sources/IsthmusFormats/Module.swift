@@ -1,2 +1,0 @@
-/// IsthmusFormats module of Isthmus.
-public enum IsthmusFormatsModule { public static let name = "IsthmusFormats" }
