@@ -19,7 +19,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", providers: [.apt(["libjpeg62-turbo-dev"])]),
         .target(name: "IsthmusKernels", dependencies: ["CDNNL"], swiftSettings: vectorFlags),
-        .target(name: "IsthmusCore", dependencies: ["IsthmusKernels"], swiftSettings: vectorFlags),
+        .target(name: "IsthmusCore", dependencies: ["IsthmusKernels", "IsthmusFormats"], swiftSettings: vectorFlags),
         .target(name: "IsthmusFormats", dependencies: ["CZlib", "CJPEG"]),
         .target(name: "IsthmusNN", dependencies: ["IsthmusCore", "IsthmusFormats"], swiftSettings: vectorFlags),
         .target(name: "IsthmusReport", dependencies: ["CZlib"]),
