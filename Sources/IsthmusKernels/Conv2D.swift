@@ -5,18 +5,24 @@
 /// out = conv(x, w) + bias.
 public func conv2dForward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
                           bias: UnsafePointer<Float>?, _ s: Conv2DShape) {
+    if DNNLConv.enabled, let plan = DNNLConv.plan(s),
+       (try? plan.forward(out: out, x: x, w: w, bias: bias)) != nil { return }
     conv2dForwardIm2col(out: out, x: x, w: w, bias: bias, s)
 }
 
 /// dX = d(out)/dx applied to dOut.
 public func conv2dBackwardData(dX: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
                                w: UnsafePointer<Float>, _ s: Conv2DShape) {
+    if DNNLConv.enabled, let plan = DNNLConv.plan(s),
+       (try? plan.backwardData(dX: dX, dOut: dOut, w: w)) != nil { return }
     conv2dBackwardDataIm2col(dX: dX, dOut: dOut, w: w, s)
 }
 
 /// dW (and dBias if given) from dOut and x.
 public func conv2dBackwardWeights(dW: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
                                   dOut: UnsafePointer<Float>, x: UnsafePointer<Float>, _ s: Conv2DShape) {
+    if DNNLConv.enabled, let plan = DNNLConv.plan(s),
+       (try? plan.backwardWeights(dW: dW, dBias: dBias, dOut: dOut, x: x)) != nil { return }
     conv2dBackwardWeightsIm2col(dW: dW, dBias: dBias, dOut: dOut, x: x, s)
 }
 
