@@ -116,15 +116,20 @@ final class DNNLConv {
 
     // MARK: - Plan cache
 
-    nonisolated(unsafe) private static var plans: [Conv2DShape: Result<DNNLConv, any Error>] = [:]
+    // oneDNN sizes a primitive's work split for the OpenMP thread count at creation, so plans are per thread count.
+    private struct Key: Hashable { let shape: Conv2DShape; let threads: Int32 }
+    nonisolated(unsafe) private static var plans: [Key: Result<DNNLConv, any Error>] = [:]
     private static let plansLock = NSLock()
 
-    /// The cached plan of `s`, built on first request; nil (also cached) when oneDNN cannot run the shape.
+    /// The cached plan of `s` for the calling thread's OpenMP thread count, built on first request; nil (also
+    /// cached) when oneDNN cannot run the shape.
     static func plan(_ s: Conv2DShape) -> DNNLConv? {
+        Threads.configure()
+        let key = Key(shape: s, threads: omp_get_max_threads())
         plansLock.lock(); defer { plansLock.unlock() }
-        if let p = plans[s] { return try? p.get() }
+        if let p = plans[key] { return try? p.get() }
         let p = Result { try DNNLConv(s) }
-        plans[s] = p
+        plans[key] = p
         return try? p.get()
     }
 
