@@ -12,6 +12,11 @@ final class ConvTests: XCTestCase {
                                           padTop: 0, padBottom: 1, padLeft: 0, padRight: 1, groups: 6)),
         ("7x7 s2 p3", Conv2DShape(N: 1, C: 3, H: 17, W: 16, K: 8, R: 7, S: 7, strideH: 2, strideW: 2,
                                   padTop: 3, padBottom: 3, padLeft: 3, padRight: 3)),
+        ("1x1 s1 pointwise groups 2", Conv2DShape(N: 2, C: 4, H: 3, W: 5, K: 6, R: 1, S: 1, groups: 2)),
+        ("5x5 over 3x4 p2", Conv2DShape(N: 1, C: 2, H: 3, W: 4, K: 3, R: 5, S: 5, padTop: 2, padBottom: 2,
+                                        padLeft: 2, padRight: 2)),
+        ("2x4 s3 asym pad", Conv2DShape(N: 1, C: 3, H: 10, W: 11, K: 2, R: 2, S: 4, strideH: 3, strideW: 3,
+                                        padTop: 2, padBottom: 0, padLeft: 1, padRight: 3)),
         ("64ch 3x3 p1 (blocked)", Conv2DShape(N: 2, C: 64, H: 8, W: 8, K: 64, R: 3, S: 3, padTop: 1, padBottom: 1,
                                               padLeft: 1, padRight: 1)),
     ]
