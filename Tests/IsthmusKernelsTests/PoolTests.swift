@@ -55,6 +55,18 @@ final class PoolTests: XCTestCase {
         }
     }
 
+    func testMaxPoolPropagatesNaN() {
+        let s = Pool2DShape(N: 1, C: 1, H: 2, W: 4, R: 2, S: 2, strideH: 2, strideW: 2)
+        let x: [Float] = [1, .nan, 3, 4,
+                          5, 6, -.infinity, -.infinity]
+        var out = [Float](repeating: 0, count: 2), arg = [Int32](repeating: -1, count: 2)
+        maxPool2dForward(out: &out, argmax: &arg, x: x, s)
+        XCTAssertTrue(out[0].isNaN)
+        XCTAssertEqual(arg[0], 1)
+        XCTAssertEqual(out[1], 4)
+        XCTAssertEqual(arg[1], 3)
+    }
+
     func testAvgPoolCountIncludePad() {
         let s = Pool2DShape(N: 1, C: 2, H: 5, W: 6, R: 3, S: 3, strideH: 2, strideW: 2, padH: 1, padW: 1,
                             ceilMode: true)
