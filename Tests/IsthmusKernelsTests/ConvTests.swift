@@ -73,6 +73,24 @@ final class ConvTests: XCTestCase {
         }
     }
 
+    func testConcurrentCallsOnOneShape() {
+        let s = Self.shapes.last!.1
+        var rng = TestRNG(4)
+        let x = rng.array(s.inputCount), w = rng.array(s.weightCount)
+        var expected = [Float](repeating: 0, count: s.outputCount)
+        conv2dForwardIm2col(out: &expected, x: x, w: w, bias: nil, s)
+        let results = UnsafeMutableBufferPointer<Float>.allocate(capacity: 4 * s.outputCount)
+        defer { results.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: 4) { i in
+            for _ in 0..<3 {
+                conv2dForward(out: results.baseAddress! + i * s.outputCount, x: x, w: w, bias: nil, s)
+            }
+        }
+        for i in 0..<4 {
+            assertClose(Array(results[(i * s.outputCount)..<((i + 1) * s.outputCount)]), expected, "thread \(i)")
+        }
+    }
+
     /// Gradients of L = sum(g * conv(x, w) + g * bias) against central differences of a Double direct conv.
     func testGradientsMatchFiniteDifferences() {
         let s = Conv2DShape(N: 2, C: 4, H: 5, W: 6, K: 6, R: 3, S: 2, strideH: 2, strideW: 1,
