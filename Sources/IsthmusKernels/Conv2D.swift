@@ -1,6 +1,6 @@
 // Conv2D kernels. x: [N, C, H, W], w: [K, Cg, R, S], out: [N, K, P, Q]. Every kernel overwrites its outputs.
-// `conv2d*` dispatch to oneDNN's blocked-layout primitives when available; `conv2d*Im2col` are the
-// im2col + GEMM twins the tests compare them with.
+// `conv2d*` dispatch to oneDNN's blocked-layout primitives (`DNNLConv`, cached per shape) and fall back to the
+// im2col + GEMM twins `conv2d*Im2col` on any oneDNN error; `ISTHMUS_CONV=im2col` forces the twins.
 
 /// out = conv(x, w) + bias.
 public func conv2dForward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
