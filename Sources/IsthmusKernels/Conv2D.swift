@@ -1,51 +1,78 @@
 // Conv2D kernels. x: [N, C, H, W], w: [K, Cg, R, S], out: [N, K, P, Q]. Every kernel overwrites its outputs.
-// `conv2d*` dispatch to oneDNN's blocked-layout primitives when available; `conv2d*Im2col` are the
-// im2col + GEMM twins the tests compare them with.
+// `conv2d*` dispatch to oneDNN's blocked-layout primitives (`DNNLConv`, cached per shape) and fall back to the
+// im2col + GEMM twins `conv2d*Im2col` on any oneDNN error; `ISTHMUS_CONV=im2col` forces the twins.
 
 /// out = conv(x, w) + bias.
 public func conv2dForward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
                           bias: UnsafePointer<Float>?, _ s: Conv2DShape) {
+    if DNNLConv.enabled, let plan = DNNLConv.plan(s),
+       (try? plan.forward(out: out, x: x, w: w, bias: bias)) != nil { return }
     conv2dForwardIm2col(out: out, x: x, w: w, bias: bias, s)
 }
 
 /// dX = d(out)/dx applied to dOut.
 public func conv2dBackwardData(dX: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
                                w: UnsafePointer<Float>, _ s: Conv2DShape) {
+    if DNNLConv.enabled, let plan = DNNLConv.plan(s),
+       (try? plan.backwardData(dX: dX, dOut: dOut, w: w)) != nil { return }
     conv2dBackwardDataIm2col(dX: dX, dOut: dOut, w: w, s)
 }
 
 /// dW (and dBias if given) from dOut and x.
 public func conv2dBackwardWeights(dW: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
                                   dOut: UnsafePointer<Float>, x: UnsafePointer<Float>, _ s: Conv2DShape) {
+    if DNNLConv.enabled, let plan = DNNLConv.plan(s),
+       (try? plan.backwardWeights(dW: dW, dBias: dBias, dOut: dOut, x: x)) != nil { return }
     conv2dBackwardWeightsIm2col(dW: dW, dBias: dBias, dOut: dOut, x: x, s)
 }
 
 // MARK: - im2col + GEMM twin
 
-/// col[(c*R + r)*S + q', p*Q + q] = x[c, p*sh - pt + r, q*sw - pl + q'] (zero outside), for the channels
+/// The outputs i in [lo, hi) of one axis whose input index i*stride - pad + k lies in [0, size).
+@inline(__always)
+func validOutputs(_ k: Int, stride: Int, pad: Int, size: Int, count: Int) -> Range<Int> {
+    // ceil(a / b) for b > 0; Swift's division truncates toward zero, which is the ceiling for a <= 0.
+    @inline(__always) func ceilDiv(_ a: Int, _ b: Int) -> Int { a > 0 ? (a &+ b &- 1) / b : a / b }
+    let lo = min(count, max(0, ceilDiv(pad &- k, stride)))
+    return lo..<min(count, max(lo, ceilDiv(size &+ pad &- k, stride)))
+}
+
+extension Conv2DShape {
+    /// 1x1, stride 1, no padding: the column matrix of a group is its input channels themselves.
+    var isPointwise: Bool {
+        R == 1 && S == 1 && strideH == 1 && strideW == 1 && padTop == 0 && padBottom == 0 && padLeft == 0 &&
+            padRight == 0
+    }
+}
+
+/// col[(c*R + r)*S + t, p*Q + q] = x[c, p*sh - pt + r, q*sw - pl + t] (zero outside), for the channels
 /// [c0, c0 + Cg) of one image.
 func im2col(_ col: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, c0: Int, _ s: Conv2DShape) {
-    let (H, W, R, S, P, Q) = (s.H, s.W, s.R, s.S, s.P, s.Q)
-    var row = 0
+    let (H, W, P, Q, sw) = (s.H, s.W, s.P, s.Q, s.strideW)
+    var dst = col
     for c in c0..<(c0 + s.Cg) {
-        let xc = x + c * H * W
-        for r in 0..<R {
-            for t in 0..<S {
-                let dst = col + row * P * Q
-                for p in 0..<P {
-                    let h = p * s.strideH - s.padTop + r
-                    let d = dst + p * Q
-                    if h < 0 || h >= H {
-                        d.update(repeating: 0, count: Q)
-                        continue
+        let xc = x + c &* H &* W
+        for r in 0..<s.R {
+            let ps = validOutputs(r, stride: s.strideH, pad: s.padTop, size: H, count: P)
+            for t in 0..<s.S {
+                let qs = validOutputs(t, stride: sw, pad: s.padLeft, size: W, count: Q)
+                let w0 = qs.lowerBound &* sw &- s.padLeft &+ t
+                // Rows p outside `ps` read only padding; inside, the columns outside `qs` do.
+                dst.update(repeating: 0, count: ps.lowerBound &* Q)
+                for p in ps {
+                    let h = p &* s.strideH &- s.padTop &+ r
+                    let d = dst + p &* Q, xr = xc + (h &* W &+ w0)
+                    d.update(repeating: 0, count: qs.lowerBound)
+                    if sw == 1 {
+                        (d + qs.lowerBound).update(from: xr, count: qs.count)
+                    } else {
+                        var src = xr
+                        for q in qs { d[q] = src.pointee; src += sw }
                     }
-                    let xr = xc + h * W
-                    for q in 0..<Q {
-                        let ww = q * s.strideW - s.padLeft + t
-                        d[q] = (ww >= 0 && ww < W) ? xr[ww] : 0
-                    }
+                    (d + qs.upperBound).update(repeating: 0, count: Q &- qs.upperBound)
                 }
-                row += 1
+                (dst + ps.upperBound &* Q).update(repeating: 0, count: (P &- ps.upperBound) &* Q)
+                dst += P &* Q
             }
         }
     }
@@ -53,23 +80,26 @@ func im2col(_ col: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, c0: I
 
 /// dx[c, h, w] += col[...] for every position the column matrix read it from (adjoint of `im2col`).
 func col2im(_ dX: UnsafeMutablePointer<Float>, _ col: UnsafePointer<Float>, c0: Int, _ s: Conv2DShape) {
-    let (H, W, R, S, P, Q) = (s.H, s.W, s.R, s.S, s.P, s.Q)
-    var row = 0
+    let (H, W, P, Q, sw) = (s.H, s.W, s.P, s.Q, s.strideW)
+    var src = col
     for c in c0..<(c0 + s.Cg) {
-        let xc = dX + c * H * W
-        for r in 0..<R {
-            for t in 0..<S {
-                let src = col + row * P * Q
-                for p in 0..<P {
-                    let h = p * s.strideH - s.padTop + r
-                    if h < 0 || h >= H { continue }
-                    let xr = xc + h * W, sr = src + p * Q
-                    for q in 0..<Q {
-                        let ww = q * s.strideW - s.padLeft + t
-                        if ww >= 0 && ww < W { xr[ww] += sr[q] }
+        let xc = dX + c &* H &* W
+        for r in 0..<s.R {
+            let ps = validOutputs(r, stride: s.strideH, pad: s.padTop, size: H, count: P)
+            for t in 0..<s.S {
+                let qs = validOutputs(t, stride: sw, pad: s.padLeft, size: W, count: Q)
+                let n = qs.count, w0 = qs.lowerBound &* sw &- s.padLeft &+ t
+                for p in ps {
+                    let h = p &* s.strideH &- s.padTop &+ r
+                    let sr = src + (p &* Q &+ qs.lowerBound), xr = xc + (h &* W &+ w0)
+                    if sw == 1 {
+                        for i in 0..<n { xr[i] += sr[i] }
+                    } else {
+                        var d = xr
+                        for i in 0..<n { d.pointee += sr[i]; d += sw }
                     }
                 }
-                row += 1
+                src += P &* Q
             }
         }
     }
@@ -77,14 +107,15 @@ func col2im(_ dX: UnsafeMutablePointer<Float>, _ col: UnsafePointer<Float>, c0: 
 
 public func conv2dForwardIm2col(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
                                 bias: UnsafePointer<Float>?, _ s: Conv2DShape) {
-    let PQ = s.P * s.Q, CRS = s.Cg * s.R * s.S
-    let col = UnsafeMutablePointer<Float>.allocate(capacity: CRS * PQ)
+    let PQ = s.P * s.Q, CRS = s.Cg * s.R * s.S, HW = s.H * s.W
+    let col = UnsafeMutablePointer<Float>.allocate(capacity: s.isPointwise ? 0 : CRS * PQ)
     defer { col.deallocate() }
     for n in 0..<s.N {
         for g in 0..<s.groups {
-            im2col(col, x + n * s.C * s.H * s.W, c0: g * s.Cg, s)
+            let xg = x + (n * s.C + g * s.Cg) * HW
+            if !s.isPointwise { im2col(col, x + n * s.C * HW, c0: g * s.Cg, s) }
             sgemm(transA: false, transB: false, M: s.Kg, N: PQ, K: CRS, A: w + g * s.Kg * CRS, lda: CRS,
-                  B: col, ldb: PQ, C: out + (n * s.K + g * s.Kg) * PQ, ldc: PQ)
+                  B: s.isPointwise ? xg : UnsafePointer(col), ldb: PQ, C: out + (n * s.K + g * s.Kg) * PQ, ldc: PQ)
         }
         if let bias {
             for k in 0..<s.K {
@@ -97,30 +128,34 @@ public func conv2dForwardIm2col(out: UnsafeMutablePointer<Float>, x: UnsafePoint
 
 public func conv2dBackwardDataIm2col(dX: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
                                      w: UnsafePointer<Float>, _ s: Conv2DShape) {
-    let PQ = s.P * s.Q, CRS = s.Cg * s.R * s.S
-    dX.update(repeating: 0, count: s.inputCount)
-    let col = UnsafeMutablePointer<Float>.allocate(capacity: CRS * PQ)
+    let PQ = s.P * s.Q, CRS = s.Cg * s.R * s.S, HW = s.H * s.W
+    if !s.isPointwise { dX.update(repeating: 0, count: s.inputCount) }
+    let col = UnsafeMutablePointer<Float>.allocate(capacity: s.isPointwise ? 0 : CRS * PQ)
     defer { col.deallocate() }
     for n in 0..<s.N {
         for g in 0..<s.groups {
+            // Pointwise: the GEMM writes the group's input channels directly.
+            let target = s.isPointwise ? dX + (n * s.C + g * s.Cg) * HW : col
             sgemm(transA: true, transB: false, M: CRS, N: PQ, K: s.Kg, A: w + g * s.Kg * CRS, lda: CRS,
-                  B: dOut + (n * s.K + g * s.Kg) * PQ, ldb: PQ, C: col, ldc: PQ)
-            col2im(dX + n * s.C * s.H * s.W, col, c0: g * s.Cg, s)
+                  B: dOut + (n * s.K + g * s.Kg) * PQ, ldb: PQ, C: target, ldc: PQ)
+            if !s.isPointwise { col2im(dX + n * s.C * HW, col, c0: g * s.Cg, s) }
         }
     }
 }
 
 public func conv2dBackwardWeightsIm2col(dW: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
                                         dOut: UnsafePointer<Float>, x: UnsafePointer<Float>, _ s: Conv2DShape) {
-    let PQ = s.P * s.Q, CRS = s.Cg * s.R * s.S
-    dW.update(repeating: 0, count: s.weightCount)
-    let col = UnsafeMutablePointer<Float>.allocate(capacity: CRS * PQ)
+    let PQ = s.P * s.Q, CRS = s.Cg * s.R * s.S, HW = s.H * s.W
+    let col = UnsafeMutablePointer<Float>.allocate(capacity: s.isPointwise ? 0 : CRS * PQ)
     defer { col.deallocate() }
     for n in 0..<s.N {
         for g in 0..<s.groups {
-            im2col(col, x + n * s.C * s.H * s.W, c0: g * s.Cg, s)
+            let xg = x + (n * s.C + g * s.Cg) * HW
+            if !s.isPointwise { im2col(col, x + n * s.C * HW, c0: g * s.Cg, s) }
+            // The first image overwrites dW, the others accumulate.
             sgemm(transA: false, transB: true, M: s.Kg, N: CRS, K: PQ, A: dOut + (n * s.K + g * s.Kg) * PQ, lda: PQ,
-                  B: col, ldb: PQ, beta: 1, C: dW + g * s.Kg * CRS, ldc: CRS)
+                  B: s.isPointwise ? xg : UnsafePointer(col), ldb: PQ, beta: n == 0 ? 0 : 1,
+                  C: dW + g * s.Kg * CRS, ldc: CRS)
         }
     }
     if let dBias {

@@ -1,24 +1,34 @@
 // Pooling kernels over NCHW planes, PyTorch semantics. x: [N, C, H, W], out: [N, C, P, Q].
 
-/// Max pooling; padded positions never win. `argmax` receives the flat index h*W + w inside each plane.
+/// The input indices [lo, hi) that window i reads along one axis (padding excluded).
+@inline(__always)
+func poolWindow(_ i: Int, kernel: Int, stride: Int, pad: Int, size: Int) -> Range<Int> {
+    let start = i &* stride &- pad
+    let lo = max(start, 0)
+    return lo..<max(lo, min(start &+ kernel, size))
+}
+
+/// Max pooling; padded positions never win, a NaN does (the last one, as PyTorch). `argmax` receives the flat
+/// index h*W + w inside each plane.
 public func maxPool2dForward(out: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>,
                              x: UnsafePointer<Float>, _ s: Pool2DShape) {
     let (H, W, P, Q) = (s.H, s.W, s.P, s.Q)
     for plane in 0..<(s.N * s.C) {
-        let xp = x + plane * H * W, op = out + plane * P * Q, ap = argmax + plane * P * Q
+        let xp = x + plane &* H &* W, op = out + plane &* P &* Q, ap = argmax + plane &* P &* Q
         for p in 0..<P {
-            let h0 = p * s.strideH - s.padH, h1 = min(h0 + s.R, H)
+            let hs = poolWindow(p, kernel: s.R, stride: s.strideH, pad: s.padH, size: H)
             for q in 0..<Q {
-                let w0 = q * s.strideW - s.padW, w1 = min(w0 + s.S, W)
-                var best = -Float.infinity, at = -1
-                for h in max(h0, 0)..<max(h1, max(h0, 0)) {
-                    for w in max(w0, 0)..<max(w1, max(w0, 0)) {
-                        let v = xp[h * W + w]
-                        if v > best || v.isNaN || at < 0 { best = v; at = h * W + w; if v.isNaN { break } }
+                let ws = poolWindow(q, kernel: s.S, stride: s.strideW, pad: s.padW, size: W)
+                var best = -Float.infinity, at = hs.lowerBound &* W &+ ws.lowerBound
+                for h in hs {
+                    let row = xp + h &* W
+                    for w in ws {
+                        let v = row[w]
+                        if v > best || v.isNaN { best = v; at = h &* W &+ w }
                     }
                 }
-                op[p * Q + q] = best
-                ap[p * Q + q] = Int32(at)
+                op[p &* Q &+ q] = best
+                ap[p &* Q &+ q] = Int32(truncatingIfNeeded: at)
             }
         }
     }
@@ -56,8 +66,11 @@ public func avgPool2dForward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<
             for q in 0..<Q {
                 let (h0, h1, w0, w1, scale) = avgWindow(p, q, s, countIncludePad: countIncludePad)
                 var acc: Float = 0
-                for h in h0..<max(h1, h0) { for w in w0..<max(w1, w0) { acc += xp[h * W + w] } }
-                op[p * Q + q] = acc * scale
+                for h in h0..<max(h1, h0) {
+                    let row = xp + h &* W
+                    for w in w0..<max(w1, w0) { acc += row[w] }
+                }
+                op[p &* Q &+ q] = acc * scale
             }
         }
     }
@@ -72,8 +85,11 @@ public func avgPool2dBackward(dX: UnsafeMutablePointer<Float>, dOut: UnsafePoint
         for p in 0..<P {
             for q in 0..<Q {
                 let (h0, h1, w0, w1, scale) = avgWindow(p, q, s, countIncludePad: countIncludePad)
-                let g = gp[p * Q + q] * scale
-                for h in h0..<max(h1, h0) { for w in w0..<max(w1, w0) { dp[h * W + w] += g } }
+                let g = gp[p &* Q &+ q] * scale
+                for h in h0..<max(h1, h0) {
+                    let row = dp + h &* W
+                    for w in w0..<max(w1, w0) { row[w] += g }
+                }
             }
         }
     }

@@ -1,0 +1,167 @@
+import CDNNL
+
+// Small wrapper over oneDNN's 2.x C API: one CPU engine and stream, memory descriptors, and `DNNLPass`, a
+// primitive bound to NCHW user buffers with the reorders to and from the layouts it chose.
+
+struct DNNLError: Error, CustomStringConvertible {
+    let status: dnnl_status_t
+    let call: String
+    var description: String { "\(call) failed with dnnl_status \(status.rawValue)" }
+}
+
+@inline(__always)
+func dnnlCheck(_ status: dnnl_status_t, _ call: @autoclosure () -> String) throws {
+    if status != dnnl_success { throw DNNLError(status: status, call: call()) }
+}
+
+enum DNNL {
+    struct Context: @unchecked Sendable {
+        let engine: dnnl_engine_t
+        let stream: dnnl_stream_t
+    }
+
+    /// The CPU engine and its stream, created on first use (Swift initialises globals once, under a lock);
+    /// nil when oneDNN cannot create them.
+    static let context: Context? = {
+        Threads.configure()
+        var engine: dnnl_engine_t?
+        guard dnnl_engine_create(&engine, dnnl_cpu, 0) == dnnl_success, let engine else { return nil }
+        var stream: dnnl_stream_t?
+        guard dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue) == dnnl_success,
+              let stream else { return nil }
+        return Context(engine: engine, stream: stream)
+    }()
+
+    static func engine() throws -> Context {
+        guard let context else { throw DNNLError(status: dnnl_runtime_error, call: "dnnl_engine_create") }
+        return context
+    }
+
+    /// f32 descriptor of `dims` in layout `tag` (`dnnl_format_tag_any` lets the primitive choose).
+    static func md(_ dims: [Int], _ tag: dnnl_format_tag_t) throws -> dnnl_memory_desc_t {
+        var d = dnnl_memory_desc_t()
+        try dnnlCheck(dnnl_memory_desc_init_by_tag(&d, Int32(dims.count), dims.map { Int64($0) }, dnnl_f32, tag),
+                      "dnnl_memory_desc_init_by_tag")
+        return d
+    }
+
+    static func memory(_ desc: dnnl_memory_desc_t, allocate: Bool) throws -> dnnl_memory_t {
+        var d = desc
+        var m: dnnl_memory_t?
+        try dnnlCheck(dnnl_memory_create(&m, &d, try engine().engine, allocate ? dnnl_shim_memory_allocate() : nil),
+                      "dnnl_memory_create")
+        return m!
+    }
+
+    static func primitive(_ pd: dnnl_primitive_desc_t) throws -> dnnl_primitive_t {
+        var p: dnnl_primitive_t?
+        try dnnlCheck(dnnl_primitive_create(&p, pd), "dnnl_primitive_create")
+        return p!
+    }
+
+    /// Reorder primitive from `src` to `dst` layout.
+    static func reorder(_ src: dnnl_memory_desc_t, _ dst: dnnl_memory_desc_t) throws -> dnnl_primitive_t {
+        let e = try engine().engine
+        var s = src, d = dst
+        var pd: dnnl_primitive_desc_t?
+        try dnnlCheck(dnnl_reorder_primitive_desc_create(&pd, &s, e, &d, e, nil), "dnnl_reorder_primitive_desc_create")
+        defer { dnnl_primitive_desc_destroy(pd) }
+        return try primitive(pd!)
+    }
+}
+
+/// Scratch buffers in the layouts primitives chose, shared by the passes of one owner (which runs one pass at a
+/// time). Within a pass every operand gets its own buffer.
+final class DNNLScratch {
+    private var buffers: [(md: dnnl_memory_desc_t, memory: dnnl_memory_t)] = []
+
+    deinit { for b in buffers { dnnl_memory_destroy(b.memory) } }
+
+    /// A new memory object of layout `md` over a pooled buffer whose index is not in `taken` (the caller owns the
+    /// returned object; the pool owns the storage).
+    func alias(_ md: dnnl_memory_desc_t, taken: inout Set<Int>) throws -> dnnl_memory_t {
+        var want = md
+        var index = buffers.indices.first { i in
+            var have = buffers[i].md
+            return !taken.contains(i) && dnnl_memory_desc_equal(&have, &want) != 0
+        }
+        if index == nil {
+            buffers.append((md, try DNNL.memory(md, allocate: true)))
+            index = buffers.count - 1
+        }
+        taken.insert(index!)
+        var handle: UnsafeMutableRawPointer?
+        try dnnlCheck(dnnl_memory_get_data_handle(buffers[index!].memory, &handle), "dnnl_memory_get_data_handle")
+        let m = try DNNL.memory(md, allocate: false)
+        try dnnlCheck(dnnl_memory_set_data_handle(m, handle), "dnnl_memory_set_data_handle")
+        return m
+    }
+}
+
+/// One oneDNN primitive with its operands. Each operand has a user-side memory in plain layout whose data handle is
+/// set per call; when the primitive chose another layout it also has a scratch memory in that layout and the reorder
+/// between the two (user -> scratch before an input is read, scratch -> user after an output is written).
+/// Not reentrant: the owner serialises `run` (also across passes sharing one `DNNLScratch`).
+final class DNNLPass {
+    struct Operand {
+        let arg: Int32
+        let isInput: Bool
+        let user: dnnl_memory_t
+        let inner: dnnl_memory_t?
+        let reorder: dnnl_primitive_t?
+    }
+
+    let primitive: dnnl_primitive_t
+    private var operands: [Operand] = []
+    private var args: [dnnl_exec_arg_t] = []
+
+    /// `specs`: (exec arg, is input, user-side descriptor), in the order `run` receives the buffers.
+    init(_ pd: dnnl_primitive_desc_t, _ specs: [(arg: Int32, isInput: Bool, user: dnnl_memory_desc_t)],
+         scratch: DNNLScratch) throws {
+        primitive = try DNNL.primitive(pd)
+        var taken = Set<Int>()
+        for spec in specs {
+            let user = try DNNL.memory(spec.user, allocate: false)
+            var userMD = spec.user
+            guard let chosen = dnnl_primitive_desc_query_md(pd, dnnl_query_exec_arg_md, spec.arg) else {
+                throw DNNLError(status: dnnl_invalid_arguments, call: "dnnl_primitive_desc_query_md(\(spec.arg))")
+            }
+            var inner: dnnl_memory_t?, reorder: dnnl_primitive_t?
+            if dnnl_memory_desc_equal(&userMD, chosen) == 0 {
+                inner = try scratch.alias(chosen.pointee, taken: &taken)
+                reorder = try spec.isInput ? DNNL.reorder(userMD, chosen.pointee) : DNNL.reorder(chosen.pointee, userMD)
+            }
+            operands.append(Operand(arg: spec.arg, isInput: spec.isInput, user: user, inner: inner, reorder: reorder))
+            args.append(dnnl_exec_arg_t(arg: spec.arg, memory: inner ?? user))
+        }
+    }
+    deinit {
+        for o in operands {
+            dnnl_memory_destroy(o.user)
+            if let inner = o.inner { dnnl_memory_destroy(inner) }
+            if let reorder = o.reorder { dnnl_primitive_destroy(reorder) }
+        }
+        dnnl_primitive_destroy(primitive)
+    }
+
+    /// Runs the primitive on `buffers` (one per operand, in plain layout) and waits for it.
+    func run(_ buffers: [UnsafeMutableRawPointer]) throws {
+        let stream = try DNNL.engine().stream
+        precondition(buffers.count == operands.count)
+        for (o, b) in zip(operands, buffers) {
+            try dnnlCheck(dnnl_memory_set_data_handle(o.user, b), "dnnl_memory_set_data_handle")
+        }
+        for o in operands where o.isInput { try Self.move(o, stream) }
+        try dnnlCheck(dnnl_primitive_execute(primitive, stream, Int32(args.count), &args), "dnnl_primitive_execute")
+        for o in operands where !o.isInput { try Self.move(o, stream) }
+        try dnnlCheck(dnnl_stream_wait(stream), "dnnl_stream_wait")
+    }
+
+    private static func move(_ o: Operand, _ stream: dnnl_stream_t) throws {
+        guard let reorder = o.reorder, let inner = o.inner else { return }
+        var a = o.isInput
+            ? [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: o.user), dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: inner)]
+            : [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: inner), dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: o.user)]
+        try dnnlCheck(dnnl_primitive_execute(reorder, stream, 2, &a), "dnnl_primitive_execute(reorder)")
+    }
+}

@@ -1,0 +1,143 @@
+import CDNNL
+import Foundation
+
+// oneDNN convolutions for one Conv2DShape. Users keep NCHW / [K, Cg, R, S] (as goihw with dims
+// [G, Kg, Cg, R, S] when grouped); the primitives are created with `dnnl_format_tag_any`, so oneDNN picks its
+// blocked layouts (nChw16c-like activations, OIhw16i16o-like weights) and every call reorders in and out.
+
+final class DNNLConv {
+    let shape: Conv2DShape
+    private let lock = NSLock()
+    private let scratch = DNNLScratch()
+    private let forwardPD: dnnl_primitive_desc_t
+    private let forwardPass: DNNLPass
+    private var dataPass: Result<DNNLPass, any Error>?
+    private var weightsPass: Result<DNNLPass, any Error>?
+    // Stand-ins for a nil bias (K zeros) and a nil dBias (discarded).
+    private let zeros: UnsafeMutablePointer<Float>
+    private let discard: UnsafeMutablePointer<Float>
+
+    // Plain (user) and `any` (primitive's choice) descriptors, and the geometry.
+    private let x, w, b, y, xAny, wAny, yAny: dnnl_memory_desc_t
+    private let strides, padL, padR: [Int64]
+
+    init(_ s: Conv2DShape) throws {
+        guard s.isValid else { throw DNNLError(status: dnnl_invalid_arguments, call: "Conv2DShape \(s)") }
+        shape = s
+        let xDims = [s.N, s.C, s.H, s.W], yDims = [s.N, s.K, s.P, s.Q]
+        let wDims = s.groups == 1 ? [s.K, s.C, s.R, s.S] : [s.groups, s.Kg, s.Cg, s.R, s.S]
+        x = try DNNL.md(xDims, dnnl_nchw)
+        y = try DNNL.md(yDims, dnnl_nchw)
+        w = try DNNL.md(wDims, s.groups == 1 ? dnnl_oihw : dnnl_goihw)
+        b = try DNNL.md([s.K], dnnl_x)
+        xAny = try DNNL.md(xDims, dnnl_format_tag_any)
+        yAny = try DNNL.md(yDims, dnnl_format_tag_any)
+        wAny = try DNNL.md(wDims, dnnl_format_tag_any)
+        strides = [Int64(s.strideH), Int64(s.strideW)]
+        padL = [Int64(s.padTop), Int64(s.padLeft)]
+        padR = [Int64(s.padBottom), Int64(s.padRight)]
+
+        var (xa, wa, ba, ya) = (xAny, wAny, b, yAny)
+        var cd = dnnl_convolution_desc_t()
+        try dnnlCheck(dnnl_convolution_forward_desc_init(&cd, dnnl_forward_training, dnnl_convolution_direct,
+                                                         &xa, &wa, &ba, &ya, strides, padL, padR),
+                      "dnnl_convolution_forward_desc_init")
+        forwardPD = try DNNLConv.create(&cd, hint: nil)
+        do {
+            forwardPass = try DNNLPass(forwardPD, [(DNNL_ARG_SRC, true, x), (DNNL_ARG_WEIGHTS, true, w),
+                                                   (DNNL_ARG_BIAS, true, b), (DNNL_ARG_DST, false, y)],
+                                       scratch: scratch)
+        } catch {
+            dnnl_primitive_desc_destroy(forwardPD)
+            throw error
+        }
+        zeros = .allocate(capacity: s.K)
+        zeros.initialize(repeating: 0, count: s.K)
+        discard = .allocate(capacity: s.K)
+    }
+
+    deinit {
+        dnnl_primitive_desc_destroy(forwardPD)
+        zeros.deallocate()
+        discard.deallocate()
+    }
+
+    private static func create(_ cd: inout dnnl_convolution_desc_t,
+                               hint: dnnl_primitive_desc_t?) throws -> dnnl_primitive_desc_t {
+        var pd: dnnl_primitive_desc_t?
+        try dnnlCheck(dnnl_primitive_desc_create(&pd, &cd, nil, try DNNL.engine().engine, hint),
+                      "dnnl_primitive_desc_create(convolution)")
+        return pd!
+    }
+
+    private func makeDataPass() throws -> DNNLPass {
+        var (xa, wa, ya) = (xAny, wAny, yAny)
+        var cd = dnnl_convolution_desc_t()
+        try dnnlCheck(dnnl_convolution_backward_data_desc_init(&cd, dnnl_convolution_direct, &xa, &wa, &ya,
+                                                               strides, padL, padR),
+                      "dnnl_convolution_backward_data_desc_init")
+        let pd = try DNNLConv.create(&cd, hint: forwardPD)
+        defer { dnnl_primitive_desc_destroy(pd) }
+        return try DNNLPass(pd, [(DNNL_ARG_DIFF_DST, true, y), (DNNL_ARG_WEIGHTS, true, w),
+                                 (DNNL_ARG_DIFF_SRC, false, x)], scratch: scratch)
+    }
+
+    private func makeWeightsPass() throws -> DNNLPass {
+        var (xa, wa, ba, ya) = (xAny, wAny, b, yAny)
+        var cd = dnnl_convolution_desc_t()
+        try dnnlCheck(dnnl_convolution_backward_weights_desc_init(&cd, dnnl_convolution_direct, &xa, &wa, &ba, &ya,
+                                                                  strides, padL, padR),
+                      "dnnl_convolution_backward_weights_desc_init")
+        let pd = try DNNLConv.create(&cd, hint: forwardPD)
+        defer { dnnl_primitive_desc_destroy(pd) }
+        return try DNNLPass(pd, [(DNNL_ARG_SRC, true, x), (DNNL_ARG_DIFF_DST, true, y),
+                                 (DNNL_ARG_DIFF_WEIGHTS, false, w), (DNNL_ARG_DIFF_BIAS, false, b)],
+                            scratch: scratch)
+    }
+
+    func forward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
+                 bias: UnsafePointer<Float>?) throws {
+        lock.lock(); defer { lock.unlock() }
+        try forwardPass.run([.init(reading: x), .init(reading: w), .init(reading: bias ?? UnsafePointer(zeros)), .init(out)])
+    }
+
+    func backwardData(dX: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, w: UnsafePointer<Float>) throws {
+        lock.lock(); defer { lock.unlock() }
+        if dataPass == nil { dataPass = Result { try makeDataPass() } }
+        try dataPass!.get().run([.init(reading: dOut), .init(reading: w), .init(dX)])
+    }
+
+    func backwardWeights(dW: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
+                         dOut: UnsafePointer<Float>, x: UnsafePointer<Float>) throws {
+        lock.lock(); defer { lock.unlock() }
+        if weightsPass == nil { weightsPass = Result { try makeWeightsPass() } }
+        try weightsPass!.get().run([.init(reading: x), .init(reading: dOut), .init(dW), .init(dBias ?? discard)])
+    }
+
+    // MARK: - Plan cache
+
+    // oneDNN sizes a primitive's work split for the OpenMP thread count at creation, so plans are per thread count.
+    private struct Key: Hashable { let shape: Conv2DShape; let threads: Int32 }
+    nonisolated(unsafe) private static var plans: [Key: Result<DNNLConv, any Error>] = [:]
+    private static let plansLock = NSLock()
+
+    /// The cached plan of `s` for the calling thread's OpenMP thread count, built on first request; nil (also
+    /// cached) when oneDNN cannot run the shape.
+    static func plan(_ s: Conv2DShape) -> DNNLConv? {
+        Threads.configure()
+        let key = Key(shape: s, threads: omp_get_max_threads())
+        plansLock.lock(); defer { plansLock.unlock() }
+        if let p = plans[key] { return try? p.get() }
+        let p = Result { try DNNLConv(s) }
+        plans[key] = p
+        return try? p.get()
+    }
+
+    /// Whether the `conv2d*` dispatchers try oneDNN first (`ISTHMUS_CONV=im2col` disables it).
+    static let enabled: Bool = ProcessInfo.processInfo.environment["ISTHMUS_CONV"]?.lowercased() != "im2col"
+}
+
+private extension UnsafeMutableRawPointer {
+    // oneDNN takes `void *` handles also for buffers it only reads.
+    init<T>(reading p: UnsafePointer<T>) { self.init(mutating: p) }
+}

@@ -1,0 +1,104 @@
+import CDNNL
+import Foundation
+
+/// GFLOP/s micro-benchmark of the compute kernels: sgemm (raw `dnnl_sgemm` vs the `sgemm` wrapper) and the
+/// 64-channel 32x32 3x3 pad-1 convolution (forward, backward-data, backward-weights) through the oneDNN fast path
+/// and the im2col + GEMM twin, at batch 1 and 64.
+public enum KernelBenchmark {
+    public struct Row: Sendable, CustomStringConvertible {
+        public var name: String
+        public var threads: Int
+        /// Median wall time of one repetition, in milliseconds.
+        public var ms: Double
+        public var gflops: Double
+        public var description: String {
+            name.padding(toLength: 36, withPad: " ", startingAt: 0)
+                + String(format: " %d thr %10.3f ms %8.1f GFLOP/s", threads, ms, gflops)
+        }
+    }
+
+    /// Runs every case once per entry of `threads` (set through `Threads.set`, restored afterwards), printing each
+    /// row as it completes.
+    public static func run(threads: [Int]) -> [Row] {
+        let saved = Threads.count
+        defer { Threads.set(saved) }
+        var rows: [Row] = []
+        func add(_ name: String, _ t: Int, flops: Double, minReps: Int = 5, _ body: () -> Void) {
+            let ms = medianMilliseconds(minReps: minReps, body)
+            let row = Row(name: name, threads: t, ms: ms, gflops: flops / (ms * 1e6))
+            print(row)
+            rows.append(row)
+        }
+        for t in threads {
+            Threads.set(t)
+            for (M, N, K) in [(64, 1024, 576), (128, 256, 1152), (512, 512, 512)] {
+                let a = randomBuffer(M * K), b = randomBuffer(K * N), c = randomBuffer(M * N)
+                defer { a.deallocate(); b.deallocate(); c.deallocate() }
+                let flops = 2 * Double(M) * Double(N) * Double(K)
+                add("dnnl_sgemm \(M)x\(N)x\(K)", t, flops: flops) {
+                    _ = dnnl_sgemm(78, 78, Int64(M), Int64(N), Int64(K), 1, a, Int64(K), b, Int64(N), 0, c, Int64(N))
+                }
+                add("sgemm \(M)x\(N)x\(K)", t, flops: flops) {
+                    sgemm(transA: false, transB: false, M: M, N: N, K: K, A: a, lda: K, B: b, ldb: N, C: c, ldc: N)
+                }
+            }
+            for batch in [1, 64] {
+                let s = Conv2DShape(N: batch, C: 64, H: 32, W: 32, K: 64, R: 3, S: 3, padTop: 1, padBottom: 1,
+                                    padLeft: 1, padRight: 1)
+                let x = randomBuffer(s.inputCount), w = randomBuffer(s.weightCount), y = randomBuffer(s.outputCount)
+                let dx = randomBuffer(s.inputCount), dw = randomBuffer(s.weightCount), db = randomBuffer(s.K)
+                defer { for p in [x, w, y, dx, dw, db] { p.deallocate() } }
+                let reps = batch == 1 ? 5 : 3
+                let tag = "conv64 32x32 b\(batch)"
+                if let plan = DNNLConv.plan(s) {
+                    add("\(tag) onednn fwd", t, flops: s.flops, minReps: reps) {
+                        try? plan.forward(out: y, x: x, w: w, bias: nil)
+                    }
+                    add("\(tag) onednn bwd-data", t, flops: s.flops, minReps: reps) {
+                        try? plan.backwardData(dX: dx, dOut: y, w: w)
+                    }
+                    add("\(tag) onednn bwd-weights", t, flops: s.flops, minReps: reps) {
+                        try? plan.backwardWeights(dW: dw, dBias: db, dOut: y, x: x)
+                    }
+                }
+                add("\(tag) conv2d* fwd+bwd", t, flops: 3 * s.flops, minReps: reps) {
+                    conv2dForward(out: y, x: x, w: w, bias: nil, s)
+                    conv2dBackwardData(dX: dx, dOut: y, w: w, s)
+                    conv2dBackwardWeights(dW: dw, dBias: db, dOut: y, x: x, s)
+                }
+                add("\(tag) im2col fwd+bwd", t, flops: 3 * s.flops, minReps: reps) {
+                    conv2dForwardIm2col(out: y, x: x, w: w, bias: nil, s)
+                    conv2dBackwardDataIm2col(dX: dx, dOut: y, w: w, s)
+                    conv2dBackwardWeightsIm2col(dW: dw, dBias: db, dOut: y, x: x, s)
+                }
+            }
+        }
+        return rows
+    }
+
+    /// One warm-up call, then repetitions until at least `minReps` ran and 0.2 s passed (at most 1000).
+    static func medianMilliseconds(minReps: Int, _ body: () -> Void) -> Double {
+        let clock = ContinuousClock()
+        body()
+        var times: [Double] = []
+        var total = 0.0
+        while times.count < minReps || (total < 0.2 && times.count < 1000) {
+            let d = clock.measure(body)
+            let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+            times.append(seconds * 1e3)
+            total += seconds
+        }
+        times.sort()
+        return times[times.count / 2]
+    }
+
+    static func randomBuffer(_ n: Int) -> UnsafeMutablePointer<Float> {
+        let p = UnsafeMutablePointer<Float>.allocate(capacity: n)
+        var state: UInt32 = 12345
+        for i in 0..<n {
+            state = state &* 1_664_525 &+ 1_013_904_223
+            p[i] = Float(state >> 8) / Float(1 << 24) - 0.5
+        }
+        return p
+    }
+}
