@@ -92,12 +92,27 @@ public enum Safetensors {
         return out
     }
 
-    /// safetensors bytes: entries sorted by name (as the Python library does) and laid out in that order,
-    /// JSON header padded with spaces to a multiple of 8 bytes.
+    /// Layout rank of the Rust/Python library's dtype order; higher ranks are laid out first.
+    static func rank(_ d: DType) -> Int {
+        switch d {
+        case .bool: return 0
+        case .uint8: return 1
+        case .float16: return 2
+        case .bfloat16: return 3
+        case .int32: return 4
+        case .float32: return 5
+        case .float64: return 6
+        case .int64: return 7
+        }
+    }
+
+    /// safetensors bytes, identical to the Python library's `save_file`: entries ordered by dtype
+    /// (I64, F64, F32, I32, BF16, F16, U8, BOOL) then by name, laid out in that order, compact JSON header
+    /// with `__metadata__` first, padded with spaces to a multiple of 8 bytes.
     public static func encode(_ tensors: [(String, RawArray)], metadata: [String: String]? = nil) throws -> [UInt8] {
-        let sorted = tensors.sorted { $0.0 < $1.0 }
-        for (a, b) in zip(sorted, sorted.dropFirst()) where a.0 == b.0 {
-            throw FormatError(file: "<safetensors>", reason: "duplicate tensor name '\(a.0)'")
+        let sorted = tensors.sorted { (-rank($0.1.dtype), $0.0) < (-rank($1.1.dtype), $1.0) }
+        if Set(tensors.map(\.0)).count != tensors.count {
+            throw FormatError(file: "<safetensors>", reason: "duplicate tensor names")
         }
         var header = "{"
         var first = true

@@ -170,6 +170,10 @@ final class ImageDecodeTests: XCTestCase {
             XCTAssertEqual([img.width, img.height, img.channels], [7, 6, channels], "case \(i)")
             XCTAssertEqual(img.pixels, Self.expected(channels: channels), "case \(i)")
         }
+        let interlaced = try ImageDecode.decode(bytes: Golden.pngInterlacedRGB8)
+        XCTAssertEqual(interlaced.pixels, Self.expected(channels: 3))
+        let gray4 = try ImageDecode.decode(bytes: Golden.pngGray4)
+        XCTAssertEqual(gray4.pixels, Self.expected(channels: 1).map { ($0 >> 4) * 17 })
         let pal = try ImageDecode.decode(bytes: Golden.pngPalette)
         let colors: [[UInt8]] = [[0, 0, 0], [255, 0, 0], [0, 255, 0], [10, 20, 30]]
         XCTAssertEqual(pal.pixels, (0..<6).flatMap { y in (0..<7).flatMap { x in colors[(x + y) % 4] } })
@@ -210,6 +214,7 @@ final class ImageDecodeTests: XCTestCase {
         guard FileManager.default.fileExists(atPath: dir + "chelsea.png") else { return }
         let c = try ImageDecode.read(dir + "chelsea.png")
         XCTAssertEqual([c.width, c.height, c.channels], [451, 300, 3])
+        XCTAssertEqual(Array(c.pixels.prefix(6)), [143, 120, 104, 143, 120, 104])  // as Pillow decodes it
         let j = try ImageDecode.read(dir + "rocket.jpg")
         XCTAssertEqual(j.pixels.count, j.width * j.height * j.channels)
     }

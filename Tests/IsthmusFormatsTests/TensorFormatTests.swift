@@ -95,6 +95,8 @@ final class SafetensorsTests: XCTestCase {
         try atomicWrite(Golden.torchSafetensors, to: path)
         XCTAssertEqual(try Safetensors.metadata(path), ["format": "pt"])
         XCTAssertEqual(try Safetensors.readDictionary(path)["b"], d["b"])
+        // Re-encoding gives the Python library's bytes exactly.
+        XCTAssertEqual(try Safetensors.encode(t.map { ($0.name, $0.array) }, metadata: ["format": "pt"]), Golden.torchSafetensors)
     }
 
     func testRoundTrip() throws {
@@ -266,6 +268,8 @@ final class TorchCheckpointTests: XCTestCase {
         XCTAssertEqual(d["_conv_stem.weight"]?.shape, [32, 3, 3, 3])
         XCTAssertEqual(d["_fc.weight"]?.shape, [1000, 1280])
         let params = t.filter { $0.array.dtype == .float32 }.reduce(0) { $0 + $1.array.count }
-        XCTAssertGreaterThan(params, 4_600_000)
+        XCTAssertEqual(params, 4_694_024)
+        let fcSum = try d["_fc.weight"]?.floats().reduce(0.0) { $0 + Double($1) } ?? 0
+        XCTAssertEqual(fcSum, -470.632567, accuracy: 1e-3)  // torch: sd['_fc.weight'].double().sum()
     }
 }

@@ -105,9 +105,8 @@ def paeth(a, b, c):
     return b if pb <= pc else c
 
 
-def encode_png(w, h, color_type, depth, rows, palette=None):
-    """Reference encoder: row y uses filter type y % 5."""
-    bpp = max(1, {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[color_type] * depth // 8)
+def filter_rows(rows, bpp):
+    """Row y of a (sub-)image uses filter type y % 5."""
     raw = b""
     prev = bytes(len(rows[0]))
     for y, row in enumerate(rows):
@@ -121,11 +120,18 @@ def encode_png(w, h, color_type, depth, rows, palette=None):
             out.append((v - pred) & 0xFF)
         raw += bytes([ft]) + bytes(out)
         prev = row
+    return raw
+
+
+def encode_png(w, h, color_type, depth, rows, palette=None, raw=None, interlace=0):
+    """Reference encoder; `raw` overrides the filtered image data (for interlacing)."""
+    bpp = max(1, {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[color_type] * depth // 8)
+    raw = raw if raw is not None else filter_rows(rows, bpp)
 
     def chunk(t, d):
         return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xFFFFFFFF)
 
-    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, depth, color_type, 0, 0, 0))
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, depth, color_type, 0, 0, interlace))
     if palette is not None:
         png += chunk(b"PLTE", bytes(palette))
     z = zlib.compress(raw)
@@ -157,6 +163,27 @@ rows = [bytes([(x + y) % 4 for x in range(W)]) for y in range(H)]
 png = encode_png(W, H, 3, 8, rows, palette)
 assert (np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))[1, 2] == [10, 20, 30]).all()
 fixtures["pngPalette"] = png
+
+# Adam7-interlaced RGB, 8-bit.
+raw = b""
+for x0, y0, dx, dy in [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]:
+    prow = [bytes(value(x, y, c) for x in range(x0, W, dx) for c in range(3)) for y in range(y0, H, dy)]
+    if prow and prow[0]:
+        raw += filter_rows(prow, 3)
+png = encode_png(W, H, 2, 8, None, raw=raw, interlace=1)
+exp = np.array([[[value(x, y, c) for c in range(3)] for x in range(W)] for y in range(H)])
+assert (np.asarray(Image.open(io.BytesIO(png))) == exp).all()
+fixtures["pngInterlacedRGB8"] = png
+
+# 4-bit gray: sample = value(x, y, 0) >> 4, decoded as sample * 17.
+rows = []
+for y in range(H):
+    s4 = [value(x, y, 0) >> 4 for x in range(W)] + [0]
+    rows.append(bytes((s4[i] << 4) | s4[i + 1] for i in range(0, W, 2)))
+png = encode_png(W, H, 0, 4, rows)
+exp = np.array([[(value(x, y, 0) >> 4) * 17 for x in range(W)] for y in range(H)])
+assert (np.asarray(Image.open(io.BytesIO(png))).astype(int) == exp).all()  # Pillow scales to 0-255 too
+fixtures["pngGray4"] = png
 
 # One written by Pillow itself.
 img = Image.fromarray(np.array([[[value(x, y, c) for c in range(3)] for x in range(W)] for y in range(H)], dtype=np.uint8))
