@@ -1,0 +1,124 @@
+import Foundation
+import IsthmusCore
+import IsthmusFormats
+import IsthmusNN
+import IsthmusReport
+
+/// `--model NAME (--weights FILE | --untrained) [--seed S] [--classes N] [--hidden 256,256] [--input-size S]`.
+struct ModelArguments {
+    var options: ModelOptions
+    var weights: String?
+    var seed: UInt64
+
+    static let help = """
+      --model NAME          \(ModelZoo.names.joined(separator: " | "))
+      --weights FILE        .safetensors or PyTorch .pth/.pt state_dict
+      --untrained           a seeded random initialization instead of weights (PyTorch/torchvision init)
+      --seed S              seed of the initialization and of every random choice (default 0)
+      --classes N           number of classes (default: the model's)
+      --hidden A,B          hidden widths of mlp (default 256,256)
+      --input-size S        input side for models that accept several sizes
+    """
+
+    static func parse(_ args: inout Arguments, requireWeights: Bool = true) throws -> ModelArguments {
+        let name = try args.required("--model")
+        guard ModelZoo.names.contains(name) else {
+            throw CLIError("unknown model '\(name)'; available: \(ModelZoo.names.joined(separator: ", "))")
+        }
+        let weights = try args.string("--weights")
+        let untrained = args.flag("--untrained")
+        if requireWeights && weights == nil && !untrained { throw CLIError("give --weights FILE or --untrained") }
+        if weights != nil && untrained { throw CLIError("--weights and --untrained exclude each other") }
+        var o = ModelOptions(name: name)
+        o.classes = try args.optionalInt("--classes", min: 2, max: 100_000)
+        o.hidden = try args.intList("--hidden", default: [256, 256])
+        o.inputSize = try args.optionalInt("--input-size", min: 8, max: 4096)
+        return ModelArguments(options: o, weights: weights, seed: try args.seed())
+    }
+
+    func load() throws -> (Module, ModelInfo) {
+        let (model, info) = try ModelZoo.make(options, seed: seed)
+        if let weights { try model.loadWeights(weights) }
+        return (model, info)
+    }
+}
+
+/// `--out DIR [--force]`: the run folder. Simple commands build it under a temporary name and rename it into
+/// place at the end, so DIR is either absent or complete.
+struct OutputArguments {
+    var path: String
+    var force: Bool
+
+    static let help = """
+      --out DIR             run folder to create (refused if it exists and is not empty)
+      --force               replace an existing run folder
+    """
+
+    static func parse(_ args: inout Arguments) throws -> OutputArguments {
+        OutputArguments(path: try args.required("--out"), force: args.flag("--force"))
+    }
+
+    /// Refuses an existing folder early, before any work starts.
+    func check() throws {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
+            if !isDir.boolValue { throw CLIError("\(path) exists and is not a folder") }
+            let items = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            if !items.isEmpty && !force { throw CLIError("run folder \(path) exists; pass --force to overwrite") }
+        }
+    }
+
+    /// Builds the folder in `DIR.tmp-PID`, then moves it to DIR.
+    func write(_ body: (RunDirectory) throws -> Void) throws {
+        try check()
+        let tmp = path.hasSuffix("/") ? String(path.dropLast()) + ".tmp-\(getpid())" : path + ".tmp-\(getpid())"
+        let dir = try RunDirectory(path: tmp, mode: .force)
+        do { try body(dir) } catch {
+            try? FileManager.default.removeItem(atPath: tmp)
+            throw error
+        }
+        let fm = FileManager.default
+        if fm.fileExists(atPath: path) { try fm.removeItem(atPath: path) }
+        do { try fm.moveItem(atPath: tmp, toPath: path) } catch {
+            throw CLIError("cannot move the finished run to \(path): \(error.localizedDescription)")
+        }
+    }
+}
+
+/// The resolved configuration of a run, with provenance (config.json).
+struct RunConfig<C: Encodable>: Encodable {
+    var run: RunInfo
+    var model: ModelOptions?
+    var weights: String?
+    var config: C
+}
+
+func writeConfig<C: Encodable>(_ dir: RunDirectory, seed: UInt64, model: ModelArguments?, _ config: C) throws {
+    try dir.writeJSON(RunConfig(run: RunInfo.current(seed: seed), model: model?.options, weights: model?.weights, config: config),
+                      "config.json")
+}
+
+/// An input image for a model: a `.npy` of shape [C, H, W] or [1, C, H, W] (normalized), checked against the model.
+func loadInput(_ path: String, info: ModelInfo) throws -> Tensor {
+    guard FileManager.default.fileExists(atPath: path) else { throw CLIError("\(path): no such file") }
+    let t = try Tensor.readNpy(path)
+    let shape = t.shape.count == 4 && t.shape[0] == 1 ? Array(t.shape.dropFirst()) : t.shape
+    guard shape == info.inputShape else {
+        throw CLIError("\(path): input shape \(t.shape) does not fit \(info.name), which takes \(info.inputShape)")
+    }
+    return t.reshaped([1] + shape)
+}
+
+/// A class index checked against the model.
+func classIndex(_ args: inout Arguments, info: ModelInfo, name: String = "--class") throws -> Int {
+    try args.int(name, min: 0, max: info.classes - 1)
+}
+
+extension PixelImage {
+    /// A normalized [1, C, H, W] (or [C, H, W]) input as pixels, normalization undone.
+    static func input(_ x: Tensor, _ norm: Normalization, range: PNG.Range = .clamp01) -> PixelImage {
+        let s = x.shape.suffix(3)
+        let (C, H, W) = (s[s.startIndex], s[s.startIndex + 1], s[s.startIndex + 2])
+        return PNG.pixels(fromCHW: x.scalars, channels: C, height: H, width: W, mean: norm.mean, std: norm.std, range: range)
+    }
+}

@@ -1,2 +1,0 @@
-/// IsthmusLandscape module of Isthmus.
-public enum IsthmusLandscapeModule { public static let name = "IsthmusLandscape" }
