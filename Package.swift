@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "IsthmusNN", dependencies: ["IsthmusCore", "IsthmusFormats"], swiftSettings: vectorFlags),
         .target(name: "IsthmusReport", dependencies: ["CZlib"]),
         .target(name: "IsthmusPercolation", dependencies: []),
-        .target(name: "IsthmusLandscape", dependencies: ["IsthmusNN"], swiftSettings: vectorFlags),
+        .target(name: "IsthmusLandscape", dependencies: ["IsthmusNN", "IsthmusReport"], swiftSettings: vectorFlags),
         .target(name: "IsthmusCLI", dependencies: ["IsthmusLandscape", "IsthmusReport", "IsthmusPercolation"]),
         .executableTarget(name: "isthmus", dependencies: ["IsthmusCLI"]),
         .testTarget(name: "IsthmusKernelsTests", dependencies: ["IsthmusKernels"]),

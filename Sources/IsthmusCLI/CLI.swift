@@ -11,7 +11,8 @@ public protocol Command {
 
 public enum CLI {
     public static var commands: [Command.Type] = [
-        TrainCommand.self, EvalCommand.self, InterpolateCommand.self, SaliencyCommand.self,
+        TrainCommand.self, EvalCommand.self, InterpolateCommand.self, SaliencyCommand.self, BypassCommand.self, ChainCommand.self,
+        ConnectivityCommand.self,
         KernelBenchCommand.self,
     ]
 
@@ -41,11 +42,29 @@ public enum CLI {
         }
         var args = Arguments(command: name, rest)
         do {
+            try checkKnownOptions(rest, of: command)
             try command.run(&args)
             return 0
         } catch {
             FileHandle.standardError.write(Data("isthmus \(name): error: \(error)\n".utf8))
             return 2
+        }
+    }
+}
+
+/// Rejects options the command does not document: its help text is the list of what it accepts.
+func checkKnownOptions(_ tokens: [String], of command: Command.Type) throws {
+    var known: Set<String> = ["--help"]
+    var rest = Substring(command.help)
+    while let r = rest.range(of: "--") {
+        let name = rest[r.lowerBound...].prefix { $0 == "-" || $0.isLetter || $0.isNumber }
+        known.insert(String(name))
+        rest = rest[r.upperBound...]
+    }
+    for t in tokens where t.hasPrefix("--") {
+        let name = t.split(separator: "=", maxSplits: 1).first.map(String.init) ?? t
+        if !known.contains(name) && Double(t) == nil {
+            throw CLIError("unknown option \(name) for '\(command.name)' (see isthmus \(command.name) --help)")
         }
     }
 }

@@ -1,0 +1,211 @@
+import Foundation
+import IsthmusCore
+import IsthmusLandscape
+import IsthmusNN
+import IsthmusReport
+
+/// Options of the bypass and of the chain of bypasses.
+enum ChainArguments {
+    static let help = """
+      --steps N             points on the primary segment A->C (default 1000)
+      --points N            points per segment of the path (default 500)
+      --rounds R            rounds of bypassing (default 1: the paper's A->B'->C)
+      --tolerance T         bend a segment only if its max exceeds max(L(A),L(C)) + T (default 0)
+      --mode M              faithful | exact | free (default faithful; free = Sec 4.3 setting for untrained nets)
+      --iterations N        Adam steps per bend (default 1024; 4096 in free mode)
+      --lr LR               (default 0.005; 0.05 in free mode)
+      --mse W               weight of mean((x-B)^2) (default 0.1)
+      --tv W                weight of TV(x-B) (default 1e-8)
+      --weight-decay WD     (default 0; 1e-7 in free mode)
+      --stop-loss L         stop a bend once its CE < L (default none; 5e-4 in free mode)
+    """
+
+    static func parse(_ args: inout Arguments) throws -> Chain.Config {
+        var c = Chain.Config()
+        c.primarySteps = try args.int("--steps", default: 1000, min: 2, max: 1_000_000)
+        c.pointsPerSegment = try args.int("--points", default: 500, min: 2, max: 1_000_000)
+        c.rounds = try args.int("--rounds", default: 1, min: 0, max: 20)
+        c.tolerance = try args.double("--tolerance", default: 0, min: 0)
+        let mode = Bypass.Mode(rawValue: try args.choice("--mode", Bypass.Mode.allCases.map(\.rawValue), default: "faithful"))!
+        var b = mode == .free ? Bypass.Config.untrained : Bypass.Config()
+        b.mode = mode
+        b.iterations = try args.int("--iterations", default: b.iterations, min: 1, max: 10_000_000)
+        b.lr = try args.double("--lr", default: b.lr, min: 0)
+        b.mseWeight = try args.double("--mse", default: b.mseWeight, min: 0)
+        b.tvWeight = try args.double("--tv", default: b.tvWeight, min: 0)
+        b.weightDecay = try args.double("--weight-decay", default: b.weightDecay, min: 0)
+        if args.has("--stop-loss") { b.stopLoss = try args.double("--stop-loss", min: 0) }
+        c.bypass = b
+        return c
+    }
+}
+
+/// result.json of `bypass`/`chain`: the chain result plus its deviation fields at the top level.
+struct PathFile: Encodable {
+    let result: Chain.Result
+    enum K: String, CodingKey { case deviationRatio, pixelDeviation, hyperplaneDistance, bendAngle }
+    func encode(to encoder: Encoder) throws {
+        try result.encode(to: encoder)
+        var c = encoder.container(keyedBy: K.self)
+        try c.encode(result.deviation?.deviationRatio ?? 0, forKey: .deviationRatio)
+        try c.encode(result.deviation?.pixelDeviation ?? 0, forKey: .pixelDeviation)
+        try c.encode(result.deviation?.hyperplaneDistance ?? 0, forKey: .hyperplaneDistance)
+        try c.encode(result.deviation?.bendAngle ?? 180, forKey: .bendAngle)
+    }
+}
+
+/// The loss-curve figure of a path (primary segment vs bypassed path, as the paper's Fig 2).
+func pathPlot(_ r: Chain.Result, title: String) -> SVGPlot {
+    let primary = Series(x: Interpolation.alphas(r.primaryLosses.count), y: r.primaryLosses.map(Double.init), label: "straight A->C")
+    let path = Series(x: r.pathPositions, y: r.pathLosses.map(Double.init), label: "path after \(r.rounds.count) round(s)")
+    var plot = SVGPlot.line([primary, path], title: title, xLabel: "position along the path", yLabel: "cross-entropy")
+    plot.horizontalLines = [ReferenceLine(max(r.lossA, r.lossC), label: "max(L(A), L(C))")]
+    return plot
+}
+
+/// Writes result.json, curve.svg, curve.csv, strip.png (A, B, B', C, B'-B) and bends.npy of one path.
+func writePath(_ dir: RunDirectory, _ r: Chain.Result, _ path: Chain.Path, _ info: ModelInfo, title: String) throws {
+    try dir.writeJSON(PathFile(result: r), "result.json")
+    try pathPlot(r, title: title).write(to: dir.url("curve.svg"))
+    var csv = CSVWriter(header: ["position", "loss"])
+    for (t, l) in zip(r.pathPositions, r.pathLosses) { csv.addRow([.double(t), .double(Double(l))]) }
+    try csv.write(to: dir.url("curve.csv"))
+    var images: [PixelImage] = [.input(path.vertices.first!, info.normalization), .input(path.barrierPoint, info.normalization)]
+    if let bend = path.firstBend {
+        images.append(.input(bend, info.normalization))
+        images.append(.input(path.vertices.last!, info.normalization))
+        let d = bend - path.barrierPoint
+        let (C, H, W) = (info.inputShape[0], info.inputShape[1], info.inputShape[2])
+        images.append(PNG.pixels(fromCHW: d.scalars, channels: C, height: H, width: W, range: .symmetric))
+    } else {
+        images.append(.input(path.vertices.last!, info.normalization))
+    }
+    try PNG.write(PNG.upscale(PNG.grid(images: images, columns: images.count), factor: max(1, 112 / info.inputShape[1])),
+                  to: dir.url("strip.png"))
+    if path.vertices.count > 2 { try concat(Array(path.vertices.dropFirst().dropLast()), axis: 0).writeNpy(dir.url("bends.npy").path) }
+}
+
+struct BypassCommand: Command {
+    static let name = "bypass", summary = "the paper's bypass: a low-loss path A->B'->C around the barrier (Sec 3.2)"
+    static var help: String { """
+    usage: isthmus \(name) --model NAME (--weights FILE | --untrained) --class K (endpoints) --out DIR [options]
+    \(ModelArguments.help)
+    \(PairArguments.help)
+      --class K             the class y of L_y
+    \(ChainArguments.help)
+    \(OutputArguments.help)
+    writes result.json (primaryMax, primaryGap, finalMax, finalGap, connected, deviation..., roundMax), curve.svg,
+    curve.csv, strip.png (A, B, B', C and the amplified change B'-B), bends.npy
+    """ }
+
+    static func run(_ args: inout Arguments) throws { try runPath(&args, command: name, defaultRounds: 1) }
+
+    static func runPath(_ args: inout Arguments, command: String, defaultRounds: Int) throws {
+        let m = try ModelArguments.parse(&args)
+        let pair = try PairArguments.parse(&args)
+        let (model, info) = try m.load()
+        let hadRounds = args.has("--rounds")
+        var config = try ChainArguments.parse(&args)
+        if !hadRounds { config.rounds = defaultRounds }
+        config.classIndex = try classIndex(&args, info: info)
+        let out = try OutputArguments.parse(&args)
+        try args.finish()
+        try out.check()
+        let (a, c) = try pair.load(info: info)
+        let (result, path) = try Chain.run(config, model: model, from: a, to: c, normalization: info.normalization)
+        try out.write { dir in
+            try writeConfig(dir, seed: m.seed, model: m, config)
+            try writePath(dir, result, path, info, title: "Class \(config.classIndex): straight segment vs bypass")
+        }
+        print(String(format: "primary max %.4f (gap %.4f) -> path max %.4f (gap %.4f) after %d round(s); deviation %.4f, pixel %.4f",
+                     result.primaryMax, result.primaryGap, result.finalMax, result.finalGap, result.rounds.count,
+                     result.deviation?.deviationRatio ?? 0, result.deviation?.pixelDeviation ?? 0))
+    }
+}
+
+struct ChainCommand: Command {
+    static let name = "chain", summary = "repeated bypasses until the path is within tolerance (Sec 4.3)"
+    static var help: String { BypassCommand.help.replacingOccurrences(of: "isthmus bypass", with: "isthmus chain") }
+    static func run(_ args: inout Arguments) throws { try BypassCommand.runPath(&args, command: name, defaultRounds: 2) }
+}
+
+struct ConnectivityCommand: Command {
+    static let name = "connectivity", summary = "bypass statistics over many within-class test pairs"
+    static var help: String { """
+    usage: isthmus connectivity --model NAME --weights FILE --data SPEC --pairs N --out DIR [options]
+    \(ModelArguments.help)
+      --data SPEC           \(DataSource.names.joined(separator: " | ")) (default mnist5k)
+      --pairs N             within-class test pairs (default 100)
+      --all-images          also use misclassified test images (default: only correctly classified ones)
+      --shard I/N           run pairs with index = I mod N only (merge shards with isthmus merge)
+    \(ChainArguments.help)
+      --quiet               no progress on stderr
+      --out DIR             run folder; --resume continues an interrupted run, --force starts over
+    writes pairs.csv (one row per pair), result.json {config, summary {pairs, medianPrimaryGap, medianFinalGap,
+    connectedFraction, medianDeviationRatio, medianPixelDeviation, ...}}, gaps.svg
+    """ }
+
+    static func run(_ args: inout Arguments) throws {
+        let m = try ModelArguments.parse(&args)
+        let dataSpec = try args.string("--data", default: "mnist5k")
+        var c = Connectivity.Config()
+        c.pairs = try args.int("--pairs", default: 100, min: 1, max: 1_000_000)
+        c.requireCorrect = !args.flag("--all-images")
+        c.seed = m.seed
+        c.chain = try ChainArguments.parse(&args)
+        let shard = try Shard.parse(&args)
+        let quiet = args.flag("--quiet")
+        let run = try ResumableRun.parse(&args)
+        try args.finish()
+        let dir = try run.open(config: c, extra: shard.map { "\($0.index)/\($0.count)" } ?? "")
+        let (model, info) = try m.load()
+        let test = try DataSource.load(dataSpec).test
+        guard test.imageShape == info.inputShape else {
+            throw CLIError("\(info.name) takes \(info.inputShape) inputs, \(dataSpec) has \(test.imageShape)")
+        }
+        try writeConfig(dir, seed: m.seed, model: m, c)
+        let pairs = try Connectivity.samplePairs(test, model: model, count: c.pairs, seed: c.seed, requireCorrect: c.requireCorrect)
+        let mine = pairs.indices.filter { shard?.owns($0) ?? true }
+        let log = try UnitLog<Connectivity.Row>(dir, name: "pairs.jsonl")
+        let todo = mine.filter { log.completed[$0] == nil }
+        let progress = Progress(total: mine.count, label: "pairs", quiet: quiet)
+        progress.advance(by: mine.count - todo.count)
+        for i in todo {
+            try log.append(index: i, row: try Connectivity.run(c, pair: pairs[i], index: i, model: model, data: test))
+            progress.advance(by: 1)
+        }
+        progress.finish()
+        let rows = mine.compactMap { log.completed[$0] }
+        let summary = try writeConnectivity(dir, config: c, rows: rows)
+        print(String(format: "%d pairs: median primary gap %.4f -> final gap %.4f; connected at 0.05: %.1f%%; median deviation %.4f (pixel %.4f)",
+                     summary.pairs, summary.medianPrimaryGap, summary.medianFinalGap,
+                     100 * (summary.connectedFraction["0.05"] ?? 0), summary.medianDeviationRatio, summary.medianPixelDeviation))
+    }
+}
+
+struct ConnectivityFile: Codable {
+    var config: Connectivity.Config
+    var summary: Connectivity.Summary
+}
+
+/// pairs.csv, result.json and gaps.svg from the finished rows (also used by `merge`).
+@discardableResult
+func writeConnectivity(_ dir: RunDirectory, config c: Connectivity.Config, rows: [Connectivity.Row]) throws -> Connectivity.Summary {
+    let eps = c.chain.epsilons
+    let summary = Connectivity.summarize(rows, epsilons: eps)
+    var csv = CSVWriter(header: ["pair", "class", "indexA", "indexC", "lossA", "lossC", "primaryMax", "primaryGap", "primaryBlendGap",
+                                 "finalMax", "finalGap", "deviationRatio", "pixelDeviation", "hyperplaneDistance", "bendAngle",
+                                 "pathLengthRatio", "rounds", "gradientEvaluations", "seconds"] + eps.map { "connected@" + String(format: "%g", $0) })
+    for r in rows {
+        csv.addRow([.int(r.pair), .int(r.classIndex), .int(r.indexA), .int(r.indexC), .double(r.lossA), .double(r.lossC),
+                    .double(r.primaryMax), .double(r.primaryGap), .double(r.primaryBlendGap), .double(r.finalMax), .double(r.finalGap),
+                    .double(r.deviationRatio), .double(r.pixelDeviation), .double(r.hyperplaneDistance), .double(r.bendAngle),
+                    .double(r.pathLengthRatio), .int(r.rounds), .int(r.gradientEvaluations), .double(r.seconds)]
+                   + eps.map { .int(r.connected[String(format: "%g", $0)] == true ? 1 : 0) })
+    }
+    try csv.write(to: dir.url("pairs.csv"))
+    try dir.writeJSON(ConnectivityFile(config: c, summary: summary), "result.json")
+    try SVGPlot.box([BoxGroup("primary gap", rows.map(\.primaryGap)), BoxGroup("gap after bypass", rows.map(\.finalGap))],
+                    title: "Within-class barrier gaps (\(rows.count) pairs)", yLabel: "gap").write(to: dir.url("gaps.svg"))
+    return summary
+}

@@ -1,0 +1,128 @@
+// Low-loss paths that bypass the barrier of the straight segment: the paper's bypass (Sec 3.2), its recursion
+// (Sec 4.3), and the deviation-from-linear metrics.
+// Vrabel et al., "Input Space Mode Connectivity in Deep Neural Networks", ICLR 2025.
+import Foundation
+import IsthmusCore
+import IsthmusNN
+
+/// Optimization of one bend B' of a polygonal path, starting from the barrier point B of the segment P->Q.
+public enum Bypass {
+    /// How the bend moves.
+    public enum Mode: String, Codable, Sendable, CaseIterable {
+        /// The paper's code: project the gradient off v = Q - P, then an Adam step (Adam's per-coordinate
+        /// rescaling makes the step not exactly orthogonal to v).
+        case faithful
+        /// Every iterate stays on the hyperplane through B orthogonal to v (projected gradient, Adam step,
+        /// then the iterate is projected back).
+        case exact
+        /// Unconstrained CE minimization of the bend (Sec 4.3, untrained networks): no anchor, no projection.
+        case free
+    }
+
+    public struct Config: Codable, Equatable, Sendable {
+        public var mode: Mode = .faithful
+        public var iterations = 1024
+        public var lr = 0.005
+        /// Weight of mean((x - B)^2) (faithful/exact).
+        public var mseWeight = 0.1
+        /// Weight of TV(x - B) (faithful/exact).
+        public var tvWeight = 1e-8
+        /// Added to the gradient as torch.optim.Adam's weight_decay (free mode uses 1e-7).
+        public var weightDecay = 0.0
+        /// Stop once CE < this (free mode: 5e-4); nil runs all iterations (the paper's bypass).
+        public var stopLoss: Double?
+        public init() {}
+
+        /// The paper's Sec 4.3 setting for untrained networks: free CE minimization, Adam lr 0.05, weight decay 1e-7,
+        /// at most 4096 steps, stop when CE < 5e-4.
+        public static var untrained: Config {
+            var c = Config()
+            c.mode = .free; c.iterations = 4096; c.lr = 0.05; c.weightDecay = 1e-7; c.stopLoss = 5e-4
+            c.mseWeight = 0; c.tvWeight = 0
+            return c
+        }
+    }
+
+    public struct Outcome {
+        public var bend: Tensor
+        /// CE of the bend after each step.
+        public var trace: [Float]
+        public var iterations: Int
+    }
+
+    /// x <- x - ((x - anchor) . v / v.v) v: the projection onto the hyperplane through `anchor` orthogonal to v.
+    static func projectOntoHyperplane(_ x: Tensor, anchor: Tensor, v: Tensor, vv: Double) {
+        let px = x.mutableData, pb = anchor.data, pv = v.data
+        var dot = 0.0
+        for i in 0..<x.count { dot += Double(px[i] - pb[i]) * Double(pv[i]) }
+        let k = Float(dot / vv)
+        for i in 0..<x.count { px[i] -= k * pv[i] }
+    }
+
+    /// Optimizes a bend starting at B for the segment P->Q (v = Q - P). Throws if the loss becomes NaN.
+    public static func optimize(_ loss: ClassLoss, from p: Tensor, to q: Tensor, start b: Tensor, _ c: Config) throws -> Outcome {
+        let x = b.copy(), anchor = b.copy()
+        let v = q - p
+        var vv = 0.0
+        for i in 0..<v.count { vv += Double(v[flat: i]) * Double(v[flat: i]) }
+        let opt = Adam([x], lr: Float(c.lr), weightDecay: Float(c.weightDecay))
+        var trace: [Float] = []
+        trace.reserveCapacity(c.iterations)
+        let labels = [loss.classIndex]
+        for step in 1...max(c.iterations, 1) {
+            var ce: Float = 0
+            let (_, grads) = valueWithGradient(wrt: [x]) {
+                let l = crossEntropy(logits: loss.model(x), labels: labels)
+                ce = l.scalar
+                guard c.mode != .free else { return l }
+                let d = x - anchor
+                return l + meanSquaredError(x, anchor) * Float(c.mseWeight) + totalVariation(d) * Float(c.tvWeight)
+            }
+            guard ce.isFinite else { throw TrainingError("bypass: the loss became \(ce) at step \(step)") }
+            trace.append(ce)
+            if let stop = c.stopLoss, Double(ce) < stop { return Outcome(bend: x, trace: trace, iterations: step - 1) }
+            let g = grads[0]
+            if c.mode != .free && vv > 0 { projectOntoHyperplane(g, anchor: Tensor.zeros(g.shape), v: v, vv: vv) }
+            opt.step([g])
+            if c.mode == .exact && vv > 0 { projectOntoHyperplane(x, anchor: anchor, v: v, vv: vv) }
+        }
+        return Outcome(bend: x, trace: trace, iterations: c.iterations)
+    }
+}
+
+/// Deviation of the bend B' from the straight segment (the paper's "1-5%" claim, Sec 4.1).
+public struct Deviation: Codable, Equatable, Sendable {
+    /// ||B' - B|| / ||C - A||.
+    public var deviationRatio: Double
+    /// max|B' - B| / max|A|, both in pixel space (normalization undone).
+    public var pixelDeviation: Double
+    /// |(B' - B) . v| / |v|: distance of B' from the hyperplane through B orthogonal to v = C - A.
+    public var hyperplaneDistance: Double
+    /// The same, divided by ||B' - B|| (0 when the move is orthogonal to v, as the exact mode guarantees).
+    public var hyperplaneFraction: Double
+    /// Angle A-B'-C in degrees (180 for a bend on the segment).
+    public var bendAngle: Double
+
+    public init(a: Tensor, c: Tensor, b: Tensor, bend: Tensor, normalization: Normalization?) {
+        let n = a.count
+        let C = normalization?.std.count ?? 1, plane = max(1, n / C)
+        func std(_ i: Int) -> Double { Double(normalization?.std[min(i / plane, C - 1)] ?? 1) }
+        func mean(_ i: Int) -> Double { Double(normalization?.mean[min(i / plane, C - 1)] ?? 0) }
+        var dd = 0.0, vv = 0.0, dv = 0.0, maxD = 0.0, maxA = 0.0
+        var ua = 0.0, uc = 0.0, uac = 0.0
+        for i in 0..<n {
+            let d = Double(bend[flat: i] - b[flat: i]), v = Double(c[flat: i] - a[flat: i])
+            dd += d * d; vv += v * v; dv += d * v
+            maxD = max(maxD, abs(d * std(i)))
+            maxA = max(maxA, abs(Double(a[flat: i]) * std(i) + mean(i)))
+            let xa = Double(a[flat: i] - bend[flat: i]), xc = Double(c[flat: i] - bend[flat: i])
+            ua += xa * xa; uc += xc * xc; uac += xa * xc
+        }
+        deviationRatio = vv > 0 ? dd.squareRoot() / vv.squareRoot() : 0
+        pixelDeviation = maxA > 0 ? maxD / maxA : 0
+        hyperplaneDistance = vv > 0 ? abs(dv) / vv.squareRoot() : 0
+        hyperplaneFraction = dd > 0 ? hyperplaneDistance / dd.squareRoot() : 0
+        let cosine = ua > 0 && uc > 0 ? uac / (ua.squareRoot() * uc.squareRoot()) : -1
+        bendAngle = acos(max(-1, min(1, cosine))) * 180 / Double.pi
+    }
+}

@@ -1,0 +1,133 @@
+// Connectivity statistics over many within-class pairs (beyond the paper: its code has no such statistics).
+import Foundation
+import IsthmusCore
+import IsthmusNN
+import IsthmusReport
+
+public enum Connectivity {
+    public struct Config: Codable, Equatable, Sendable {
+        public var pairs = 100
+        public var seed: UInt64 = 0
+        /// Use only test images the model classifies correctly (both endpoints are then low-loss modes).
+        public var requireCorrect = true
+        public var chain = Chain.Config()
+        public init() {}
+    }
+
+    /// A within-class pair of test images.
+    public struct Pair: Codable, Equatable, Sendable {
+        public var classIndex: Int
+        public var indexA: Int
+        public var indexC: Int
+    }
+
+    /// One CSV row per pair.
+    public struct Row: Codable, Equatable, Sendable {
+        public var pair: Int
+        public var classIndex: Int
+        public var indexA: Int
+        public var indexC: Int
+        public var lossA: Double
+        public var lossC: Double
+        public var primaryMax: Double
+        public var primaryGap: Double
+        public var primaryBlendGap: Double
+        public var finalMax: Double
+        public var finalGap: Double
+        public var deviationRatio: Double
+        public var pixelDeviation: Double
+        public var hyperplaneDistance: Double
+        public var bendAngle: Double
+        public var pathLengthRatio: Double
+        public var rounds: Int
+        public var connected: [String: Bool]
+        public var gradientEvaluations: Int
+        public var seconds: Double
+
+        public init(pair: Int, _ p: Pair, _ r: Chain.Result) {
+            self.pair = pair; classIndex = p.classIndex; indexA = p.indexA; indexC = p.indexC
+            lossA = r.lossA; lossC = r.lossC; primaryMax = r.primaryMax; primaryGap = r.primaryGap
+            primaryBlendGap = r.primaryBarrier.blendGap; finalMax = r.finalMax; finalGap = r.finalGap
+            deviationRatio = r.deviation?.deviationRatio ?? 0; pixelDeviation = r.deviation?.pixelDeviation ?? 0
+            hyperplaneDistance = r.deviation?.hyperplaneDistance ?? 0; bendAngle = r.deviation?.bendAngle ?? 180
+            pathLengthRatio = r.pathLengthRatio; rounds = r.rounds.count; connected = r.connected
+            gradientEvaluations = r.gradientEvaluations; seconds = r.seconds
+        }
+    }
+
+    public struct Summary: Codable, Equatable, Sendable {
+        public var pairs: Int
+        public var medianPrimaryGap: Double
+        public var medianFinalGap: Double
+        /// eps (as "0.05") -> fraction of pairs connected at that tolerance.
+        public var connectedFraction: [String: Double]
+        public var medianDeviationRatio: Double
+        public var medianPixelDeviation: Double
+        public var primaryGap: IsthmusReport.Summary
+        public var finalGap: IsthmusReport.Summary
+        public var deviationRatio: IsthmusReport.Summary
+        public var pixelDeviation: IsthmusReport.Summary
+        /// Pairs whose primary segment is monotone (gap 0), as the paper's 8.6% figure.
+        public var monotoneFraction: Double
+        public var meanSecondsPerPair: Double
+    }
+
+    /// N within-class pairs of distinct test images, seeded: a class uniformly at random, then two of its images.
+    /// The list depends only on the seed, the data and (with `requireCorrect`) the model's predictions, so shards
+    /// and resumed runs see the same pairs.
+    public static func samplePairs(_ data: Dataset, model: Module, count: Int, seed: UInt64,
+                                   requireCorrect: Bool) throws -> [Pair] {
+        var eligible = Array(0..<data.count)
+        if requireCorrect {
+            let preds = withoutGradients { () -> [Int] in
+                var out: [Int] = []
+                var i = 0
+                while i < data.count {
+                    let n = min(256, data.count - i)
+                    out += model(data.images.rows(i..<(i + n))).argmax(axis: 1)
+                    i += n
+                }
+                return out
+            }
+            eligible = eligible.filter { preds[$0] == data.labels[$0] }
+        }
+        var byClass: [Int: [Int]] = [:]
+        for i in eligible { byClass[data.labels[i], default: []].append(i) }
+        let classes = byClass.keys.sorted().filter { byClass[$0]!.count >= 2 }
+        guard !classes.isEmpty else { throw TrainingError("no class has two eligible test images") }
+        var rng = SplitMix64(seed: seed)
+        return (0..<count).map { _ in
+            let k = classes[Int(rng.next() % UInt64(classes.count))]
+            let members = byClass[k]!
+            let i = Int(rng.next() % UInt64(members.count))
+            var j = Int(rng.next() % UInt64(members.count - 1))
+            if j >= i { j += 1 }
+            return Pair(classIndex: k, indexA: members[i], indexC: members[j])
+        }
+    }
+
+    /// Runs the chain on one pair.
+    public static func run(_ c: Config, pair: Pair, index: Int, model: Module, data: Dataset) throws -> Row {
+        var chain = c.chain
+        chain.classIndex = pair.classIndex
+        let (r, _) = try Chain.run(chain, model: model, from: data.image(pair.indexA), to: data.image(pair.indexC),
+                                   normalization: data.normalization)
+        return Row(pair: index, pair, r)
+    }
+
+    public static func summarize(_ rows: [Row], epsilons: [Double]) -> Summary {
+        func col(_ f: (Row) -> Double) -> [Double] { rows.map(f) }
+        let n = Double(max(rows.count, 1))
+        return Summary(
+            pairs: rows.count,
+            medianPrimaryGap: Stats.median(col(\.primaryGap)), medianFinalGap: Stats.median(col(\.finalGap)),
+            connectedFraction: Dictionary(uniqueKeysWithValues: epsilons.map { e in
+                (Chain.key(e), Double(rows.filter { $0.connected[Chain.key(e)] == true }.count) / n)
+            }),
+            medianDeviationRatio: Stats.median(col(\.deviationRatio)), medianPixelDeviation: Stats.median(col(\.pixelDeviation)),
+            primaryGap: IsthmusReport.Summary(col(\.primaryGap)), finalGap: IsthmusReport.Summary(col(\.finalGap)),
+            deviationRatio: IsthmusReport.Summary(col(\.deviationRatio)), pixelDeviation: IsthmusReport.Summary(col(\.pixelDeviation)),
+            monotoneFraction: Double(rows.filter { $0.primaryGap <= 0 }.count) / n,
+            meanSecondsPerPair: Stats.mean(col(\.seconds)))
+    }
+}

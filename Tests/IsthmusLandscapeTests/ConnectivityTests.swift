@@ -1,0 +1,120 @@
+import XCTest
+import IsthmusCore
+import IsthmusLandscape
+import IsthmusNN
+
+/// A hand-built 2-D problem with a known barrier: class 0 has logit 4|x| + 4 relu(y + 0.3), class 1 the constant 2.
+/// Class 0 wins near (+-1, 0); class 1 wins in a band around x = 0 for small y, so the straight segment
+/// (-1,0) -> (1,0) crosses a barrier at x = 0, while a detour through y > 0.2 stays in class 0.
+final class TwoDimensionalBarrier: Module {
+    let w1 = Tensor(shape: [3, 2], scalars: [0, 0, 1, 0, -1, 0])
+    let b1 = Tensor([1, 0, 0])
+    let yGate = Tensor(shape: [1, 2], scalars: [0, 1])
+    override func forward(_ x: Tensor) -> Tensor {
+        let flat = x.reshaped([x.shape[0], 2])
+        let h = linear(flat, weight: w1, bias: b1).relu()              // [1, relu(x), relu(-x)]
+        let side = h.narrowed(axis: 1, start: 1, length: 2).sum(axis: 1, keepDims: true)   // |x|
+        let y = (matmul(flat, yGate, transposeB: true) + 0.3).relu()    // relu(y + 0.3)
+        let class0 = side * 4 + y * 4
+        let class1 = Tensor.full([x.shape[0], 1], 2)
+        return concat([class0, class1], axis: 1)
+    }
+}
+
+final class ConnectivityTests: XCTestCase {
+    let a = Tensor(shape: [1, 2, 1, 1], scalars: [-1, 0])
+    let c = Tensor(shape: [1, 2, 1, 1], scalars: [1, 0])
+
+    func testSegmentReturnsItsEndpoints() {
+        let pts = Interpolation.points(from: a, to: c, alphas: Interpolation.alphas(7))
+        XCTAssertEqual(Array(pts.scalars.prefix(2)), a.scalars)
+        XCTAssertEqual(Array(pts.scalars.suffix(2)), c.scalars)
+    }
+
+    func testPrimaryBarrierOnKnownProblem() {
+        let r = Interpolation.run(Interpolation.Config(steps: 101, classIndex: 0), model: TwoDimensionalBarrier(), from: a, to: c)
+        XCTAssertEqual(r.barrier.alpha, 0.5, accuracy: 1e-9)
+        XCTAssertGreaterThan(r.barrier.gap, 1)
+        XCTAssertEqual(r.barrier.max, Double(r.losses[50]), accuracy: 1e-6)
+    }
+
+    func testBarrierDefinitions() {
+        let b = Barrier(losses: [1, 3, 3, 0.5], alphas: [0, 1.0 / 3, 2.0 / 3, 1])
+        XCTAssertEqual(b.index, 1)          // first argmax
+        XCTAssertEqual(b.max, 3); XCTAssertEqual(b.gap, 2)
+        XCTAssertEqual(b.blendGap, 3 - (1 - 2.0 / 3) * 1 - (2.0 / 3) * 0.5, accuracy: 1e-9)
+        XCTAssertEqual(Barrier(losses: [2, 1.5, 1], alphas: [0, 0.5, 1]).gap, 0)   // monotone
+    }
+
+    func testBypassFindsALowerPath() throws {
+        var cfg = Chain.Config()
+        cfg.primarySteps = 101; cfg.pointsPerSegment = 51
+        cfg.bypass.iterations = 300; cfg.bypass.lr = 0.05; cfg.bypass.mseWeight = 0; cfg.bypass.tvWeight = 0
+        let (r, path) = try Chain.run(cfg, model: TwoDimensionalBarrier(), from: a, to: c)
+        XCTAssertLessThan(r.finalMax, r.primaryMax - 0.5, "the bypass must lower the barrier")
+        XCTAssertEqual(path.vertices.count, 3)
+        XCTAssertEqual(path.vertices.first!.scalars, a.scalars)
+        XCTAssertEqual(path.vertices.last!.scalars, c.scalars)
+        // The gradient is projected off v = (2, 0): the bend moves in y only (faithful mode, 2-D: exactly).
+        XCTAssertEqual(path.firstBend![flat: 0], 0, accuracy: 1e-4)
+        XCTAssertGreaterThan(abs(path.firstBend![flat: 1]), 0.1)
+    }
+
+    func testExactModeStaysOnTheHyperplane() throws {
+        let model = MLPProbe.make()
+        let p = randomInput(seed: 1), q = randomInput(seed: 2)
+        let b = Interpolation.points(from: p, to: q, alphas: [0.4])
+        var cfg = Bypass.Config()
+        cfg.mode = .exact; cfg.iterations = 50; cfg.lr = 0.05
+        let out = try Bypass.optimize(ClassLoss(model: model, classIndex: 1), from: p, to: q, start: b, cfg)
+        var dot = 0.0, vv = 0.0
+        for i in 0..<p.count {
+            let v = Double(q[flat: i] - p[flat: i])
+            dot += Double(out.bend[flat: i] - b[flat: i]) * v; vv += v * v
+        }
+        XCTAssertLessThan(abs(dot) / vv.squareRoot(), 1e-5)
+        XCTAssertLessThan(out.trace.last!, out.trace.first!)
+        XCTAssertEqual(Deviation(a: p, c: q, b: b, bend: out.bend, normalization: nil).hyperplaneFraction, 0, accuracy: 1e-4)
+    }
+
+    func testChainPolygonStartsAtAAndEndsAtC() throws {
+        let model = MLPProbe.make()
+        let p = randomInput(seed: 3), q = randomInput(seed: 4)
+        var cfg = Chain.Config()
+        cfg.classIndex = 0; cfg.primarySteps = 40; cfg.pointsPerSegment = 20; cfg.rounds = 2
+        cfg.bypass = .untrained; cfg.bypass.iterations = 30
+        let (r, path) = try Chain.run(cfg, model: model, from: p, to: q)
+        XCTAssertEqual(path.vertices.first!.scalars, p.scalars)
+        XCTAssertEqual(path.vertices.last!.scalars, q.scalars)
+        XCTAssertEqual(r.pathLosses.first!, r.primaryLosses.first!, accuracy: 1e-5)
+        XCTAssertEqual(r.pathLosses.last!, r.primaryLosses.last!, accuracy: 1e-5)
+        XCTAssertEqual(r.pathPositions.first!, 0); XCTAssertEqual(r.pathPositions.last!, 1)
+        XCTAssertEqual(r.roundMax.count, r.rounds.count)
+    }
+
+    func testDeviationMetricsOnKnownCase() {
+        // A = (0,0), C = (2,0), B = (1,0), B' = (1,1): ||B'-B|| / ||C-A|| = 0.5, orthogonal move, right angle at B'.
+        let A = Tensor(shape: [1, 2, 1, 1], scalars: [0, 0]), C = Tensor(shape: [1, 2, 1, 1], scalars: [2, 0])
+        let B = Tensor(shape: [1, 2, 1, 1], scalars: [1, 0]), Bp = Tensor(shape: [1, 2, 1, 1], scalars: [1, 1])
+        let d = Deviation(a: A, c: C, b: B, bend: Bp, normalization: nil)
+        XCTAssertEqual(d.deviationRatio, 0.5, accuracy: 1e-9)
+        XCTAssertEqual(d.hyperplaneDistance, 0, accuracy: 1e-9)
+        XCTAssertEqual(d.bendAngle, 90, accuracy: 1e-6)
+        // Pixel space: std 0.5, mean 0.5: |B'-B| max = 0.5, |A| max = 0.5 -> 1.
+        let n = Normalization(mean: [0.5, 0.5], std: [0.5, 0.5])
+        XCTAssertEqual(Deviation(a: A, c: C, b: B, bend: Bp, normalization: n).pixelDeviation, 1, accuracy: 1e-6)
+    }
+}
+
+/// A small random MLP on [1, 1, 4, 4] inputs with 3 classes.
+enum MLPProbe {
+    static func make() -> Module {
+        var rng = SplitMix64(seed: 11)
+        return MLP(inputs: 16, hidden: [12], classes: 3, using: &rng)
+    }
+}
+
+func randomInput(seed: UInt64) -> Tensor {
+    var rng = SplitMix64(seed: seed)
+    return Tensor.normal([1, 1, 4, 4], using: &rng)
+}
