@@ -39,7 +39,6 @@ public struct PercolationGraph: Codable, Equatable, Sendable {
         }
         self.family = family; self.dim = dim; self.side = s; self.boundary = b
         self.vertexCount = n; self.strides = strides
-        precondition(edgeSlots < Int(Int32.max), "too many edges for Int32 indices")
     }
 
     public static func hypercubic(dim: Int, size: Int, boundary: Boundary) -> PercolationGraph {
@@ -126,6 +125,7 @@ public struct PercolationGraph: Codable, Equatable, Sendable {
 
     /// All edges as slot identifiers, in increasing order.
     public func edgeIDs() -> [Int32] {
+        precondition(edgeSlots < Int(Int32.max), "too many edge slots for Int32 indices")
         var ids = [Int32]()
         ids.reserveCapacity(edgeCount)
         for id in 0..<edgeSlots where edge(id) != nil { ids.append(Int32(id)) }
