@@ -127,7 +127,7 @@ public enum DimensionScan {
 /// ~ L^{-1/ν-ω}, and d = 6 is the upper critical dimension), so deviations there are expected.
 public enum PercolationValidation {
     /// Larger box side per dimension 2...6.
-    public static let sizes = [2: 256, 3: 48, 4: 20, 5: 12, 6: 10]
+    public static let sizes = [2: 256, 3: 48, 4: 20, 5: 12, 6: 8]
 
     public static func run(trials: Int = 300, seed: UInt64 = 1, threads: Int? = nil) -> [DimensionScan.Result] {
         let dims = Array(2...6)
