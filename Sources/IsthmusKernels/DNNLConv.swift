@@ -124,7 +124,7 @@ final class DNNLConv {
     /// The cached plan of `s` for the calling thread's OpenMP thread count, built on first request; nil (also
     /// cached) when oneDNN cannot run the shape.
     static func plan(_ s: Conv2DShape) -> DNNLConv? {
-        Threads.configure()
+        Threads.forWork(s.flops)
         let key = Key(shape: s, threads: omp_get_max_threads())
         plansLock.lock(); defer { plansLock.unlock() }
         if let p = plans[key] { return try? p.get() }

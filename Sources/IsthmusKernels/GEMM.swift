@@ -12,7 +12,7 @@ public func sgemm(transA: Bool, transB: Bool, M: Int, N: Int, K: Int, alpha: Flo
         for i in 0..<M { for j in 0..<N { C[i * ldc + j] = beta == 0 ? 0 : beta * C[i * ldc + j] } }
         return
     }
-    Threads.configure()
+    Threads.forWork(2 * Double(M) * Double(N) * Double(K))
     let status = dnnl_sgemm(transA ? 84 : 78, transB ? 84 : 78, Int64(M), Int64(N), Int64(K), alpha,
                             A, Int64(lda), B, Int64(ldb), beta, C, Int64(ldc))
     precondition(status == dnnl_success, "dnnl_sgemm failed with status \(status)")

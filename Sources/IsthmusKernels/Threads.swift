@@ -21,8 +21,26 @@ public enum Threads {
     public static func set(_ n: Int) {
         configured = true
         current = max(1, n)
+        active = current
         omp_set_num_threads(Int32(current))
     }
 
     public static var count: Int { configure(); return current }
+
+    /// Below this many flops an op runs on one thread: waking a second thread costs ~45 us on this kind of VM,
+    /// and a spinning pool collapses when other processes share the cores.
+    public nonisolated(unsafe) static var parallelThreshold: Double = 1e7
+
+    nonisolated(unsafe) private static var active = -1
+
+    /// Sets the library thread count for an op of `flops` work: 1 for small ops, `count` for large ones.
+    @inline(__always)
+    public static func forWork(_ flops: Double) {
+        configure()
+        let n = flops < parallelThreshold ? 1 : current
+        if n != active {
+            active = n
+            omp_set_num_threads(Int32(n))
+        }
+    }
 }

@@ -1,0 +1,120 @@
+import Foundation
+import IsthmusPercolation
+import IsthmusReport
+
+struct PercolateCommand: Command {
+    static let name = "percolate", summary = "percolation on Z^d, {0,1}^n and [k]^n: the geometry behind Sec 5"
+    static let help = """
+    usage: isthmus percolate [mode] [options] --out DIR
+    modes (default: curves of one lattice):
+      --threshold           estimate p_c with an error bar (crossing of wrapping/spanning curves at L/2 and L)
+      --scan D1,D2,...      p_c(d) for several dimensions against 1/(2d) and the asymptotic expansion
+      --paper-model         K random classes on ~1e6 cells: P(two class-c cells are connected) as d grows
+      --correlated          labels from a smoothed random field: how correlation moves the threshold
+      --validate            site and bond p_c for d = 2..6 against published values (about a minute)
+    options:
+      --graph G             hypercubic | hypercube | hamming (default hypercubic)
+      --kind K              site | bond (default site)
+      --dim D               dimension (default 2)
+      --size L              box side (hypercubic) or k (hamming) (default 64)
+      --boundary B          periodic | open (default periodic)
+      --trials T            independent sweeps (default 100)
+      --p P1,P2,...         report the curves at these p (default: a grid of --points values over [0, 1])
+      --points N            grid size (default 101)
+      --classes K           classes of the paper model (default 10, p = 1/K)
+      --seed S              (default 1)
+    \(OutputArguments.help)
+    writes result.json (pc and pcError with --threshold), curves.csv, curves.svg (and pc_vs_d.svg for --scan)
+    """
+
+    static func run(_ args: inout Arguments) throws {
+        let threshold = args.flag("--threshold"), paper = args.flag("--paper-model")
+        let correlated = args.flag("--correlated"), validate = args.flag("--validate")
+        let scan = try args.string("--scan").map { s -> [Int] in
+            let d = s.split(separator: ",").compactMap { Int($0) }
+            guard !d.isEmpty, d.allSatisfy({ $0 >= 1 && $0 <= 12 }) else { throw CLIError("--scan expects dimensions 1..12, got '\(s)'") }
+            return d
+        }
+        if [threshold, paper, correlated, validate, scan != nil].filter({ $0 }).count > 1 {
+            throw CLIError("choose one of --threshold, --scan, --paper-model, --correlated, --validate")
+        }
+        let graph = GraphFamily(rawValue: try args.choice("--graph", GraphFamily.allCases.map(\.rawValue), default: "hypercubic"))!
+        let kind = PercolationKind(rawValue: try args.choice("--kind", ["site", "bond"], default: "site"))!
+        let dim = try args.int("--dim", default: 2, min: 1, max: 24)
+        let size = try args.int("--size", default: 64, min: 2, max: 1 << 24)
+        let boundary = Boundary(rawValue: try args.choice("--boundary", ["periodic", "open"], default: "periodic"))!
+        let trials = try args.int("--trials", default: 100, min: 1, max: 1_000_000)
+        let ps = args.has("--p") ? try args.doubleList("--p", default: []) : nil
+        if let ps, !ps.allSatisfy({ $0 >= 0 && $0 <= 1 }) { throw CLIError("--p values must lie in [0, 1]") }
+        let points = try args.int("--points", default: 101, min: 2, max: 100_000)
+        let classes = try args.int("--classes", default: 10, min: 2, max: 1000)
+        let seed = try args.seed(default: 1)
+        let out = try OutputArguments.parse(&args)
+        try args.finish()
+        if boundary == .periodic && graph == .hypercubic && size < 3 { throw CLIError("periodic boxes need --size >= 3") }
+        let cells = pow(Double(size), Double(dim))
+        if graph != .hypercube && cells > 4e8 { throw CLIError("\(size)^\(dim) sites do not fit in memory; lower --size or --dim") }
+        try out.check()
+
+        if validate {
+            let results = PercolationValidation.run(seed: seed)
+            try out.write { dir in
+                try dir.writeJSON(results, "result.json")
+                try dir.writeText(PercolationValidation.markdown(results), "validation.md")
+            }
+            print(PercolationValidation.markdown(results))
+        } else if let dims = scan {
+            let r = DimensionScan.run(DimensionScan.Config(kind: kind, dims: dims, trials: trials, seed: seed))
+            try out.write { dir in
+                try dir.writeJSON(r, "result.json")
+                try dir.writeText(r.csv, "scan.csv")
+                let d = r.rows.map { Double($0.dim) }
+                var plot = SVGPlot.line([Series(x: d, y: r.rows.map(\.pc), label: "p_c (Isthmus)", lower: r.rows.map { $0.pc - 2 * $0.pcError },
+                                                upper: r.rows.map { $0.pc + 2 * $0.pcError }, style: .lineAndPoints),
+                                         Series(x: d, y: r.rows.map(\.inverse2d), label: "1/(2d)", dash: "5 4"),
+                                         Series(x: d, y: r.rows.map(\.asymptotic), label: "asymptotic expansion", dash: "2 3"),
+                                         Series(x: d, y: r.rows.map { $0.literature?.pc ?? .nan }, label: "literature", style: .points)],
+                                        title: "\(kind.rawValue) percolation threshold vs dimension", xLabel: "d", yLabel: "p_c")
+                plot.yScale = .log
+                try plot.write(to: dir.url("pc_vs_d.svg"))
+            }
+            for row in r.rows { print(String(format: "d=%d  p_c %.5f +- %.5f   1/(2d) %.4f", row.dim, row.pc, row.pcError, row.inverse2d)) }
+        } else if paper {
+            let r = ClassConnectivity.run(ClassConnectivity.Config(classes: classes, adjacency: graph == .hypercube ? .hypercubic : graph,
+                                                                   trials: min(trials, 20), seed: seed))
+            try out.write { dir in
+                try dir.writeJSON(r, "result.json")
+                try dir.writeText(r.csv, "paper_model.csv")
+                try SVGPlot.line([Series(x: r.rows.map { Double($0.dim) }, y: r.rows.map(\.connection), label: "P(two class-c cells connected)",
+                                         style: .lineAndPoints),
+                                  Series(x: r.rows.map { Double($0.dim) }, y: r.rows.map(\.largestFraction), label: "largest region / class cells",
+                                         style: .lineAndPoints)],
+                                 title: "K = \(classes) random classes, p = \(String(format: "%.3g", 1 / Double(classes))): connectivity vs dimension",
+                                 xLabel: "d", yLabel: "probability").write(to: dir.url("paper_model.svg"))
+            }
+            for row in r.rows { print(String(format: "d=%2d  cells %8d  P(connected) %.4f  largest %.4f", row.dim, row.cells, row.connection, row.largestFraction)) }
+        } else if correlated {
+            let r = CorrelatedConnectivity.run(CorrelatedConnectivity.Config(graph: graph, dim: dim, size: size, trials: min(trials, 50), seed: seed))
+            try out.write { dir in try dir.writeJSON(r, "result.json") }
+            for t in r.thresholds { print(String(format: "smoothing rounds %d: spanning from fraction %.4f +- %.4f", t.rounds, t.spanningFraction, t.spanningFractionError)) }
+        } else {
+            let c = PercolationExperiment.Config(graph: graph, kind: kind, dim: dim, size: size, boundary: boundary, trials: trials,
+                                                 seed: seed, threshold: threshold, pValues: ps, points: points)
+            let r = PercolationExperiment.run(c)
+            try out.write { dir in
+                try dir.writeJSON(r, "result.json")
+                let curve = r.curves.last!
+                try dir.writeText(curve.csv, "curves.csv")
+                let series = r.curves.flatMap { cv in
+                    [Series(x: cv.p, y: cv.pairConnectivity.mean, label: "P(connected) \(cv.label)"),
+                     Series(x: cv.p, y: cv.spanning.mean, label: "spanning \(cv.label)", dash: "5 4")]
+                }
+                var plot = SVGPlot.line(series, title: "\(kind.rawValue) percolation, \(graph.rawValue) d=\(dim)", xLabel: "p", yLabel: "probability")
+                if let pc = r.pc { plot.verticalLines = [ReferenceLine(pc, label: "p_c")] }
+                try plot.write(to: dir.url("curves.svg"))
+            }
+            if let pc = r.pc { print(String(format: "p_c = %.5f +- %.5f (%@)", pc, r.pcError ?? 0, r.threshold?.method.rawValue ?? "")) }
+            else { print("wrote curves of \(r.curves.count) size(s) to \(out.path)") }
+        }
+    }
+}
