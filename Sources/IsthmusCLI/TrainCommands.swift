@@ -9,9 +9,9 @@ struct TrainCommand: Command {
     usage: isthmus train --model NAME --data SPEC --out DIR [options]
     \(ModelArguments.help)
       --data SPEC           \(DataSource.names.joined(separator: " | ")) (default mnist5k)
-      --epochs E            (default 5)
+      --epochs E            (default 8)
       --batch B             (default 64)
-      --lr LR               Adam learning rate (default 1e-3)
+      --lr LR               Adam (peak) learning rate (default 3e-3)
       --weight-decay WD     added to the gradient, as torch.optim.Adam (default 0)
       --shift S             random translations of +-S pixels (default 2 for 1-channel data, else 0)
       --flip                random horizontal flips
@@ -31,9 +31,9 @@ struct TrainCommand: Command {
         let m = try ModelArguments.parse(&args, requireWeights: false)
         let dataSpec = try args.string("--data", default: "mnist5k")
         var c = Training.Config()
-        c.epochs = try args.int("--epochs", default: 5, min: 1, max: 10_000)
+        c.epochs = try args.int("--epochs", default: 8, min: 1, max: 10_000)
         c.batch = try args.int("--batch", default: 64, min: 1, max: 65_536)
-        c.lr = try args.double("--lr", default: 1e-3, min: 0)
+        c.lr = try args.double("--lr", default: 3e-3, min: 0)
         c.weightDecay = try args.double("--weight-decay", default: 0, min: 0)
         let shift = try args.optionalInt("--shift", min: 0, max: 16)
         c.flip = args.flag("--flip")
