@@ -106,6 +106,18 @@ public struct Arguments {
         return parts.map { $0! }
     }
 
+    /// The first token that is not an option (and not an option's value), consumed.
+    public mutating func positional() -> String? {
+        var i = 0
+        while i < tokens.count {
+            if consumed.contains(i) { i += 1; continue }
+            if tokens[i].hasPrefix("--") { i += 2; continue }
+            consumed.insert(i)
+            return tokens[i]
+        }
+        return nil
+    }
+
     /// Fails on any token no accessor consumed.
     public func finish() throws {
         let left = tokens.indices.filter { !consumed.contains($0) }.map { tokens[$0] }

@@ -205,7 +205,12 @@ func writeConnectivity(_ dir: RunDirectory, config c: Connectivity.Config, rows:
     }
     try csv.write(to: dir.url("pairs.csv"))
     try dir.writeJSON(ConnectivityFile(config: c, summary: summary), "result.json")
+    try connectivityFigures(dir, rows: rows)
+    return summary
+}
+
+/// gaps.svg: box plots of the barrier gaps before and after bypassing.
+func connectivityFigures(_ dir: RunDirectory, rows: [Connectivity.Row]) throws {
     try SVGPlot.box([BoxGroup("primary gap", rows.map(\.primaryGap)), BoxGroup("gap after bypass", rows.map(\.finalGap))],
                     title: "Within-class barrier gaps (\(rows.count) pairs)", yLabel: "gap").write(to: dir.url("gaps.svg"))
-    return summary
 }

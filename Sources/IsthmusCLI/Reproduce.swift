@@ -1,0 +1,345 @@
+import Foundation
+import IsthmusCore
+import IsthmusLandscape
+import IsthmusNN
+import IsthmusPercolation
+import IsthmusReport
+
+/// Everything a stage of `reproduce` needs: the run folder, the scale (quick or full), the seed and the data.
+final class ReproContext {
+    let root: RunDirectory
+    let quick: Bool
+    let seed: UInt64
+    let quiet: Bool
+    let dataSpec: String
+    /// A user model (--model/--weights) instead of training mnist-cnn.
+    let userModel: ModelArguments?
+    private var cachedSplit: DataSplit?
+
+    init(root: RunDirectory, quick: Bool, seed: UInt64, quiet: Bool, dataSpec: String, userModel: ModelArguments?) {
+        self.root = root; self.quick = quick; self.seed = seed; self.quiet = quiet; self.dataSpec = dataSpec; self.userModel = userModel
+    }
+
+    func split() throws -> DataSplit {
+        if let s = cachedSplit { return s }
+        let s = try DataSource.load(dataSpec)
+        cachedSplit = s
+        return s
+    }
+
+    /// The stage's own folder (created on demand).
+    func folder(_ id: String) throws -> RunDirectory { try RunDirectory(path: root.url(id).path, mode: .resume) }
+
+    /// The trained (or user-given) model of the run.
+    func trainedModel() throws -> (Module, ModelInfo, ModelArguments) {
+        var m = userModel ?? ModelArguments(options: ModelOptions(name: "mnist-cnn"), weights: nil, seed: seed)
+        if m.weights == nil { m.weights = root.url("model/model.safetensors").path }
+        let (net, info) = try m.load()
+        return (net, info, m)
+    }
+
+    func note(_ s: String) { if !quiet { IsthmusCLI.note(s) } }
+}
+
+/// One step of the reproduction: computes into `root/id` and draws its section of the report from the saved files.
+protocol ReproStage {
+    static var id: String { get }
+    static var title: String { get }
+    static func run(_ ctx: ReproContext) throws
+    /// Rebuilds the stage's figures from its saved results (no recomputation).
+    static func figures(_ ctx: ReproContext) throws
+    static func report(_ ctx: ReproContext, into html: inout HTMLReport) throws
+}
+
+struct StageDone: Codable { var seconds: Double; var finished: String }
+
+enum Reproduction {
+    static let stages: [ReproStage.Type] = [TrainStage.self, ConnectivityStage.self, PercolationStage.self]
+
+    static func isDone(_ ctx: ReproContext, _ s: ReproStage.Type) -> Bool { ctx.root.exists(s.id + "/done.json") }
+
+    static func run(_ ctx: ReproContext) throws {
+        let start = Date()
+        for s in stages {
+            if isDone(ctx, s) { ctx.note("[\(s.id)] done already, skipped"); continue }
+            ctx.note("[\(s.id)] \(s.title)")
+            let t = Date()
+            try s.run(ctx)
+            try s.figures(ctx)
+            try ctx.folder(s.id).writeJSON(StageDone(seconds: Date().timeIntervalSince(t), finished: ISO8601DateFormatter().string(from: Date())),
+                                           "done.json")
+            ctx.note(String(format: "[%@] finished in %.0f s", s.id, Date().timeIntervalSince(t)))
+        }
+        try writeReport(ctx)
+        ctx.note(String(format: "reproduce: all stages done in %.0f s; report: %@", Date().timeIntervalSince(start),
+                        ctx.root.url("index.html").path))
+    }
+
+    static func writeReport(_ ctx: ReproContext) throws {
+        var html = HTMLReport(title: "Isthmus: input-space mode connectivity, reproduced")
+        html.paragraph("Vrabel, Shem-Ur, Oz, Krueger, \"Input Space Mode Connectivity in Deep Neural Networks\", ICLR 2025 " +
+                       "(arXiv 2409.05800), reproduced and extended with Isthmus \(IsthmusReportModule.version). Mode: " +
+                       (ctx.quick ? "--quick (reduced iterations and pair counts)" : "--full (the paper's settings)") +
+                       ", seed \(ctx.seed), data \(ctx.dataSpec).")
+        if let info = try? ctx.root.readJSON(RunInfo.self, "run.json") {
+            html.keyValueTable([("git commit", info.gitCommit), ("started", info.date), ("command", info.command)])
+        }
+        for s in stages where isDone(ctx, s) {
+            html.section(id: s.id, title: s.title)
+            try s.report(ctx, into: &html)
+        }
+        try html.write(to: ctx.root.url("index.html"))
+    }
+
+    /// `a`/`b` formatted for tables.
+    static func f(_ x: Double, _ digits: Int = 3) -> String { x.isFinite ? String(format: "%.\(digits)f", x) : "n/a" }
+}
+
+// MARK: - Stages
+
+/// Train mnist-cnn on the data (or take the user's model).
+enum TrainStage: ReproStage {
+    static let id = "model", title = "Model: training on MNIST-5k"
+
+    static func run(_ ctx: ReproContext) throws {
+        let dir = try ctx.folder(id)
+        if let user = ctx.userModel, let w = user.weights {
+            let (net, info) = try user.load()
+            try net.saveSafetensors(dir.url("model.safetensors").path, metadata: ["model": info.name, "source": w])
+            let (acc, loss) = Training.evaluate(net, on: try ctx.split().test)
+            try dir.writeJSON(TrainCommand.Result(testAccuracy: acc, testLoss: loss, epochs: [], parameters: net.parameterCount), "result.json")
+            return
+        }
+        let split = try ctx.split()
+        var c = Training.Config()
+        c.epochs = ctx.quick ? 8 : 15
+        c.lr = 3e-3; c.schedule = "onecycle"; c.shift = 2; c.seed = ctx.seed
+        let (net, _) = try ModelZoo.make(ctx.userModel?.options ?? ModelOptions(name: "mnist-cnn"), seed: ctx.seed)
+        let progress = Progress(total: c.epochs * ((split.train.count + c.batch - 1) / c.batch), label: "train", quiet: ctx.quiet)
+        let log = try Training.train(net, on: split, c, onBatch: { _, _ in progress.advance() })
+        progress.finish()
+        try net.saveSafetensors(dir.url("model.safetensors").path, metadata: ["model": "mnist-cnn"])
+        try dir.writeJSON(TrainCommand.Result(testAccuracy: log.last!.testAccuracy, testLoss: log.last!.testLoss, epochs: log,
+                                              parameters: net.parameterCount), "result.json")
+    }
+
+    static func figures(_ ctx: ReproContext) throws {
+        let dir = try ctx.folder(id)
+        let r = try dir.readJSON(TrainCommand.Result.self, "result.json")
+        guard !r.epochs.isEmpty else { return }
+        let x = r.epochs.map { Double($0.epoch) }
+        try SVGPlot.line([Series(x: x, y: r.epochs.map(\.trainAccuracy), label: "train accuracy", style: .lineAndPoints),
+                          Series(x: x, y: r.epochs.map(\.testAccuracy), label: "test accuracy", style: .lineAndPoints)],
+                         title: "mnist-cnn on MNIST-5k", xLabel: "epoch", yLabel: "accuracy").write(to: dir.url("accuracy.svg"))
+    }
+
+    static func report(_ ctx: ReproContext, into html: inout HTMLReport) throws {
+        let dir = try ctx.folder(id)
+        let r = try dir.readJSON(TrainCommand.Result.self, "result.json")
+        html.paragraph("The paper's MNIST-scale experiments need a trained classifier; Isthmus trains mnist-cnn with Adam " +
+                       "(one-cycle schedule, random shifts of 2 pixels) on the fixed stratified 4000/1000 split of MNIST-5k.")
+        html.comparisonTable(header: ["", "Isthmus", "expected (DATA.md)"], rows: [
+            ["test accuracy", Reproduction.f(r.testAccuracy, 4), "0.96-0.98"], ["parameters", "\(r.parameters)", "421,642"]])
+        if dir.exists("accuracy.svg") { html.inlineSVG(try dir.readText("accuracy.svg"), caption: "Accuracy per epoch.") }
+        html.links([("model.safetensors", "\(id)/model.safetensors"), ("result.json", "\(id)/result.json")])
+    }
+}
+
+/// Sec 4.1: within-class pairs, bypass, deviation from linear.
+enum ConnectivityStage: ReproStage {
+    static let id = "connectivity", title = "Sec 4.1: connectivity between real images of a class"
+
+    static func config(_ ctx: ReproContext) -> Connectivity.Config {
+        var c = Connectivity.Config()
+        c.pairs = ctx.quick ? 24 : 300
+        c.seed = ctx.seed
+        c.chain.rounds = 1
+        return c
+    }
+
+    static func run(_ ctx: ReproContext) throws {
+        let dir = try ctx.folder(id)
+        let (model, info, m) = try ctx.trainedModel()
+        let test = try ctx.split().test
+        let c = config(ctx)
+        let pairs = try Connectivity.samplePairs(test, model: model, count: c.pairs, seed: c.seed, requireCorrect: true)
+        let log = try UnitLog<Connectivity.Row>(dir, name: "pairs.jsonl")
+        let progress = Progress(total: pairs.count, label: "pairs", quiet: ctx.quiet)
+        progress.advance(by: log.completed.count)
+        for i in pairs.indices where log.completed[i] == nil {
+            try log.append(index: i, row: try Connectivity.run(c, pair: pairs[i], index: i, model: model, data: test))
+            progress.advance()
+        }
+        progress.finish()
+        let rows = pairs.indices.compactMap { log.completed[$0] }
+        try writeConnectivity(dir, config: c, rows: rows)
+        // The showcase (Fig 1-3): the pair with the highest primary barrier, its path and its bend.
+        if let best = rows.max(by: { $0.primaryGap < $1.primaryGap }) {
+            var chain = c.chain
+            chain.classIndex = best.classIndex
+            let (r, path) = try Chain.run(chain, model: model, from: test.image(best.indexA), to: test.image(best.indexC),
+                                          normalization: test.normalization)
+            let show = try RunDirectory(path: dir.url("showcase").path, mode: .resume)
+            try writeConfig(show, seed: ctx.seed, model: m, chain)
+            try writePath(show, r, path, info, title: "Class \(best.classIndex): straight segment vs bypass (pair \(best.pair))")
+        }
+    }
+
+    static func figures(_ ctx: ReproContext) throws {
+        let dir = try ctx.folder(id)
+        let rows = try UnitLog<Connectivity.Row>(dir, name: "pairs.jsonl").completed.sorted { $0.key < $1.key }.map(\.value)
+        try connectivityFigures(dir, rows: rows)
+        if dir.exists("showcase/result.json") {
+            let r = try dir.readJSON(Chain.Result.self, "showcase/result.json")
+            try pathPlot(r, title: "Class \(r.config.classIndex): straight segment vs bypass").write(to: dir.url("showcase/curve.svg"))
+        }
+    }
+
+    static func report(_ ctx: ReproContext, into html: inout HTMLReport) throws {
+        let dir = try ctx.folder(id)
+        let r = try dir.readJSON(ConnectivityFile.self, "result.json")
+        let s = r.summary
+        html.paragraph("\(s.pairs) within-class pairs of correctly classified MNIST-5k test digits (seeded). For each pair: the " +
+                       "\(r.config.chain.primarySteps)-point loss curve of the straight segment, its barrier point B, the paper's bypass " +
+                       "(\(r.config.chain.bypass.iterations) Adam steps, lr \(r.config.chain.bypass.lr), CE + 0.1 MSE + 1e-8 TV, " +
+                       "\(r.config.chain.bypass.mode.rawValue) projection) and the \(r.config.chain.pointsPerSegment)-point curves of A->B' and B'->C.")
+        html.comparisonTable(header: ["quantity", "Isthmus (MNIST-5k, mnist-cnn)", "paper / expectation"], rows: [
+            ["median primary gap", Reproduction.f(s.medianPrimaryGap, 4), "0.000 on MNIST (PAPER.md); 0.469 GoogLeNet/ImageNet"],
+            ["monotone pairs (gap 0)", Reproduction.f(100 * s.monotoneFraction, 1) + "%", "8.6% GoogLeNet/ImageNet; most pairs on MNIST"],
+            ["median gap after one bypass", Reproduction.f(s.medianFinalGap, 4), "≈ 0 (connected)"],
+            ["connected at eps 0.05", Reproduction.f(100 * (s.connectedFraction["0.05"] ?? 0), 1) + "%", "nearly all pairs"],
+            ["median ||B'-B|| / ||C-A||", Reproduction.f(s.medianDeviationRatio, 4), "small (close to linear)"],
+            ["median max|B'-B| / max|A| (pixels)", Reproduction.f(s.medianPixelDeviation, 4), "0.01-0.05 (\"1-5%\")"],
+        ], caption: "Connectivity of within-class pairs")
+        if dir.exists("gaps.svg") { html.inlineSVG(try dir.readText("gaps.svg"), caption: "Barrier gaps before and after one bypass.") }
+        if dir.exists("showcase/curve.svg") {
+            html.inlineSVG(try dir.readText("showcase/curve.svg"), caption: "Fig 2 analogue: loss along the straight segment and along the bypassed path (the pair with the highest barrier).")
+            html.image("\(id)/showcase/strip.png", caption: "Fig 1/3 analogue: A, B (barrier point), B' (bend), C and the amplified change B'-B.")
+        }
+        html.links([("pairs.csv", "\(id)/pairs.csv"), ("result.json", "\(id)/result.json"), ("showcase/result.json", "\(id)/showcase/result.json")])
+    }
+}
+
+/// Sec 5: percolation thresholds against 1/(2d), and the paper's random-class model as d grows.
+enum PercolationStage: ReproStage {
+    static let id = "percolation", title = "Sec 5: percolation, the geometry behind connectivity"
+
+    static func run(_ ctx: ReproContext) throws {
+        let dir = try ctx.folder(id)
+        let dims = ctx.quick ? Array(2...5) : Array(2...6)
+        let trials = ctx.quick ? 40 : 300
+        let scan = DimensionScan.run(DimensionScan.Config(kind: .site, dims: dims, targetSites: ctx.quick ? 1 << 14 : 1 << 16,
+                                                          trials: trials, seed: ctx.seed))
+        try dir.writeJSON(scan, "scan.json")
+        try dir.writeText(scan.csv, "scan.csv")
+        let model = ClassConnectivity.run(ClassConnectivity.Config(cells: ctx.quick ? 1 << 18 : 1_000_000, trials: ctx.quick ? 5 : 20,
+                                                                   seed: ctx.seed))
+        try dir.writeJSON(model, "paper_model.json")
+        try dir.writeText(model.csv, "paper_model.csv")
+    }
+
+    static func figures(_ ctx: ReproContext) throws {
+        let dir = try ctx.folder(id)
+        let scan = try dir.readJSON(DimensionScan.Result.self, "scan.json")
+        let d = scan.rows.map { Double($0.dim) }
+        var plot = SVGPlot.line([Series(x: d, y: scan.rows.map(\.pc), label: "site p_c (Isthmus)", lower: scan.rows.map { $0.pc - 2 * $0.pcError },
+                                        upper: scan.rows.map { $0.pc + 2 * $0.pcError }, style: .lineAndPoints),
+                                 Series(x: d, y: scan.rows.map { $0.literature?.pc ?? .nan }, label: "literature", style: .points),
+                                 Series(x: d, y: scan.rows.map(\.inverse2d), label: "1/(2d)", dash: "5 4")],
+                                title: "Site percolation threshold on Z^d", xLabel: "dimension d", yLabel: "p_c")
+        plot.yScale = .log
+        try plot.write(to: dir.url("pc_vs_d.svg"))
+        let m = try dir.readJSON(ClassConnectivity.Result.self, "paper_model.json")
+        try SVGPlot.line([Series(x: m.rows.map { Double($0.dim) }, y: m.rows.map(\.connection), label: "P(two class-c cells connected)", style: .lineAndPoints),
+                          Series(x: m.rows.map { Double($0.dim) }, y: m.rows.map(\.largestFraction), label: "largest region / class-c cells", style: .lineAndPoints)],
+                         title: "10 random classes (p = 0.1 each) on a grid of fixed size", xLabel: "dimension d", yLabel: "probability")
+            .write(to: dir.url("paper_model.svg"))
+    }
+
+    static func report(_ ctx: ReproContext, into html: inout HTMLReport) throws {
+        let dir = try ctx.folder(id)
+        let scan = try dir.readJSON(DimensionScan.Result.self, "scan.json")
+        html.paragraph("The paper conjectures (Conjecture 5.1) that input-space connectivity is high-dimensional percolation: if each grid " +
+                       "cell belongs to a class with probability p, the class forms a giant connected cluster once the critical probability " +
+                       "p_c(d) ~ 1/(2d) falls below p. The paper does not simulate this; Isthmus does (Newman-Ziff sweeps, wrapping-probability crossings).")
+        var rows: [[String]] = []
+        for r in scan.rows {
+            let sizes: String = r.sizes.map(String.init).joined(separator: ", ")
+            let pc: String = Reproduction.f(r.pc, 4) + " ± " + Reproduction.f(r.pcError, 4)
+            let lit: String = r.literature.map { Reproduction.f($0.pc, 5) } ?? "n/a"
+            let dev: String = r.deviationSigma.map { Reproduction.f($0, 1) } ?? "n/a"
+            rows.append(["\(r.dim)", sizes, pc, lit, dev, Reproduction.f(r.inverse2d, 4)])
+        }
+        html.comparisonTable(header: ["d", "box sides", "p_c (Isthmus)", "literature", "deviation (sigma)", "1/(2d)"],
+                             rows: rows, caption: "Site percolation thresholds")
+        html.inlineSVG(try dir.readText("pc_vs_d.svg"), caption: "p_c(d) falls like 1/(2d): in high dimension a small class fraction percolates.")
+        let m = try dir.readJSON(ClassConnectivity.Result.self, "paper_model.json")
+        html.comparisonTable(header: ["d", "cells", "P(connected)", "largest region", "spanning"],
+                             rows: m.rows.map { ["\($0.dim)", "\($0.cells)", Reproduction.f($0.connection, 4), Reproduction.f($0.largestFraction, 3),
+                                                 Reproduction.f($0.spanning, 2)] }, caption: "The paper's picture: one class of ten, as the dimension grows")
+        html.inlineSVG(try dir.readText("paper_model.svg"), caption: "At fixed p = 0.1, two random cells of a class become connected once d is large enough (p_c(d) < 0.1 from d = 7).")
+        html.links([("scan.csv", "\(id)/scan.csv"), ("paper_model.csv", "\(id)/paper_model.csv")])
+    }
+}
+
+struct ReproduceCommand: Command {
+    static let name = "reproduce", summary = "the whole paper in one command, with an HTML report (resumable)"
+    static let help = """
+    usage: isthmus reproduce (--quick | --full) [--out DIR] [--data SPEC] [--model NAME --weights FILE] [--seed S]
+      --quick               reduced iterations and pair counts (about 10 minutes on 2 cores)
+      --full                the paper's settings (hours)
+      --out DIR             run folder (default runs/quick or runs/full)
+      --resume              continue an interrupted run in DIR (finished stages and pairs are kept)
+      --force               start DIR over
+      --data SPEC           (default mnist5k)
+      --model NAME          use this model instead of training mnist-cnn (with --weights)
+      --weights FILE        its weights (.safetensors or .pth)
+      --seed S              (default 0)
+      --quiet               no progress on stderr
+    writes DIR/index.html (the report), one folder per stage with its CSV/JSON/SVG/PNG, DIR/run.json
+    """
+
+    struct Config: Codable { var quick: Bool; var data: String; var seed: UInt64; var model: ModelOptions?; var weights: String? }
+
+    static func run(_ args: inout Arguments) throws {
+        let quick = args.flag("--quick"), full = args.flag("--full")
+        if quick == full { throw CLIError("choose --quick or --full") }
+        let path = try args.string("--out", default: quick ? "runs/quick" : "runs/full")
+        let resume = args.flag("--resume"), force = args.flag("--force")
+        if resume && force { throw CLIError("--resume and --force exclude each other") }
+        let data = try args.string("--data", default: "mnist5k")
+        var user: ModelArguments?
+        if args.has("--model") {
+            user = try ModelArguments.parse(&args, requireWeights: true)
+        }
+        let seed = try user?.seed ?? args.seed()
+        let quiet = args.flag("--quiet")
+        try args.finish()
+        let root = try RunDirectory(path: path, mode: resume ? .resume : force ? .force : .create)
+        let config = Config(quick: quick, data: data, seed: seed, model: user?.options, weights: user?.weights)
+        try root.guardConfig(hash: fnv1a(Array(try JSONCoding.encoder(pretty: false).encode(config))))
+        if !root.exists("run.json") { try root.writeJSON(RunInfo.current(seed: seed), "run.json") }
+        try root.writeJSON(config, "config.json")
+        let ctx = ReproContext(root: root, quick: quick, seed: seed, quiet: quiet, dataSpec: data, userModel: user)
+        try Reproduction.run(ctx)
+        print("report: \(root.url("index.html").path)")
+    }
+}
+
+struct PlotCommand: Command {
+    static let name = "plot", summary = "rebuild the figures and the report of a reproduce run from its saved results"
+    static let help = "usage: isthmus plot DIR\n  --quiet               (accepted for symmetry; plot prints one line)"
+
+    static func run(_ args: inout Arguments) throws {
+        _ = args.flag("--quiet")
+        guard let path = args.positional() else { throw CLIError("give the run folder: isthmus plot DIR") }
+        try args.finish()
+        guard FileManager.default.fileExists(atPath: path + "/config.json") else { throw CLIError("\(path) is not a reproduce run folder (no config.json)") }
+        let root = try RunDirectory(path: path, mode: .resume)
+        let config = try root.readJSON(ReproduceCommand.Config.self, "config.json")
+        let ctx = ReproContext(root: root, quick: config.quick, seed: config.seed, quiet: true, dataSpec: config.data, userModel: nil)
+        for s in Reproduction.stages where Reproduction.isDone(ctx, s) { try s.figures(ctx) }
+        try Reproduction.writeReport(ctx)
+        print("report: \(root.url("index.html").path)")
+    }
+}
