@@ -12,7 +12,7 @@ public protocol Command {
 public enum CLI {
     public static var commands: [Command.Type] = [
         TrainCommand.self, EvalCommand.self, InterpolateCommand.self, SaliencyCommand.self, BypassCommand.self, ChainCommand.self,
-        ConnectivityCommand.self, PercolateCommand.self, ReproduceCommand.self, PlotCommand.self,
+        ConnectivityCommand.self, PercolateCommand.self, ReproduceCommand.self, PlotCommand.self, MergeCommand.self,
         BenchCommand.self, KernelBenchCommand.self,
     ]
 

@@ -7,8 +7,11 @@ import IsthmusReport
 
 /// Everything a stage of `reproduce` needs: the run folder, the scale (quick or full), the seed and the data.
 final class ReproContext {
+    /// smoke: seconds, to test the pipeline (numbers meaningless); quick: ~10 minutes; full: the paper's settings.
+    enum Scale: String, Codable { case smoke, quick, full }
     let root: RunDirectory
-    let quick: Bool
+    let scale: Scale
+    var quick: Bool { scale != .full }
     let seed: UInt64
     let quiet: Bool
     let dataSpec: String
@@ -16,8 +19,8 @@ final class ReproContext {
     let userModel: ModelArguments?
     private var cachedSplit: DataSplit?
 
-    init(root: RunDirectory, quick: Bool, seed: UInt64, quiet: Bool, dataSpec: String, userModel: ModelArguments?) {
-        self.root = root; self.quick = quick; self.seed = seed; self.quiet = quiet; self.dataSpec = dataSpec; self.userModel = userModel
+    init(root: RunDirectory, scale: Scale, seed: UInt64, quiet: Bool, dataSpec: String, userModel: ModelArguments?) {
+        self.root = root; self.scale = scale; self.seed = seed; self.quiet = quiet; self.dataSpec = dataSpec; self.userModel = userModel
     }
 
     func split() throws -> DataSplit {
@@ -39,6 +42,8 @@ final class ReproContext {
     }
 
     func note(_ s: String) { if !quiet { IsthmusCLI.note(s) } }
+
+    func pick<T>(smoke: T, quick: T, full: T) -> T { scale == .smoke ? smoke : scale == .quick ? quick : full }
 }
 
 /// One step of the reproduction: computes into `root/id` and draws its section of the report from the saved files.
@@ -79,7 +84,8 @@ enum Reproduction {
         var html = HTMLReport(title: "Isthmus: input-space mode connectivity, reproduced")
         html.paragraph("Vrabel, Shem-Ur, Oz, Krueger, \"Input Space Mode Connectivity in Deep Neural Networks\", ICLR 2025 " +
                        "(arXiv 2409.05800), reproduced and extended with Isthmus \(IsthmusReportModule.version). Mode: " +
-                       (ctx.quick ? "--quick (reduced iterations and pair counts)" : "--full (the paper's settings)") +
+                       ctx.pick(smoke: "--smoke (a pipeline test: tiny settings, numbers meaningless)",
+                                quick: "--quick (reduced iterations and pair counts)", full: "--full (the paper's settings)") +
                        ", seed \(ctx.seed), data \(ctx.dataSpec).")
         if let info = try? ctx.root.readJSON(RunInfo.self, "run.json") {
             html.keyValueTable([("git commit", info.gitCommit), ("started", info.date), ("command", info.command)])
@@ -112,7 +118,7 @@ enum TrainStage: ReproStage {
         }
         let split = try ctx.split()
         var c = Training.Config()
-        c.epochs = ctx.quick ? 8 : 15
+        c.epochs = ctx.pick(smoke: 1, quick: 8, full: 15)
         c.lr = 3e-3; c.schedule = "onecycle"; c.shift = 2; c.seed = ctx.seed
         let (net, _) = try ModelZoo.make(ctx.userModel?.options ?? ModelOptions(name: "mnist-cnn"), seed: ctx.seed)
         let progress = Progress(total: c.epochs * ((split.train.count + c.batch - 1) / c.batch), label: "train", quiet: ctx.quiet)
@@ -151,9 +157,10 @@ enum ConnectivityStage: ReproStage {
 
     static func config(_ ctx: ReproContext) -> Connectivity.Config {
         var c = Connectivity.Config()
-        c.pairs = ctx.quick ? 24 : 300
+        c.pairs = ctx.pick(smoke: 3, quick: 24, full: 300)
         c.seed = ctx.seed
         c.chain.rounds = 1
+        if ctx.scale == .smoke { c.chain.primarySteps = 50; c.chain.pointsPerSegment = 20; c.chain.bypass.iterations = 10 }
         return c
     }
 
@@ -226,14 +233,15 @@ enum PercolationStage: ReproStage {
 
     static func run(_ ctx: ReproContext) throws {
         let dir = try ctx.folder(id)
-        let dims = ctx.quick ? Array(2...5) : Array(2...6)
-        let trials = ctx.quick ? 40 : 300
-        let scan = DimensionScan.run(DimensionScan.Config(kind: .site, dims: dims, targetSites: ctx.quick ? 1 << 14 : 1 << 16,
+        let dims = ctx.pick(smoke: Array(2...3), quick: Array(2...5), full: Array(2...6))
+        let trials = ctx.pick(smoke: 5, quick: 40, full: 300)
+        let scan = DimensionScan.run(DimensionScan.Config(kind: .site, dims: dims, targetSites: ctx.pick(smoke: 1 << 10, quick: 1 << 14, full: 1 << 16),
                                                           trials: trials, seed: ctx.seed))
         try dir.writeJSON(scan, "scan.json")
         try dir.writeText(scan.csv, "scan.csv")
-        let model = ClassConnectivity.run(ClassConnectivity.Config(cells: ctx.quick ? 1 << 18 : 1_000_000, trials: ctx.quick ? 5 : 20,
-                                                                   seed: ctx.seed))
+        let model = ClassConnectivity.run(ClassConnectivity.Config(dims: ctx.pick(smoke: Array(1...4), quick: Array(1...10), full: Array(1...10)),
+                                                                   cells: ctx.pick(smoke: 1 << 12, quick: 1 << 18, full: 1_000_000),
+                                                                   trials: ctx.pick(smoke: 2, quick: 5, full: 20), seed: ctx.seed))
         try dir.writeJSON(model, "paper_model.json")
         try dir.writeText(model.csv, "paper_model.csv")
     }
@@ -285,9 +293,10 @@ enum PercolationStage: ReproStage {
 struct ReproduceCommand: Command {
     static let name = "reproduce", summary = "the whole paper in one command, with an HTML report (resumable)"
     static let help = """
-    usage: isthmus reproduce (--quick | --full) [--out DIR] [--data SPEC] [--model NAME --weights FILE] [--seed S]
+    usage: isthmus reproduce (--quick | --full | --smoke) [--out DIR] [--data SPEC] [--model NAME --weights FILE] [--seed S]
       --quick               reduced iterations and pair counts (about 10 minutes on 2 cores)
       --full                the paper's settings (hours)
+      --smoke               tiny settings that run the whole pipeline in seconds (a test; numbers meaningless)
       --out DIR             run folder (default runs/quick or runs/full)
       --resume              continue an interrupted run in DIR (finished stages and pairs are kept)
       --force               start DIR over
@@ -299,12 +308,13 @@ struct ReproduceCommand: Command {
     writes DIR/index.html (the report), one folder per stage with its CSV/JSON/SVG/PNG, DIR/run.json
     """
 
-    struct Config: Codable { var quick: Bool; var data: String; var seed: UInt64; var model: ModelOptions?; var weights: String? }
+    struct Config: Codable { var scale: ReproContext.Scale; var data: String; var seed: UInt64; var model: ModelOptions?; var weights: String? }
 
     static func run(_ args: inout Arguments) throws {
-        let quick = args.flag("--quick"), full = args.flag("--full")
-        if quick == full { throw CLIError("choose --quick or --full") }
-        let path = try args.string("--out", default: quick ? "runs/quick" : "runs/full")
+        let chosen = [("--quick", ReproContext.Scale.quick), ("--full", .full), ("--smoke", .smoke)].filter { args.flag($0.0) }
+        guard chosen.count == 1 else { throw CLIError("choose one of --quick, --full, --smoke") }
+        let scale = chosen[0].1
+        let path = try args.string("--out", default: "runs/" + scale.rawValue)
         let resume = args.flag("--resume"), force = args.flag("--force")
         if resume && force { throw CLIError("--resume and --force exclude each other") }
         let data = try args.string("--data", default: "mnist5k")
@@ -316,11 +326,11 @@ struct ReproduceCommand: Command {
         let quiet = args.flag("--quiet")
         try args.finish()
         let root = try RunDirectory(path: path, mode: resume ? .resume : force ? .force : .create)
-        let config = Config(quick: quick, data: data, seed: seed, model: user?.options, weights: user?.weights)
+        let config = Config(scale: scale, data: data, seed: seed, model: user?.options, weights: user?.weights)
         try root.guardConfig(hash: fnv1a(Array(try JSONCoding.encoder(pretty: false).encode(config))))
         if !root.exists("run.json") { try root.writeJSON(RunInfo.current(seed: seed), "run.json") }
         try root.writeJSON(config, "config.json")
-        let ctx = ReproContext(root: root, quick: quick, seed: seed, quiet: quiet, dataSpec: data, userModel: user)
+        let ctx = ReproContext(root: root, scale: scale, seed: seed, quiet: quiet, dataSpec: data, userModel: user)
         try Reproduction.run(ctx)
         print("report: \(root.url("index.html").path)")
     }
@@ -337,7 +347,7 @@ struct PlotCommand: Command {
         guard FileManager.default.fileExists(atPath: path + "/config.json") else { throw CLIError("\(path) is not a reproduce run folder (no config.json)") }
         let root = try RunDirectory(path: path, mode: .resume)
         let config = try root.readJSON(ReproduceCommand.Config.self, "config.json")
-        let ctx = ReproContext(root: root, quick: config.quick, seed: config.seed, quiet: true, dataSpec: config.data, userModel: nil)
+        let ctx = ReproContext(root: root, scale: config.scale, seed: config.seed, quiet: true, dataSpec: config.data, userModel: nil)
         for s in Reproduction.stages where Reproduction.isDone(ctx, s) { try s.figures(ctx) }
         try Reproduction.writeReport(ctx)
         print("report: \(root.url("index.html").path)")

@@ -83,7 +83,8 @@ public struct DataSplit {
     public var test: Dataset
 }
 
-/// Data sets by name: `mnist5k` (data/mnist_5k.csv.gz, the fixed stratified 400/100 per class split),
+/// Data sets by name: `mnist5k` (data/mnist_5k.csv.gz, the fixed stratified 400/100 per class split, seed 0;
+/// a smaller file in the same format is split 4:1 per class),
 /// `mnist5k:FILE`, `mnist-idx:DIR` (the four standard IDX files), `cifar10:DIR` (the binary batches).
 public enum DataSource {
     public static let names = ["mnist5k", "mnist5k:FILE", "mnist-idx:DIR", "cifar10:DIR"]
@@ -98,7 +99,9 @@ public enum DataSource {
             }
             let (images, labels) = try MNIST5k.read(path)
             let all = Dataset.fromBytes(images, labels: labels, name: "mnist5k", classes: 10, normalization: .mnist)
-            let (train, test) = MNIST5k.split(labels: labels, seed: 0, trainPerClass: 400)
+            // 400 train / 100 test per class; a smaller file of the same format keeps the 4:1 ratio.
+            let smallest = Dictionary(grouping: labels, by: { $0 }).values.map(\.count).min() ?? 0
+            let (train, test) = MNIST5k.split(labels: labels, seed: 0, trainPerClass: min(400, smallest * 4 / 5))
             return DataSplit(train: all.subset(train), test: all.subset(test))
         case "mnist-idx":
             let d = try IDX.loadDirectory(arg)

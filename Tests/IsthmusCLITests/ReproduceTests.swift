@@ -1,0 +1,30 @@
+import Foundation
+import XCTest
+import IsthmusReport
+
+/// The whole pipeline at smoke scale on a tiny MNIST-format file: every stage's section is in the page,
+/// every file the page links exists, and `plot` rebuilds the page from the saved results.
+final class ReproduceTests: XCTestCase {
+    func testSmokeRunWritesACompleteReport() throws {
+        let root = tempDir("repro")
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try RunControlTests.writeTinyMNIST(root + "/mnist.csv")
+        let (code, _, err) = try isthmus(["reproduce", "--smoke", "--data", "mnist5k:" + root + "/mnist.csv", "--quiet", "--out", root + "/run"])
+        XCTAssertEqual(code, 0, err)
+        let html = try String(contentsOfFile: root + "/run/index.html", encoding: .utf8)
+        for id in ["model", "connectivity", "percolation"] { XCTAssertTrue(html.contains("id=\"\(id)\""), "section \(id)") }
+        XCTAssertTrue(html.contains("<svg"), "inline figures")
+        XCTAssertEqual(validateLinks(html: html, base: URL(fileURLWithPath: root + "/run")), [])
+        try FileManager.default.removeItem(atPath: root + "/run/index.html")
+        try FileManager.default.removeItem(atPath: root + "/run/connectivity/gaps.svg")
+        let (p, _, perr) = try isthmus(["plot", root + "/run"])
+        XCTAssertEqual(p, 0, perr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root + "/run/index.html"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root + "/run/connectivity/gaps.svg"))
+        // A finished run resumes as a no-op; a new run into it without --resume/--force is refused.
+        let (r, _, rerr) = try isthmus(["reproduce", "--smoke", "--data", "mnist5k:" + root + "/mnist.csv", "--quiet", "--out", root + "/run", "--resume"])
+        XCTAssertEqual(r, 0, rerr)
+        let (n, _, nerr) = try isthmus(["reproduce", "--smoke", "--data", "mnist5k:" + root + "/mnist.csv", "--quiet", "--out", root + "/run"])
+        XCTAssertEqual(n, 2); XCTAssertTrue(nerr.contains("exists"), nerr)
+    }
+}
