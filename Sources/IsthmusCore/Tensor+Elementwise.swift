@@ -178,9 +178,74 @@ public prefix func - (a: Tensor) -> Tensor {
     Tape.record(unaryKernel(a) { -$0 }, [a]) { g, _ in [unaryKernel(g) { -$0 }] }
 }
 
+/// An element-wise function with its derivative as a function of input x and output y. Ops are types so that
+/// the generic loops below are specialized and inlined per op (no closure call per element).
+public protocol ElementwiseFunction {
+    static func value(_ x: Float) -> Float
+    static func derivative(_ x: Float, _ y: Float) -> Float
+}
+
+enum ExpFn: ElementwiseFunction {
+    static func value(_ x: Float) -> Float { Foundation.exp(x) }
+    static func derivative(_ x: Float, _ y: Float) -> Float { y }
+}
+enum LogFn: ElementwiseFunction {
+    static func value(_ x: Float) -> Float { Foundation.log(x) }
+    static func derivative(_ x: Float, _ y: Float) -> Float { 1 / x }
+}
+enum SqrtFn: ElementwiseFunction {
+    static func value(_ x: Float) -> Float { x.squareRoot() }
+    static func derivative(_ x: Float, _ y: Float) -> Float { 0.5 / y }
+}
+enum SquareFn: ElementwiseFunction {
+    static func value(_ x: Float) -> Float { x * x }
+    static func derivative(_ x: Float, _ y: Float) -> Float { 2 * x }
+}
+/// |x|, with derivative sign(x) (0 at 0, as PyTorch).
+enum AbsFn: ElementwiseFunction {
+    static func value(_ x: Float) -> Float { Swift.abs(x) }
+    static func derivative(_ x: Float, _ y: Float) -> Float { x > 0 ? 1 : (x < 0 ? -1 : 0) }
+}
+enum ReluFn: ElementwiseFunction {
+    static func value(_ x: Float) -> Float { x > 0 ? x : 0 }
+    static func derivative(_ x: Float, _ y: Float) -> Float { x > 0 ? 1 : 0 }
+}
+/// ReLU6 = hardtanh(0, 6): the gradient passes where 0 < x < 6.
+enum Relu6Fn: ElementwiseFunction {
+    static func value(_ x: Float) -> Float { Swift.min(Swift.max(x, 0), 6) }
+    static func derivative(_ x: Float, _ y: Float) -> Float { x > 0 && x < 6 ? 1 : 0 }
+}
+enum SigmoidFn: ElementwiseFunction {
+    static func value(_ x: Float) -> Float { 1 / (1 + Foundation.exp(-x)) }
+    static func derivative(_ x: Float, _ y: Float) -> Float { y * (1 - y) }
+}
+enum TanhFn: ElementwiseFunction {
+    static func value(_ x: Float) -> Float { Foundation.tanh(x) }
+    static func derivative(_ x: Float, _ y: Float) -> Float { 1 - y * y }
+}
+/// Exact GELU, x * Phi(x), as PyTorch's default `approximate='none'`.
+enum GeluFn: ElementwiseFunction {
+    static func value(_ x: Float) -> Float { 0.5 * x * (1 + Foundation.erf(x * 0.70710678118654752)) }
+    static func derivative(_ x: Float, _ y: Float) -> Float {
+        0.5 * (1 + Foundation.erf(x * 0.70710678118654752)) + x * 0.39894228040143268 * Foundation.exp(-0.5 * x * x)
+    }
+}
+
 extension Tensor {
-    /// Element-wise op whose derivative is a function of input x and output y.
+    /// Applies `F` element-wise and records its pullback dx = dy * F'(x, y).
     @inline(__always)
+    public func map<F: ElementwiseFunction>(_: F.Type) -> Tensor {
+        let out = unaryKernel(self, F.value)
+        let x = self
+        return Tape.record(out, [x]) { g, _ in
+            let d = Tensor(uninitialized: x.shape)
+            let pg = g.data, px = x.data, py = out.data, pd = d.mutableData
+            for i in 0..<x.count { pd[i] = pg[i] * F.derivative(px[i], py[i]) }
+            return [d]
+        }
+    }
+
+    /// Element-wise op with a derivative given as a closure (for parameterized functions).
     func unary(_ f: (Float) -> Float, derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> Tensor {
         let out = unaryKernel(self, f)
         let x = self
@@ -192,26 +257,20 @@ extension Tensor {
         }
     }
 
-    public func exp() -> Tensor { unary({ Foundation.exp($0) }, derivative: { _, y in y }) }
-    public func log() -> Tensor { unary({ Foundation.log($0) }, derivative: { x, _ in 1 / x }) }
-    public func sqrt() -> Tensor { unary({ $0.squareRoot() }, derivative: { _, y in 0.5 / y }) }
-    public func squared() -> Tensor { unary({ $0 * $0 }, derivative: { x, _ in 2 * x }) }
-    /// |x|, with derivative sign(x) (0 at 0, as PyTorch).
-    public func abs() -> Tensor { unary({ Swift.abs($0) }, derivative: { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) }) }
-    public func relu() -> Tensor { unary({ $0 > 0 ? $0 : 0 }, derivative: { x, _ in x > 0 ? 1 : 0 }) }
-    /// min(max(x, low), high); the gradient passes where low < x < high (PyTorch's hardtanh, ReLU6).
+    public func exp() -> Tensor { map(ExpFn.self) }
+    public func log() -> Tensor { map(LogFn.self) }
+    public func sqrt() -> Tensor { map(SqrtFn.self) }
+    public func squared() -> Tensor { map(SquareFn.self) }
+    public func abs() -> Tensor { map(AbsFn.self) }
+    public func relu() -> Tensor { map(ReluFn.self) }
+    /// min(max(x, low), high); the gradient passes where low < x < high (PyTorch's hardtanh).
     public func clamped(_ low: Float, _ high: Float) -> Tensor {
         unary({ Swift.min(Swift.max($0, low), high) }, derivative: { x, _ in x > low && x < high ? 1 : 0 })
     }
-    public func relu6() -> Tensor { clamped(0, 6) }
-    public func sigmoid() -> Tensor { unary({ 1 / (1 + Foundation.exp(-$0)) }, derivative: { _, y in y * (1 - y) }) }
-    public func tanh() -> Tensor { unary({ Foundation.tanh($0) }, derivative: { _, y in 1 - y * y }) }
-    /// Exact GELU, x * Phi(x), as PyTorch's default `approximate='none'`.
-    public func gelu() -> Tensor {
-        unary({ 0.5 * $0 * (1 + Foundation.erf($0 * 0.70710678118654752)) }, derivative: { x, _ in
-            0.5 * (1 + Foundation.erf(x * 0.70710678118654752)) + x * 0.39894228040143268 * Foundation.exp(-0.5 * x * x)
-        })
-    }
+    public func relu6() -> Tensor { map(Relu6Fn.self) }
+    public func sigmoid() -> Tensor { map(SigmoidFn.self) }
+    public func tanh() -> Tensor { map(TanhFn.self) }
+    public func gelu() -> Tensor { map(GeluFn.self) }
     public func pow(_ p: Float) -> Tensor {
         unary({ Foundation.pow($0, p) }, derivative: { x, _ in p * Foundation.pow(x, p - 1) })
     }

@@ -13,6 +13,10 @@ func poolWindow(_ i: Int, kernel: Int, stride: Int, pad: Int, size: Int) -> Rang
 public func maxPool2dForward(out: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>,
                              x: UnsafePointer<Float>, _ s: Pool2DShape) {
     let (H, W, P, Q) = (s.H, s.W, s.P, s.Q)
+    if s.R == 2 && s.S == 2 && s.strideH == 2 && s.strideW == 2 && s.padH == 0 && s.padW == 0 && 2 * P <= H && 2 * Q <= W {
+        maxPool2x2(out: out, argmax: argmax, x: x, planes: s.N &* s.C, H: H, W: W, P: P, Q: Q)
+        return
+    }
     for plane in 0..<(s.N * s.C) {
         let xp = x + plane &* H &* W, op = out + plane &* P &* Q, ap = argmax + plane &* P &* Q
         for p in 0..<P {
@@ -29,6 +33,34 @@ public func maxPool2dForward(out: UnsafeMutablePointer<Float>, argmax: UnsafeMut
                 }
                 op[p &* Q &+ q] = best
                 ap[p &* Q &+ q] = Int32(truncatingIfNeeded: at)
+            }
+        }
+    }
+}
+
+/// The common 2x2 stride-2 window without padding, same results as the general loop (ties: first; NaN: last),
+/// branch-free except for a rare NaN path.
+func maxPool2x2(out: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>, x: UnsafePointer<Float>,
+                planes: Int, H: Int, W: Int, P: Int, Q: Int) {
+    for plane in 0..<planes {
+        let xp = x + plane &* H &* W, op = out + plane &* P &* Q, ap = argmax + plane &* P &* Q
+        for p in 0..<P {
+            let r0 = xp + (2 &* p) &* W, r1 = r0 + W, base = Int32(truncatingIfNeeded: (2 &* p) &* W)
+            let w32 = Int32(truncatingIfNeeded: W)
+            for q in 0..<Q {
+                let w = 2 &* q, w1 = Int32(truncatingIfNeeded: w)
+                let a = r0[w], b = r0[w &+ 1], c = r1[w], d = r1[w &+ 1]
+                var best = a, at = base &+ w1
+                if (a + b + c + d).isNaN {            // rare: the last NaN wins, as the general loop
+                    for (v, i) in [(b, at &+ 1), (c, at &+ w32), (d, at &+ w32 &+ 1)] where v > best || v.isNaN { best = v; at = i }
+                    if !best.isNaN && a.isNaN { best = a }
+                } else {
+                    if b > best { best = b; at = base &+ w1 &+ 1 }
+                    if c > best { best = c; at = base &+ w32 &+ w1 }
+                    if d > best { best = d; at = base &+ w32 &+ w1 &+ 1 }
+                }
+                op[p &* Q &+ q] = best
+                ap[p &* Q &+ q] = at
             }
         }
     }

@@ -13,6 +13,9 @@ public enum Threads {
     public static func configure() {
         if configured { return }
         configured = true
+        // oneDNN's ITT profiling hooks cost several percent per primitive; they only serve VTune.
+        if getenv("DNNL_ITT_TASK_LEVEL") == nil { setenv("DNNL_ITT_TASK_LEVEL", "0", 1) }
+        if getenv("ONEDNN_ITT_TASK_LEVEL") == nil { setenv("ONEDNN_ITT_TASK_LEVEL", "0", 1) }
         let env = ProcessInfo.processInfo.environment["ISTHMUS_THREADS"].flatMap { Int($0) }
         set(env.map { max(1, $0) } ?? ProcessInfo.processInfo.activeProcessorCount)
     }
