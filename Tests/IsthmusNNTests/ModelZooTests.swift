@@ -87,6 +87,22 @@ final class ModelZooTests: XCTestCase {
         XCTAssertEqual(odd.convStem.padding, Padding2D(1))
     }
 
+    /// Training mode: batch statistics with momentum 0.01, per-sample drop-connect and dropout from seeded generators.
+    func testEfficientNetLite0TrainingMode() {
+        var r = SplitMix64(seed: 0)
+        let m = EfficientNetLite0(classes: 10, imageSize: 32, using: &r)
+        m.setTraining(true)
+        let x = Tensor.uniform([2, 3, 32, 32], low: -1, high: 1, using: &r)
+        let a = m(x), b = m(x)
+        XCTAssertTrue(a.isFinite && b.isFinite)
+        XCTAssertNotEqual(a.scalars, b.scalars, "drop-connect and dropout draw new masks each call")
+        let mean0 = m.bn0.runningMean.scalars
+        XCTAssertTrue(mean0.contains { $0 != 0 }, "running statistics move in training")
+        XCTAssertEqual(m.bn0.numBatchesTracked[flat: 0], 2)
+        m.setTraining(false)
+        XCTAssertEqual(m(x).scalars, m(x).scalars, "eval mode is deterministic")
+    }
+
     // MARK: - GoogLeNet
 
     func testGoogLeNetMatchesTorchvision() {

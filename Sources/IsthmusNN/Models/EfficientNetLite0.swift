@@ -78,10 +78,10 @@ public final class MBConvBlock: Module {
 /// BatchNorm eps 1e-3, momentum 0.01 (TensorFlow's 0.99 decay); dropout 0.2 before `_fc` and drop-connect
 /// 0.2 * index / 16 on residual blocks, both only in training.
 ///
-/// Input normalization of the official weights: (x - 0.5) / 0.5 on [0, 1] RGB. Checked in PyTorch on
-/// photos resized to 224x224: coffee gives class 967 (espresso) with p 0.902 with (x - 0.5) / 0.5 and p 0.860 with
-/// ImageNet mean/std; chelsea gives 285 (Egyptian cat) with p 0.794 and 0.799. Both work, with the same top-1;
-/// (x - 0.5) / 0.5 (TensorFlow's (255 x - 127) / 128 up to 0.4%) is the convention these weights were trained with.
+/// Input normalization of the official weights: (x - 0.5) / 0.5 on [0, 1] RGB. Measured in PyTorch with the
+/// reference implementation on photos resized to 224x224 (top-1, p): coffee 967 espresso, 0.902 with (x - 0.5) / 0.5
+/// vs 0.860 with ImageNet mean/std; chelsea 285 Egyptian cat, 0.794 vs 0.799. With resize 256 + center crop 224:
+/// coffee 0.957 vs 0.843. Both normalizations give the same top-1; (x - 0.5) / 0.5 is the more confident.
 public final class EfficientNetLite0: Module {
     public let convStem: Conv2d, bn0: BatchNorm2d
     public let blocks: [MBConvBlock]
