@@ -1,6 +1,6 @@
 """Golden fixtures of the ImageNet model zoo (EfficientNet-Lite0, GoogLeNet, ViT) for the Swift tests:
 
-    /work/venv-torch/bin/python scripts/golden/make_zoo_fixtures.py
+    python scripts/golden/make_zoo_fixtures.py      (here: /work/venv-torch/bin/python)
 
 Needs torch, torchvision and the reference EfficientNet-Lite code (`pip install --no-deps efficientnet-lite-pytorch==0.1.0`).
 Weights are the closed-form `pattern` of make_fixtures.py, so no weights are stored. Writes
