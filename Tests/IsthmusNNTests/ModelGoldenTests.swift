@@ -22,13 +22,19 @@ final class ModelGoldenTests: XCTestCase {
                 if name.hasSuffix("running_var") { v = 0.5 + s * s }
                 else if name.hasSuffix("running_mean") { v = 0.1 * s }
                 else if name.hasSuffix("num_batches_tracked") { v = 0 }
-                else if e.tensor.rank == 1 && (name.contains("bn") || name.contains("shortcut.1") || name.contains("downsample.1")) {
+                else if e.tensor.rank == 1 && (name.contains("bn") || name.contains("shortcut.1") || name.contains("downsample.1")
+                                                || isLayerNorm(name)) {
                     v = name.hasSuffix("weight") ? 1 + 0.2 * s : 0.1 * s
                 } else if e.tensor.rank == 1 { v = 0.1 * s }
                 else { v = s * (6.0 / Double(n / e.tensor.shape[0])).squareRoot() }
                 p[i] = Float(v)
             }
         }
+    }
+
+    /// LayerNorm entries of the ViT (`ln`, `ln_1`, `ln_2`), filled like BatchNorm affine parameters.
+    static func isLayerNorm(_ name: String) -> Bool {
+        name.split(separator: ".").contains { $0 == "ln" || $0.hasPrefix("ln_") }
     }
 
     /// `phase` is chosen by the script so that no ReLU input lies within 1.5e-6 of its kink.

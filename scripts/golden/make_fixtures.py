@@ -101,6 +101,11 @@ def optimizers():
     return res
 
 
+def is_layer_norm(name):
+    """LayerNorm entries of the ViT (`ln`, `ln_1`, `ln_2`): filled like BatchNorm affine parameters."""
+    return any(part == "ln" or part.startswith("ln_") for part in name.split("."))
+
+
 def pattern(shape, k, name):
     """Deterministic closed-form values for state-dict entry number k (same formula in the Swift tests)."""
     n = 1
@@ -114,7 +119,7 @@ def pattern(shape, k, name):
         v = 0.1 * s
     elif name.endswith("num_batches_tracked"):
         return torch.zeros(shape, dtype=torch.long)
-    elif len(shape) == 1 and ("bn" in name or "shortcut.1" in name or "downsample.1" in name):
+    elif len(shape) == 1 and ("bn" in name or "shortcut.1" in name or "downsample.1" in name or is_layer_norm(name)):
         v = (1.0 + 0.2 * s) if name.endswith("weight") else 0.1 * s
     elif len(shape) == 1:
         v = 0.1 * s
@@ -142,20 +147,26 @@ def input_pattern(shape, phase=0.0):
 
 
 def closest_kink(model, x):
-    """Smallest |input| of any ReLU or max-pool tie risk: inputs this close to 0 flip under float rounding."""
+    """Smallest distance of any ReLU input to 0, or ReLU6 (hardtanh) input to its bounds: inputs this close to a kink
+    flip under float rounding."""
     seen = []
-    relu = F.relu
+    relu, hardtanh = F.relu, F.hardtanh
 
     def hook(t, *a, **k):
         seen.append(t.detach().abs().min().item())
         return relu(t, *a, **k)
-    F.relu = hook
+
+    def hook_ht(t, min_val=-1.0, max_val=1.0, inplace=False):
+        d = t.detach()
+        seen.append(torch.minimum((d - min_val).abs(), (d - max_val).abs()).min().item())
+        return hardtanh(t, min_val, max_val, inplace)
+    F.relu, F.hardtanh = hook, hook_ht
     try:
         with torch.no_grad():
             model(x)
     finally:
-        F.relu = relu
-    return min(seen)
+        F.relu, F.hardtanh = relu, hardtanh
+    return min(seen, default=float("inf"))
 
 
 def kink_free_phase(model, shape):
@@ -201,6 +212,7 @@ def dump(obj, path):
     print(path, os.path.getsize(path), "bytes")
 
 
-dump(ops(), os.path.join(ROOT, "Tests/IsthmusCoreTests/Fixtures/ops.json"))
-dump(optimizers(), os.path.join(ROOT, "Tests/IsthmusNNTests/Fixtures/optimizers.json"))
-dump(models(), os.path.join(ROOT, "Tests/IsthmusNNTests/Fixtures/models.json"))
+if __name__ == "__main__":
+    dump(ops(), os.path.join(ROOT, "Tests/IsthmusCoreTests/Fixtures/ops.json"))
+    dump(optimizers(), os.path.join(ROOT, "Tests/IsthmusNNTests/Fixtures/optimizers.json"))
+    dump(models(), os.path.join(ROOT, "Tests/IsthmusNNTests/Fixtures/models.json"))

@@ -1,0 +1,110 @@
+import IsthmusCore
+
+/// torchvision's BasicConv2d: conv (no bias) + BatchNorm (eps 1e-3) + ReLU. State names `conv.weight`, `bn.*`.
+public final class BasicConv2d: Module {
+    public let conv: Conv2d, bn: BatchNorm2d
+    public init(_ cin: Int, _ cout: Int, kernel: Int, stride: Int = 1, padding: Int = 0, using rng: inout SplitMix64) {
+        conv = Conv2d(cin, cout, kernel: kernel, stride: stride, padding: padding, bias: false, using: &rng)
+        bn = BatchNorm2d(cout, eps: 1e-3)
+    }
+    public override var children: [(String, Module)] { [("conv", conv), ("bn", bn)] }
+    public override func forward(_ x: Tensor) -> Tensor { bn(conv(x)).relu() }
+}
+
+/// Inception module (Szegedy et al. 2015) as in torchvision: four branches concatenated on channels,
+/// `branch1` 1x1; `branch2` 1x1 + 3x3; `branch3` 1x1 + 3x3 (torchvision's, where the paper has 5x5);
+/// `branch4` max-pool 3/1/1 (ceil mode) + 1x1. Output channels ch1x1 + ch3x3 + ch5x5 + poolProj.
+public final class Inception: Module {
+    public let branch1: BasicConv2d, branch2: Sequential, branch3: Sequential, branch4: Sequential
+
+    public init(_ cin: Int, _ ch1x1: Int, _ ch3x3red: Int, _ ch3x3: Int, _ ch5x5red: Int, _ ch5x5: Int, _ poolProj: Int,
+                using rng: inout SplitMix64) {
+        branch1 = BasicConv2d(cin, ch1x1, kernel: 1, using: &rng)
+        branch2 = Sequential(BasicConv2d(cin, ch3x3red, kernel: 1, using: &rng),
+                             BasicConv2d(ch3x3red, ch3x3, kernel: 3, padding: 1, using: &rng))
+        branch3 = Sequential(BasicConv2d(cin, ch5x5red, kernel: 1, using: &rng),
+                             BasicConv2d(ch5x5red, ch5x5, kernel: 3, padding: 1, using: &rng))
+        branch4 = Sequential(MaxPool2d(3, stride: 1, padding: 1, ceilMode: true),
+                             BasicConv2d(cin, poolProj, kernel: 1, using: &rng))
+    }
+
+    public override var children: [(String, Module)] {
+        [("branch1", branch1), ("branch2", branch2), ("branch3", branch3), ("branch4", branch4)]
+    }
+
+    public override func forward(_ x: Tensor) -> Tensor {
+        concat([branch1(x), branch2(x), branch3(x), branch4(x)], axis: 1)
+    }
+}
+
+/// GoogLeNet / Inception v1 (Szegedy et al. 2015, arXiv:1409.4842) with torchvision's layout, names and
+/// BatchNorm: conv1 7x7/2, max-pool, conv2 1x1, conv3 3x3, max-pool, inception3a-b, max-pool, inception4a-e,
+/// max-pool 2/2, inception5a-b, adaptive average pool 1x1, dropout 0.2, `fc` 1024->classes. All max-pools use
+/// ceil mode. Input [N, 3, H, W] with H, W >= 15 (224 for the ImageNet weights), logits [N, classes].
+///
+/// The auxiliary classifiers are training-only and not built: torchvision's pretrained state_dict holds
+/// `aux1.*` / `aux2.*` entries that a loader must skip (`ignoredStateKeyPrefixes`).
+/// `transformInput` (torchvision's `_transform_input`, on for the pretrained weights) maps an input normalized
+/// with ImageNet mean/std to the (x - 0.5) / 0.5 normalization the original weights expect:
+/// x_c * (std_c / 0.5) + (mean_c - 0.5) / 0.5.
+public final class GoogLeNet: Module {
+    /// State-dict key prefixes of torchvision's checkpoint that this model does not have (auxiliary heads).
+    public static let ignoredStateKeyPrefixes = ["aux1.", "aux2."]
+
+    public let conv1: BasicConv2d, conv2: BasicConv2d, conv3: BasicConv2d
+    public let inception3a: Inception, inception3b: Inception
+    public let inception4a: Inception, inception4b: Inception, inception4c: Inception, inception4d: Inception
+    public let inception4e: Inception
+    public let inception5a: Inception, inception5b: Inception
+    public let dropout: Dropout
+    public let fc: Linear
+    public var transformInput: Bool
+
+    /// Init as torchvision's `init_weights=True`: conv and linear weights N(0, 0.01) (truncated at +-2, which
+    /// never binds), BN weight 1 / bias 0, `fc` bias PyTorch default.
+    public init(classes: Int = 1000, transformInput: Bool = true, dropoutRate: Float = 0.2, seed: UInt64 = 0,
+                using rng: inout SplitMix64) {
+        conv1 = BasicConv2d(3, 64, kernel: 7, stride: 2, padding: 3, using: &rng)
+        conv2 = BasicConv2d(64, 64, kernel: 1, using: &rng)
+        conv3 = BasicConv2d(64, 192, kernel: 3, padding: 1, using: &rng)
+        inception3a = Inception(192, 64, 96, 128, 16, 32, 32, using: &rng)
+        inception3b = Inception(256, 128, 128, 192, 32, 96, 64, using: &rng)
+        inception4a = Inception(480, 192, 96, 208, 16, 48, 64, using: &rng)
+        inception4b = Inception(512, 160, 112, 224, 24, 64, 64, using: &rng)
+        inception4c = Inception(512, 128, 128, 256, 24, 64, 64, using: &rng)
+        inception4d = Inception(512, 112, 144, 288, 32, 64, 64, using: &rng)
+        inception4e = Inception(528, 256, 160, 320, 32, 128, 128, using: &rng)
+        inception5a = Inception(832, 256, 160, 320, 32, 128, 128, using: &rng)
+        inception5b = Inception(832, 384, 192, 384, 48, 128, 128, using: &rng)
+        dropout = Dropout(dropoutRate, seed: seed)
+        fc = Linear(1024, classes, using: &rng)
+        self.transformInput = transformInput
+        super.init()
+        for m in allModules {
+            if let c = m as? Conv2d { c.weight.assign(Tensor.normal(c.weight.shape, std: 0.01, using: &rng)) }
+        }
+        fc.weight.assign(Tensor.normal(fc.weight.shape, std: 0.01, using: &rng))
+    }
+
+    public override var children: [(String, Module)] {
+        [("conv1", conv1), ("conv2", conv2), ("conv3", conv3), ("inception3a", inception3a), ("inception3b", inception3b),
+         ("inception4a", inception4a), ("inception4b", inception4b), ("inception4c", inception4c),
+         ("inception4d", inception4d), ("inception4e", inception4e), ("inception5a", inception5a),
+         ("inception5b", inception5b), ("dropout", dropout), ("fc", fc)]
+    }
+
+    /// torchvision's `_transform_input` as one per-channel affine map (broadcast over [N, 3, H, W]).
+    static let inputScale = Tensor(shape: [1, 3, 1, 1], scalars: [0.229 / 0.5, 0.224 / 0.5, 0.225 / 0.5])
+    static let inputShift = Tensor(shape: [1, 3, 1, 1], scalars: [(0.485 - 0.5) / 0.5, (0.456 - 0.5) / 0.5,
+                                                                  (0.406 - 0.5) / 0.5])
+
+    public override func forward(_ x: Tensor) -> Tensor {
+        let pool = { (t: Tensor, k: Int) in maxPool2d(t, kernel: (k, k), stride: (2, 2), ceilMode: true) }
+        var h = transformInput ? x * Self.inputScale + Self.inputShift : x
+        h = pool(conv3(conv2(pool(conv1(h), 3))), 3)
+        h = pool(inception3b(inception3a(h)), 3)
+        h = inception4e(inception4d(inception4c(inception4b(inception4a(h)))))
+        h = inception5b(inception5a(pool(h, 2)))
+        return fc(dropout(adaptiveAvgPool2d(h, outputSize: (1, 1)).flattened()))
+    }
+}
