@@ -38,7 +38,7 @@ struct ModelArguments {
 
     func load() throws -> (Module, ModelInfo) {
         let (model, info) = try ModelZoo.make(options, seed: seed)
-        if let weights { try model.loadWeights(weights) }
+        if let weights { try model.loadWeights(weights, ignoring: info.ignoredStatePrefixes) }
         return (model, info)
     }
 }

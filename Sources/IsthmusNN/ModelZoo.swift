@@ -9,6 +9,8 @@ public struct ModelInfo: Codable, Equatable, Sendable {
     public var inputShape: [Int]
     public var classes: Int
     public var normalization: Normalization
+    /// State-dict prefixes a checkpoint may carry that this model does not use (GoogLeNet's auxiliary heads).
+    public var ignoredStatePrefixes: [String] = []
 }
 
 /// Options that shape a model from the registry.
@@ -53,6 +55,22 @@ public enum ModelZoo {
             guard side >= 32 else { throw FormatError(file: "resnet18", reason: "input size must be >= 32, got \(side)") }
             return (ResNet18(classes: k, using: &rng),
                     ModelInfo(name: "resnet18", inputShape: [3, side, side], classes: k, normalization: .imagenet))
+        },
+        Entry(name: "efficientnet-lite0", summary: "EfficientNet-Lite0 (ImageNet weights: data/efficientnet-lite0.pth), 3x224x224") { o, rng in
+            let k = o.classes ?? 1000, side = o.inputSize ?? 224
+            return (EfficientNetLite0(classes: k, imageSize: side, using: &rng),
+                    ModelInfo(name: "efficientnet-lite0", inputShape: [3, side, side], classes: k, normalization: .halfHalf))
+        },
+        Entry(name: "googlenet", summary: "torchvision GoogLeNet, eval mode, transform_input on, 3x224x224") { o, rng in
+            let k = o.classes ?? 1000, side = o.inputSize ?? 224
+            return (GoogLeNet(classes: k, using: &rng),
+                    ModelInfo(name: "googlenet", inputShape: [3, side, side], classes: k, normalization: .imagenet,
+                              ignoredStatePrefixes: GoogLeNet.ignoredStateKeyPrefixes))
+        },
+        Entry(name: "vit-b-16", summary: "torchvision ViT-B/16, 3x224x224") { o, rng in
+            let k = o.classes ?? 1000, side = o.inputSize ?? 224
+            return (VisionTransformer(classes: k, imageSize: side, using: &rng),
+                    ModelInfo(name: "vit-b-16", inputShape: [3, side, side], classes: k, normalization: .imagenet))
         },
     ]
 
