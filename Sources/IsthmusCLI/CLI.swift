@@ -11,7 +11,7 @@ public protocol Command {
 
 public enum CLI {
     public static var commands: [Command.Type] = [
-        TrainCommand.self, EvalCommand.self, InterpolateCommand.self, SaliencyCommand.self,
+        TrainCommand.self, EvalCommand.self, InterpolateCommand.self, SaliencyCommand.self, AttackCommand.self,
         KernelBenchCommand.self,
     ]
 
