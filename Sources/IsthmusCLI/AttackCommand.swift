@@ -56,8 +56,10 @@ struct AttackCommand: Command {
 
     static func run(_ args: inout Arguments) throws {
         let m = try ModelArguments.parse(&args)
-        let methodName = try args.choice("--method", Attacks.Method.allCases.map(\.rawValue), default: "")
-        let method = Attacks.Method(rawValue: methodName)!
+        let methodName = try args.required("--method")
+        guard let method = Attacks.Method(rawValue: methodName) else {
+            throw CLIError("--method must be one of \(Attacks.Method.allCases.map(\.rawValue).joined(separator: ", ")), got '\(methodName)'")
+        }
         let norm = Attacks.Norm(rawValue: try args.choice("--norm", ["linf", "l2"], default: "linf"))!
         let (model, info) = try m.load()
         var c = Attacks.Config(method: method, norm: norm)
