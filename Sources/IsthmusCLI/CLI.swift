@@ -11,9 +11,20 @@ public protocol Command {
 
 public enum CLI {
     public static var commands: [Command.Type] = [
-        TrainCommand.self, EvalCommand.self, InterpolateCommand.self, SaliencyCommand.self, BypassCommand.self, ChainCommand.self,
-        ConnectivityCommand.self, PercolateCommand.self, ReproduceCommand.self, PlotCommand.self, MergeCommand.self,
-        BenchCommand.self, KernelBenchCommand.self,
+        TrainCommand.self,
+        EvalCommand.self,
+        InterpolateCommand.self,
+        SaliencyCommand.self,
+        BypassCommand.self,
+        ChainCommand.self,
+        ConnectivityCommand.self,
+        AttackCommand.self,
+        PercolateCommand.self,
+        ReproduceCommand.self,
+        PlotCommand.self,
+        MergeCommand.self,
+        BenchCommand.self,
+        KernelBenchCommand.self,
     ]
 
     static func usage() -> String {
