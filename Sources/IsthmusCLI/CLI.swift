@@ -19,6 +19,8 @@ public enum CLI {
         ChainCommand.self,
         ConnectivityCommand.self,
         AttackCommand.self,
+        BarriersCommand.self,
+        DetectCommand.self,
         PercolateCommand.self,
         ReproduceCommand.self,
         PlotCommand.self,

@@ -1,0 +1,169 @@
+// Barrier statistics of within-class, real-adversarial and different-class pairs, and adversarial detection
+// from the loss along the segment (paper Sec 4.2, Fig 4-6, Sec 4.2.1).
+import Foundation
+import IsthmusCore
+import IsthmusNN
+import IsthmusReport
+
+public enum BarrierStatistics {
+    public enum Group: String, Codable, CaseIterable, Sendable {
+        /// Two real test images of class y.
+        case within
+        /// A real image A of class y and an adversarial example of y made from a carrier of another class.
+        case adversarial
+        /// Two real images of different classes (the baseline reviewers asked for); L_y with y the class of A.
+        case differentClass
+    }
+
+    public struct Config: Codable, Equatable, Sendable {
+        /// Pairs per group.
+        public var pairs = 100
+        public var seed: UInt64 = 0
+        /// Points on each segment (250 in Sec 4.2).
+        public var steps = 250
+        /// paper | pgd | adaptive (others work too).
+        public var attack = Attacks.Config.paperStatistics
+        /// One bypass per pair for the `bypassedMax` score (rounds 1); iterations settable.
+        public var bypass = Bypass.Config()
+        /// Points of the learned detector's resampled curve.
+        public var curvePoints = 32
+        public init() {}
+    }
+
+    /// A pair to measure, fixed by the seed before any work (shards and resumed runs see the same list).
+    public struct Plan: Codable, Equatable, Sendable {
+        public var group: Group
+        public var classIndex: Int
+        public var indexA: Int
+        /// The second real image, or the carrier of the adversarial example.
+        public var indexC: Int
+    }
+
+    /// One measured pair.
+    public struct Unit: Codable, Equatable, Sendable {
+        public var plan: Plan
+        public var lossA: Double
+        public var lossC: Double
+        public var max: Double
+        public var gap: Double
+        public var blendGap: Double
+        public var bypassedMax: Double
+        /// The loss curve resampled to `curvePoints`, and the logits of C (the learned detector's features).
+        public var curve: [Double]
+        public var logitsC: [Float]
+        /// Adversarial pairs: did the attack reach class y, with what size.
+        public var attackSuccess: Bool?
+        public var attackL2: Double?
+        public var attackIterations: Int?
+    }
+
+    public struct GroupSummary: Codable, Equatable, Sendable {
+        public var max: IsthmusReport.Summary
+        public var gap: IsthmusReport.Summary
+        public var bypassedMax: IsthmusReport.Summary
+        /// Pairs whose segment is monotone (gap 0).
+        public var monotoneFraction: Double
+    }
+
+    public struct Result: Codable, Equatable, Sendable {
+        public var groups: [String: GroupSummary]
+        /// adversarial (positive) vs within-class: barrierMax, barrierGap, bypassedMax, learned.
+        public var detection: [String: DetectionMetrics]
+        public var attackSuccessRate: Double
+    }
+
+    /// N pairs per group, seeded. Only correctly classified test images are used; carriers come from a random
+    /// class other than y.
+    public static func plan(_ c: Config, data: Dataset, model: Module) throws -> [Plan] {
+        let preds = withoutGradients { () -> [Int] in
+            var out: [Int] = []
+            var i = 0
+            while i < data.count {
+                let n = min(256, data.count - i)
+                out += model(data.images.rows(i..<(i + n))).argmax(axis: 1)
+                i += n
+            }
+            return out
+        }
+        var byClass: [Int: [Int]] = [:]
+        for i in 0..<data.count where preds[i] == data.labels[i] { byClass[data.labels[i], default: []].append(i) }
+        let classes = byClass.keys.sorted().filter { byClass[$0]!.count >= 2 }
+        guard classes.count >= 2 else { throw TrainingError("need two classes with two correctly classified test images each") }
+        var rng = SplitMix64(seed: c.seed)
+        func pick(_ k: Int) -> Int { byClass[k]![Int(rng.next() % UInt64(byClass[k]!.count))] }
+        func otherClass(_ y: Int) -> Int {
+            let others = classes.filter { $0 != y }
+            return others[Int(rng.next() % UInt64(others.count))]
+        }
+        var plans: [Plan] = []
+        for g in Group.allCases {
+            for _ in 0..<c.pairs {
+                let y = classes[Int(rng.next() % UInt64(classes.count))]
+                let a = pick(y)
+                switch g {
+                case .within:
+                    var b = pick(y)
+                    while b == a { b = pick(y) }
+                    plans.append(Plan(group: g, classIndex: y, indexA: a, indexC: b))
+                case .adversarial, .differentClass:
+                    plans.append(Plan(group: g, classIndex: y, indexA: a, indexC: pick(otherClass(y))))
+                }
+            }
+        }
+        return plans
+    }
+
+    /// Measures one planned pair (attacking the carrier first for adversarial pairs).
+    public static func measure(_ p: Plan, _ c: Config, model: Module, data: Dataset) throws -> Unit {
+        let loss = ClassLoss(model: model, classIndex: p.classIndex)
+        let a = data.image(p.indexA)
+        var other = data.image(p.indexC)
+        var success: Bool?, l2: Double?, iterations: Int?
+        if p.group == .adversarial {
+            var ac = c.attack
+            ac.targetClass = p.classIndex
+            ac.targeted = true
+            ac.seed = c.seed &+ UInt64(p.indexA &* 7919 &+ p.indexC)
+            let lossA = loss.losses(a)[0]
+            let out = try Attacks.run(ac, model: model, normalization: data.normalization, images: other, labels: [data.labels[p.indexC]],
+                                      thresholds: ac.method == .paper || ac.method == .adaptive ? [lossA] : nil,
+                                      anchors: ac.method == .adaptive ? a : nil)
+            other = out.adversarial
+            success = out.result.samples[0].success; l2 = out.result.samples[0].l2; iterations = out.result.samples[0].iterations
+        }
+        var chain = Chain.Config()
+        chain.classIndex = p.classIndex
+        chain.primarySteps = c.steps
+        chain.pointsPerSegment = c.steps
+        chain.bypass = c.bypass
+        chain.rounds = 1
+        let (r, _) = try Chain.run(chain, model: model, from: a, to: other, normalization: data.normalization)
+        let logits = withoutGradients { model(other).scalars }
+        return Unit(plan: p, lossA: r.lossA, lossC: r.lossC, max: r.primaryMax, gap: r.primaryGap, blendGap: r.primaryBarrier.blendGap,
+                    bypassedMax: r.finalMax, curve: Detection.resample(r.primaryLosses, points: c.curvePoints), logitsC: logits,
+                    attackSuccess: success, attackL2: l2, attackIterations: iterations)
+    }
+
+    /// Group summaries and detection (adversarial vs within-class) from measured pairs. The learned detector is a
+    /// logistic regression on the resampled curve and the logits of C, fitted on a stratified half and evaluated
+    /// with the single scores on the other half.
+    public static func summarize(_ units: [Unit], seed: UInt64, resamples: Int = 1000) -> (Result, DetectionReport) {
+        var groups: [String: GroupSummary] = [:]
+        for g in Group.allCases {
+            let u = units.filter { $0.plan.group == g }
+            guard !u.isEmpty else { continue }
+            groups[g.rawValue] = GroupSummary(max: IsthmusReport.Summary(u.map(\.max)), gap: IsthmusReport.Summary(u.map(\.gap)),
+                                              bypassedMax: IsthmusReport.Summary(u.map(\.bypassedMax)),
+                                              monotoneFraction: Double(u.filter { $0.gap <= 0 }.count) / Double(u.count))
+        }
+        let pairs = units.filter { $0.plan.group != .differentClass }
+        let labels = pairs.map { $0.plan.group == .adversarial }
+        let report = Detection.evaluate(
+            fixedScores: ["barrierMax": pairs.map(\.max), "barrierGap": pairs.map(\.gap), "bypassedMax": pairs.map(\.bypassedMax)],
+            features: pairs.map { $0.curve + $0.logitsC.map(Double.init) }, labels: labels, detector: LogisticRegression(),
+            learnedName: "learned", seed: seed, resamples: resamples)
+        let adv = units.filter { $0.plan.group == .adversarial }
+        let rate = adv.isEmpty ? 0 : Double(adv.filter { $0.attackSuccess == true }.count) / Double(adv.count)
+        return (Result(groups: groups, detection: report.detection, attackSuccessRate: rate), report)
+    }
+}
