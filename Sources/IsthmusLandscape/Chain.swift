@@ -29,6 +29,9 @@ public enum Chain {
         public var bendsAdded: Int
         public var pathMax: Double
         public var pathGap: Double
+        /// The dense loss along the whole path after this round (positions in [0, 1], equal share per segment).
+        public var positions: [Double]
+        public var losses: [Float]
     }
 
     public struct Result: Codable, Equatable, Sendable {
@@ -74,6 +77,18 @@ public enum Chain {
     }
 
     static func key(_ e: Double) -> String { String(format: "%g", e) }
+
+    /// The segments' curves joined (junction points once), each segment an equal share of [0, 1].
+    static func flatten(_ segments: [(alphas: [Double], losses: [Float])]) -> (positions: [Double], losses: [Float]) {
+        var losses: [Float] = [], positions: [Double] = []
+        for (i, seg) in segments.enumerated() {
+            for (k, (t, l)) in zip(seg.alphas, seg.losses).enumerated() where i == 0 || k > 0 {
+                losses.append(l)
+                positions.append((Double(i) + t) / Double(segments.count))
+            }
+        }
+        return (positions, losses)
+    }
 
     static func norm(_ x: Tensor) -> Double {
         var s = 0.0
@@ -141,17 +156,13 @@ public enum Chain {
             vertices = newVertices
             segments = newSegments
             let pathMax = Double(segments.map { $0.losses.max()! }.max()!)
-            rounds.append(Round(round: r, bendsAdded: added, pathMax: pathMax, pathGap: pathMax - top))
+            let dense = flatten(segments)
+            rounds.append(Round(round: r, bendsAdded: added, pathMax: pathMax, pathGap: pathMax - top,
+                                positions: dense.positions, losses: dense.losses))
             roundMax.append(pathMax)
         }
 
-        var pathLosses: [Float] = [], positions: [Double] = []
-        for (i, seg) in segments.enumerated() {
-            for (k, (t, l)) in zip(seg.alphas, seg.losses).enumerated() where i == 0 || k > 0 {
-                pathLosses.append(l)
-                positions.append((Double(i) + t) / Double(segments.count))
-            }
-        }
+        let (positions, pathLosses) = flatten(segments)
         let finalMax = Double(pathLosses.max()!)
         let primaryGap = barrier.gap, finalGap = finalMax - top
         var length = 0.0

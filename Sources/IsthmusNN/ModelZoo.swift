@@ -50,9 +50,9 @@ public enum ModelZoo {
             return (ResNet18Cifar(classes: k, using: &rng),
                     ModelInfo(name: "resnet18-cifar", inputShape: [3, 32, 32], classes: k, normalization: .cifar10))
         },
-        Entry(name: "resnet18", summary: "torchvision ResNet-18 (--classes, input >= 32, default 224)") { o, rng in
+        Entry(name: "resnet18", summary: "torchvision ResNet-18 (--classes, --input-size >= 8, default 224)") { o, rng in
             let k = o.classes ?? 1000, side = o.inputSize ?? 224
-            guard side >= 32 else { throw FormatError(file: "resnet18", reason: "input size must be >= 32, got \(side)") }
+            guard side >= 8 else { throw FormatError(file: "resnet18", reason: "input size must be >= 8, got \(side)") }
             return (ResNet18(classes: k, using: &rng),
                     ModelInfo(name: "resnet18", inputShape: [3, side, side], classes: k, normalization: .imagenet))
         },

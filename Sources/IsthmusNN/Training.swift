@@ -37,7 +37,7 @@ public enum Training {
     }
 
     /// A batch with random shifts/flips applied in pixel space (the fill is the normalized value of pixel 0).
-    static func augment(_ x: Tensor, _ c: Config, _ norm: Normalization, _ rng: inout SplitMix64) -> Tensor {
+    public static func augment(_ x: Tensor, _ c: Config, _ norm: Normalization, _ rng: inout SplitMix64) -> Tensor {
         guard c.shift > 0 || c.flip else { return x }
         let (N, C, H, W) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let out = Tensor(uninitialized: x.shape)

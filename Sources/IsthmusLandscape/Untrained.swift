@@ -1,0 +1,118 @@
+// Connectivity in untrained networks (paper Sec 4.3, Fig 7), and the dimension sweep that tests the percolation
+// conjecture directly (beyond the paper).
+import Foundation
+import IsthmusCore
+import IsthmusNN
+import IsthmusReport
+
+public enum UntrainedConnectivity {
+    public struct Config: Codable, Equatable, Sendable {
+        /// torchvision ResNet-18, 10 classes, 3x32x32 (Sec 4.3).
+        public var model = ModelOptions(name: "resnet18", classes: 10, inputSize: 32)
+        public var seed: UInt64 = 0
+        public var classIndex = 1
+        public var rounds = 2
+        /// Points of the primary segment and of every path segment (200 in Sec 4.3).
+        public var steps = 200
+        /// FVO of the two modes: at most this many steps, stop at CE < 5e-4 (Sec 4.3: 8192).
+        public var fvoIterations = 8192
+        /// Free bends: Adam lr 0.05, wd 1e-7, at most 4096 steps, stop at CE < 5e-4.
+        public var bypass = Bypass.Config.untrained
+        /// A segment is bent only if its max exceeds max(L(A), L(C)) + tolerance.
+        public var tolerance = 0.0
+        public init() {}
+    }
+
+    public struct Result: Codable, Equatable, Sendable {
+        public var config: Config
+        /// Max loss of the primary curve A->C.
+        public var primaryMax: Double
+        /// Max loss of the whole path after round 1, 2, ...
+        public var roundMax: [Double]
+        /// [L(A), L(C)].
+        public var endpointLoss: [Double]
+        public var fvoIterations: [Int]
+        /// Rounds performed until the path was within tolerance (or `rounds`).
+        public var roundsNeeded: Int
+        public var chain: Chain.Result
+        public var seconds: Double
+    }
+
+    /// Builds the untrained model, synthesizes mode A (TV 2.5e-7) and mode C (no TV) by FVO from different starts,
+    /// then bends the path in rounds of free bypasses.
+    public static func run(_ c: Config) throws -> (Result, a: Tensor, c: Tensor, path: Chain.Path) {
+        let start = Date()
+        let (model, info) = try ModelZoo.make(c.model, seed: c.seed)
+        var fa = FeatureVisualization.Config.paper(classIndex: c.classIndex, modeA: true, seed: c.seed &+ 1)
+        var fc = FeatureVisualization.Config.paper(classIndex: c.classIndex, modeA: false, seed: c.seed &+ 2)
+        fa.maxIterations = c.fvoIterations; fc.maxIterations = c.fvoIterations
+        let (ra, a) = try FeatureVisualization.run(fa, model: model, inputShape: info.inputShape)
+        let (rc, z) = try FeatureVisualization.run(fc, model: model, inputShape: info.inputShape)
+        var chain = Chain.Config()
+        chain.classIndex = c.classIndex
+        chain.primarySteps = c.steps
+        chain.pointsPerSegment = c.steps
+        chain.rounds = c.rounds
+        chain.tolerance = c.tolerance
+        chain.bypass = c.bypass
+        let (r, path) = try Chain.run(chain, model: model, from: a, to: z, normalization: nil)
+        let result = Result(config: c, primaryMax: r.primaryMax, roundMax: r.roundMax, endpointLoss: [r.lossA, r.lossC],
+                            fvoIterations: [ra.iterations, rc.iterations], roundsNeeded: r.rounds.count, chain: r,
+                            seconds: Date().timeIntervalSince(start))
+        return (result, a, z, path)
+    }
+}
+
+/// The untrained experiment at several input sizes and seeds: how the primary barrier and the rounds needed
+/// change with the input dimension (percolation predicts easier connection in higher dimension).
+public enum DimensionSweep {
+    public struct Config: Codable, Equatable, Sendable {
+        public var sizes = [8, 16, 32, 64]
+        public var seeds: [UInt64] = [0, 1, 2]
+        public var base = UntrainedConnectivity.Config()
+        public init() {}
+    }
+
+    public struct Row: Codable, Equatable, Sendable {
+        public var size: Int
+        public var dimension: Int
+        public var seed: UInt64
+        public var primaryMax: Double
+        public var primaryGap: Double
+        public var roundMax: [Double]
+        public var roundsNeeded: Int
+        public var finalGap: Double
+        public var seconds: Double
+    }
+
+    public struct SizeSummary: Codable, Equatable, Sendable {
+        public var size: Int
+        public var dimension: Int
+        public var primaryGap: IsthmusReport.Summary
+        public var roundsNeeded: IsthmusReport.Summary
+        public var finalGap: IsthmusReport.Summary
+    }
+
+    /// The units of the sweep in a fixed order (size-major).
+    public static func units(_ c: Config) -> [(size: Int, seed: UInt64)] {
+        c.sizes.flatMap { s in c.seeds.map { (s, $0) } }
+    }
+
+    public static func measure(_ c: Config, size: Int, seed: UInt64) throws -> Row {
+        var u = c.base
+        u.model.inputSize = size
+        u.seed = seed
+        let (r, _, _, _) = try UntrainedConnectivity.run(u)
+        return Row(size: size, dimension: 3 * size * size, seed: seed, primaryMax: r.primaryMax, primaryGap: r.chain.primaryGap,
+                   roundMax: r.roundMax, roundsNeeded: r.roundsNeeded, finalGap: r.chain.finalGap, seconds: r.seconds)
+    }
+
+    public static func summarize(_ rows: [Row]) -> [SizeSummary] {
+        Dictionary(grouping: rows, by: \.size).keys.sorted().map { s in
+            let g = rows.filter { $0.size == s }
+            return SizeSummary(size: s, dimension: 3 * s * s, primaryGap: IsthmusReport.Summary(g.map(\.primaryGap)),
+                               roundsNeeded: IsthmusReport.Summary(g.map { Double($0.roundsNeeded) }),
+                               finalGap: IsthmusReport.Summary(g.map(\.finalGap)))
+        }
+    }
+}
