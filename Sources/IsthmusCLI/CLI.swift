@@ -13,6 +13,7 @@ public enum CLI {
     public static var commands: [Command.Type] = [
         TrainCommand.self, EvalCommand.self, InterpolateCommand.self, SaliencyCommand.self,
         KernelBenchCommand.self,
+        FVOCommand.self,
     ]
 
     static func usage() -> String {
