@@ -27,6 +27,7 @@ public enum CLI {
         MergeCommand.self,
         BenchCommand.self,
         KernelBenchCommand.self,
+        FVOCommand.self,
     ]
 
     static func usage() -> String {
