@@ -28,6 +28,8 @@ public enum CLI {
         BenchCommand.self,
         KernelBenchCommand.self,
         FVOCommand.self,
+        UntrainedCommand.self,
+        EvolutionCommand.self,
     ]
 
     static func usage() -> String {

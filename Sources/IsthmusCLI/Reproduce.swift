@@ -59,7 +59,8 @@ protocol ReproStage {
 struct StageDone: Codable { var seconds: Double; var finished: String }
 
 enum Reproduction {
-    static let stages: [ReproStage.Type] = [TrainStage.self, ConnectivityStage.self, BarriersStage.self, PercolationStage.self]
+    static let stages: [ReproStage.Type] = [TrainStage.self, ConnectivityStage.self, BarriersStage.self, UntrainedStage.self,
+                                            EvolutionStage.self, PercolationStage.self]
 
     static func isDone(_ ctx: ReproContext, _ s: ReproStage.Type) -> Bool { ctx.root.exists(s.id + "/done.json") }
 
@@ -417,5 +418,123 @@ enum BarriersStage: ReproStage {
         html.inlineSVG(try dir.readText("barriers.svg"), caption: "Fig 6 analogue: barrier max and gap per group; diamonds mark the paper's medians.")
         html.inlineSVG(try dir.readText("roc.svg"), caption: "ROC curves of the detectors.")
         html.links([("pairs.csv", "\(id)/pairs.csv"), ("scores.csv", "\(id)/scores.csv"), ("result.json", "\(id)/result.json")])
+    }
+}
+
+/// Sec 4.3: connectivity between FVO inputs of an untrained ResNet-18, and the dimension sweep.
+enum UntrainedStage: ReproStage {
+    static let id = "untrained", title = "Sec 4.3: connectivity in untrained networks, and input dimension"
+
+    static func config(_ ctx: ReproContext) -> UntrainedConnectivity.Config {
+        var c = UntrainedConnectivity.Config()
+        c.seed = ctx.seed
+        c.fvoIterations = ctx.pick(smoke: 20, quick: 2048, full: 8192)
+        c.bypass.iterations = ctx.pick(smoke: 10, quick: 1024, full: 4096)
+        if ctx.scale == .smoke { c.model.inputSize = 8; c.steps = 20 }
+        return c
+    }
+
+    static func sweepConfig(_ ctx: ReproContext) -> DimensionSweep.Config {
+        var s = DimensionSweep.Config()
+        s.sizes = ctx.pick(smoke: [8], quick: [8, 16, 32], full: [8, 16, 32, 64])
+        s.seeds = ctx.pick(smoke: [0], quick: [0], full: [0, 1, 2])
+        s.base = config(ctx)
+        s.base.fvoIterations = ctx.pick(smoke: 20, quick: 1024, full: 8192)
+        s.base.bypass.iterations = ctx.pick(smoke: 10, quick: 512, full: 4096)
+        s.base.rounds = ctx.pick(smoke: 1, quick: 3, full: 4)
+        s.base.tolerance = 0.05
+        return s
+    }
+
+    static func run(_ ctx: ReproContext) throws {
+        let dir = try ctx.folder(id)
+        if !dir.exists("single/result.json") {
+            let c = config(ctx)
+            let (r, _, _, path) = try UntrainedConnectivity.run(c)
+            let single = try RunDirectory(path: dir.url("single").path, mode: .resume)
+            try writeConfig(single, seed: c.seed, model: nil, c)
+            try single.writeJSON(r, "result.json")
+            let shape = Array(path.vertices[0].shape.dropFirst())
+            let images = path.vertices.map { PNG.pixels(fromCHW: $0.scalars, channels: shape[0], height: shape[1], width: shape[2], range: .minMax) }
+            try PNG.write(PNG.upscale(PNG.grid(images: images, columns: images.count), factor: max(1, 96 / shape[1])), to: single.url("modes.png"))
+        }
+        let sweep = try RunDirectory(path: dir.url("sweep").path, mode: .resume)
+        let s = sweepConfig(ctx)
+        try writeConfig(sweep, seed: ctx.seed, model: nil, s)
+        _ = try UntrainedCommand.runSweep(sweep, s, quiet: ctx.quiet)
+    }
+
+    static func figures(_ ctx: ReproContext) throws {
+        let dir = try ctx.folder(id)
+        let r = try dir.readJSON(UntrainedConnectivity.Result.self, "single/result.json")
+        try dir.writeText(roundsFigure(r.chain, title: "Fig 7 analogue: untrained ResNet-18, class \(r.config.classIndex)"), "single/fig7.svg")
+        let sweep = try dir.readJSON(UntrainedCommand.SweepFile.self, "sweep/result.json")
+        try UntrainedCommand.sweepFigure(sweep.summary).write(to: dir.url("sweep/sweep.svg"))
+    }
+
+    static func report(_ ctx: ReproContext, into html: inout HTMLReport) throws {
+        let dir = try ctx.folder(id)
+        let r = try dir.readJSON(UntrainedConnectivity.Result.self, "single/result.json")
+        let f = { (x: Double) in Reproduction.f(x, 4) }
+        html.paragraph("An untrained torchvision ResNet-18 (10 classes, \(r.config.model.inputSize ?? 32)x\(r.config.model.inputSize ?? 32) inputs, " +
+                       "seed \(r.config.seed)). Modes A (FVO with TV 2.5e-7) and C (FVO without TV) of class \(r.config.classIndex); " +
+                       "the primary \(r.config.steps)-point curve, then rounds of free bypassing (Adam lr 0.05, wd 1e-7, stop at CE < 5e-4).")
+        html.comparisonTable(header: ["", "Isthmus", "paper (Sec 4.3, Fig 7)"], rows: [
+            ["L(A), L(C)", f(r.endpointLoss[0]) + ", " + f(r.endpointLoss[1]), "< 5e-4 each"],
+            ["FVO steps (A, C)", r.fvoIterations.map(String.init).joined(separator: ", "), "up to 8192"],
+            ["primary max", f(r.primaryMax), "a clear barrier"],
+        ] + r.roundMax.enumerated().map { ["max after round \($0.offset + 1)", f($0.element), $0.offset == 0 ? "lower, not yet flat" : "close to the endpoints"] },
+                             caption: "Untrained network: loss maxima along the path")
+        html.inlineSVG(try dir.readText("single/fig7.svg"), caption: "Fig 7 analogue: primary curve, after round 1, after round 2.")
+        html.image("\(id)/single/modes.png", caption: "A, the bends and C (min-max scaled).")
+        let sweep = try dir.readJSON(UntrainedCommand.SweepFile.self, "sweep/result.json")
+        html.paragraph("Dimension sweep (beyond the paper): the same experiment at several input sizes. The percolation picture of Sec 5 " +
+                       "predicts that connection gets easier as the input dimension grows.")
+        html.comparisonTable(header: ["input", "dimension", "primary gap (median)", "rounds needed (mean)", "final gap (median)"],
+                             rows: sweep.summary.map { ["\($0.size)x\($0.size)", "\($0.dimension)", f($0.primaryGap.median),
+                                                        Reproduction.f($0.roundsNeeded.mean, 2), f($0.finalGap.median)] },
+                             caption: "Untrained ResNet-18 across input dimensions")
+        html.inlineSVG(try dir.readText("sweep/sweep.svg"), caption: "Barrier and rounds needed against the input dimension.")
+        html.links([("single/result.json", "\(id)/single/result.json"), ("sweep/sweep.csv", "\(id)/sweep/sweep.csv")])
+    }
+}
+
+/// App F.1: the barrier between FVO inputs as training proceeds.
+enum EvolutionStage: ReproStage {
+    static let id = "evolution", title = "App F.1: barrier evolution during training"
+
+    static func run(_ ctx: ReproContext) throws {
+        var c = BarrierEvolution.Config()
+        c.seed = ctx.seed
+        c.checkpoints = ctx.pick(smoke: [0, 1], quick: Array(stride(from: 0, through: 10, by: 2)), full: Array(0...30))
+        c.classes = ctx.pick(smoke: [0, 1], quick: [0, 1, 2, 3, 4], full: nil)
+        c.fvoIterations = ctx.pick(smoke: 20, quick: 1024, full: 4096)
+        if ctx.scale == .smoke { c.steps = 20; c.training.batch = 16 }
+        let progress = Progress(total: c.checkpoints.count, label: "checkpoints", quiet: ctx.quiet)
+        let cps = try BarrierEvolution.run(c, data: try ctx.split()) { _ in progress.advance() }
+        progress.finish()
+        let dir = try ctx.folder(id)
+        try writeConfig(dir, seed: ctx.seed, model: nil, c)
+        try EvolutionCommand.writeEvolution(dir, EvolutionCommand.File(config: c, checkpoints: cps))
+    }
+
+    static func figures(_ ctx: ReproContext) throws {
+        let dir = try ctx.folder(id)
+        try EvolutionCommand.evolutionFigures(dir, try dir.readJSON(EvolutionCommand.File.self, "result.json"))
+    }
+
+    static func report(_ ctx: ReproContext, into html: inout HTMLReport) throws {
+        let dir = try ctx.folder(id)
+        let f = try dir.readJSON(EvolutionCommand.File.self, "result.json")
+        html.paragraph("mnist-cnn trained batch by batch (Adam lr \(f.config.training.lr), batch \(f.config.training.batch); the paper uses " +
+                       "ResNet-18 on CIFAR-10, which needs data we cannot download here). After each checkpoint, an FVO pair (modes A and C) per " +
+                       "class and the \(f.config.steps)-point curve between them.")
+        html.comparisonTable(header: ["batches trained", "barrier max (mean ± std)", "area (mean ± std)", "test accuracy"],
+                             rows: f.checkpoints.map { ["\($0.batch)", Reproduction.f($0.meanMax) + " ± " + Reproduction.f($0.stdMax),
+                                                       Reproduction.f($0.meanArea) + " ± " + Reproduction.f($0.stdArea), Reproduction.f($0.testAccuracy)] },
+                             caption: "Barrier between synthetic optimal inputs during training")
+        html.inlineSVG(try dir.readText("max.svg"), caption: "Barrier max and area against training batches.")
+        html.inlineSVG(try dir.readText("curves.svg"), caption: "Mean ± std loss curves between FVO pairs at several checkpoints.")
+        html.links([("evolution.csv", "\(id)/evolution.csv"), ("result.json", "\(id)/result.json")])
     }
 }

@@ -12,7 +12,7 @@ final class ReproduceTests: XCTestCase {
         let (code, _, err) = try isthmus(["reproduce", "--smoke", "--data", "mnist5k:" + root + "/mnist.csv", "--quiet", "--out", root + "/run"])
         XCTAssertEqual(code, 0, err)
         let html = try String(contentsOfFile: root + "/run/index.html", encoding: .utf8)
-        for id in ["model", "connectivity", "barriers", "percolation"] { XCTAssertTrue(html.contains("id=\"\(id)\""), "section \(id)") }
+        for id in ["model", "connectivity", "barriers", "untrained", "evolution", "percolation"] { XCTAssertTrue(html.contains("id=\"\(id)\""), "section \(id)") }
         XCTAssertTrue(html.contains("<svg"), "inline figures")
         XCTAssertEqual(validateLinks(html: html, base: URL(fileURLWithPath: root + "/run")), [])
         try FileManager.default.removeItem(atPath: root + "/run/index.html")
