@@ -18,6 +18,8 @@ public enum CLI {
         BypassCommand.self,
         ChainCommand.self,
         ConnectivityCommand.self,
+        ConnectCommand.self,
+        ComparePathsCommand.self,
         AttackCommand.self,
         BarriersCommand.self,
         DetectCommand.self,
