@@ -2,8 +2,10 @@ import CDNNL
 import Foundation
 
 /// Thread count of the compute libraries. oneDNN (and its OpenMP pool) owns the threads; Swift code stays serial
-/// inside an op and parallelises only whole independent work items. `ISTHMUS_THREADS` overrides the default
-/// (all cores).
+/// inside an op and parallelises only whole independent work items. `ISTHMUS_THREADS` overrides the default:
+/// all cores, or 1 when other processes already keep the cores busy at start-up (1-minute load average at least
+/// 75% of the cores): a parallel region waits for its slowest thread, and a thread that shares its core with
+/// another process makes every op as slow as a time slice.
 public enum Threads {
     nonisolated(unsafe) private static var configured = false
     nonisolated(unsafe) private static var current = 1
@@ -17,7 +19,7 @@ public enum Threads {
         if getenv("DNNL_ITT_TASK_LEVEL") == nil { setenv("DNNL_ITT_TASK_LEVEL", "0", 1) }
         if getenv("ONEDNN_ITT_TASK_LEVEL") == nil { setenv("ONEDNN_ITT_TASK_LEVEL", "0", 1) }
         let env = ProcessInfo.processInfo.environment["ISTHMUS_THREADS"].flatMap { Int($0) }
-        set(env.map { max(1, $0) } ?? ProcessInfo.processInfo.activeProcessorCount)
+        set(env.map { max(1, $0) } ?? defaultCount())
     }
 
     /// Sets the number of threads of the compute libraries.
@@ -29,6 +31,14 @@ public enum Threads {
     }
 
     public static var count: Int { configure(); return current }
+
+    /// All cores on an idle machine, 1 on a busy one (see the type's documentation).
+    static func defaultCount() -> Int {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        var load = [Double](repeating: 0, count: 1)
+        if getloadavg(&load, 1) == 1 && load[0] >= 0.75 * Double(cores) { return 1 }
+        return cores
+    }
 
     /// Below this many flops an op runs on one thread: waking a second thread costs ~45 us on this kind of VM,
     /// and a spinning pool collapses when other processes share the cores.
