@@ -12,7 +12,7 @@ public protocol Command {
 public enum CLI {
     public static var commands: [Command.Type] = [
         TrainCommand.self, EvalCommand.self, InterpolateCommand.self, SaliencyCommand.self, BypassCommand.self, ChainCommand.self,
-        ConnectivityCommand.self, PercolateCommand.self,
+        ConnectivityCommand.self, PercolateCommand.self, PreprocessCommand.self,
         BenchCommand.self, KernelBenchCommand.self,
     ]
 

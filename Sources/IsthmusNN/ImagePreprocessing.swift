@@ -233,8 +233,14 @@ public enum ImagePreprocessing {
     /// normalization's channel count (PIL luma for 1). Returns [1, C, crop, crop].
     public static func imagenet(_ image: DecodedImage, resize: Int = 256, crop: Int = 224,
                                 normalization: Normalization = .imagenet) -> Tensor {
+        imagenet(image, resize: resize, cropHeight: crop, cropWidth: crop, normalization: normalization)
+    }
+
+    /// `imagenet(_:resize:crop:normalization:)` with a cropHeight x cropWidth center crop.
+    public static func imagenet(_ image: DecodedImage, resize: Int, cropHeight: Int, cropWidth: Int,
+                                normalization: Normalization) -> Tensor {
         let x = FloatImage(converted(image, channels: normalization.mean.count))
-        return normalized(centerCrop(self.resize(x, shorter: resize), size: crop), normalization)
+        return normalized(centerCrop(self.resize(x, shorter: resize), height: cropHeight, width: cropWidth), normalization)
     }
 
     /// The resize side that goes with a crop side in the ImageNet recipe: round(crop * 256 / 224) (256 for 224).
