@@ -28,7 +28,7 @@ public struct FloatImage: Equatable, Sendable {
         self.init(channels: C, height: H, width: W, data: out)
     }
 
-    /// A [C, H, W] tensor from its values; a [1, C, H, W] one with `batch`.
+    /// From a [C, H, W] or [1, C, H, W] tensor.
     public init(_ t: Tensor) {
         let s = Array(t.shape.suffix(3))
         precondition(t.count == s.reduce(1, *), "FloatImage needs [C,H,W] or [1,C,H,W], got \(t.shape)")

@@ -85,16 +85,16 @@ public enum PhotoSet {
 
     /// The views of one photo used by `dataset`: DATA.md's crop pair first, then `count - 2` random views
     /// (`randomViews` with `seed`). `count` >= 2.
-    public static func views(of photo: Photo, count: Int, seed: UInt64) -> [PhotoView] {
+    public static func plannedViews(of photo: Photo, count: Int, seed: UInt64) -> [PhotoView] {
         precondition(count >= 2, "a photo needs at least its crop pair (2 views), got \(count)")
         let (a, b) = cropPairViews(width: photo.image.width, height: photo.image.height)
         return [a, b] + randomViews(width: photo.image.width, height: photo.image.height, count: count - 2, seed: seed)
     }
 
-    /// `views(of:count:seed:)` rendered, each [1, C, size, size].
+    /// `plannedViews(of:count:seed:)` rendered, each [1, C, size, size].
     public static func views(of photo: Photo, count: Int, size: Int = 224, normalization: Normalization = .halfHalf,
                              seed: UInt64) -> [Tensor] {
-        views(of: photo, count: count, seed: seed).map { render(photo, $0, size: size, normalization: normalization) }
+        plannedViews(of: photo, count: count, seed: seed).map { render(photo, $0, size: size, normalization: normalization) }
     }
 
     /// All photos' views as one data set: photo p's views are samples p*K ..< (p+1)*K (K = `viewsPerPhoto`), the

@@ -96,9 +96,10 @@ final class ImagePreprocessingTests: XCTestCase {
         var rng = SplitMix64(seed: 9)
         let photo = Photo(name: "noise", image: DecodedImage(width: 41, height: 30, channels: 3,
                                                              pixels: (0..<(41 * 30 * 3)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }))
-        let a = PhotoSet.views(of: photo, count: 6, seed: 7), b = PhotoSet.views(of: photo, count: 6, seed: 7)
+        let a = PhotoSet.plannedViews(of: photo, count: 6, seed: 7), b = PhotoSet.plannedViews(of: photo, count: 6, seed: 7)
         XCTAssertEqual(a, b)
-        XCTAssertNotEqual(a, PhotoSet.views(of: photo, count: 6, seed: 8))
+        XCTAssertNotEqual(a, PhotoSet.plannedViews(of: photo, count: 6, seed: 8))
+        XCTAssertEqual(Array(a.prefix(2)), [PhotoView(x: 0, y: 0, width: 35, height: 26), PhotoView(x: 6, y: 4, width: 35, height: 26)])
         for v in a.dropFirst(2) {
             XCTAssertTrue(v.width >= 28 && v.width <= 37 && v.x >= 0 && v.x + v.width <= 41, "\(v)")
             XCTAssertTrue(v.height >= 21 && v.height <= 27 && v.y >= 0 && v.y + v.height <= 30, "\(v)")
