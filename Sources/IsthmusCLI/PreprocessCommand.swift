@@ -18,7 +18,8 @@ struct PreprocessCommand: Command {
       --crop-box X,Y,W,H    crop this window (source pixels) and resize it to exactly S x S instead of
                             resize + center crop (the recipe of the photos data set)
       --flip                mirror horizontally (last)
-    without --crop-box: to [0,1], Resize(R) (bilinear, antialiased), CenterCrop(S), Normalize, as torchvision's
+      --filter F            bilinear | bicubic (default bilinear; the photos data set uses bicubic)
+    without --crop-box: to [0,1], Resize(R) (antialiased), CenterCrop(S), Normalize, as torchvision's
     tensor transforms. Prints the output shape.
     """
 
@@ -48,6 +49,7 @@ struct PreprocessCommand: Command {
             return v
         }
         let flip = args.flag("--flip")
+        let filter = ResizeFilter(rawValue: try args.choice("--filter", ResizeFilter.allCases.map(\.rawValue), default: "bilinear"))!
         try args.finish()
         if box != nil && resize != nil { throw CLIError("--resize applies to the center-crop recipe, not to --crop-box") }
 
@@ -58,10 +60,10 @@ struct PreprocessCommand: Command {
             guard view.x + view.width <= image.width, view.y + view.height <= image.height else {
                 throw CLIError("--crop-box \(box.map(String.init).joined(separator: ",")) leaves the \(image.width)x\(image.height) image")
             }
-            x = PhotoSet.render(Photo(name: input, image: image), view, size: size, normalization: norm)
+            x = PhotoSet.render(Photo(name: input, image: image), view, size: size, normalization: norm, filter: filter)
         } else {
-            var t = ImagePreprocessing.imagenet(image, resize: resize ?? ImagePreprocessing.resizeSide(forCrop: size), crop: size,
-                                                normalization: norm)
+            var t = ImagePreprocessing.imagenet(image, resize: resize ?? ImagePreprocessing.resizeSide(forCrop: size),
+                                                cropHeight: size, cropWidth: size, normalization: norm, filter: filter)
             if flip { t = ImagePreprocessing.flipHorizontal(FloatImage(t)).tensor }
             x = t
         }

@@ -39,14 +39,36 @@ public struct FloatImage: Equatable, Sendable {
     public var tensor: Tensor { Tensor(shape: [1, channels, height, width], scalars: data) }
 }
 
+/// The separable resampling kernel of `ImagePreprocessing.resize`.
+public enum ResizeFilter: String, Codable, Sendable, CaseIterable {
+    /// Triangle, support 1: tri(t) = max(0, 1 - |t|) (torchvision's default, `InterpolationMode.BILINEAR`).
+    case bilinear
+    /// Keys cubic with a = -0.5, support 2 (PIL's `Image.resize` default, `InterpolationMode.BICUBIC`).
+    case bicubic
+
+    var support: Float { self == .bilinear ? 1 : 2 }
+
+    @inline(__always) func weight(_ x: Float) -> Float {
+        let t = abs(x)
+        switch self {
+        case .bilinear: return t < 1 ? 1 - t : 0
+        case .bicubic:
+            let a: Float = -0.5
+            if t < 1 { return ((a + 2) * t - (a + 3)) * t * t + 1 }
+            if t < 2 { return (((t - 5) * t + 8) * t - 4) * a }
+            return 0
+        }
+    }
+}
+
 /// Image preprocessing that matches torchvision on float tensors: `F.resize(x, size, antialias=True)` (bilinear),
 /// `F.center_crop`, `F.crop`, `F.hflip`, `F.normalize`.
 public enum ImagePreprocessing {
-    /// Per-output-pixel taps of a 1-D antialiased linear resampling, as PyTorch's `_upsample_bilinear2d_aa`
-    /// (aten UpSampleKernel.cpp, `_compute_weights_aa`, itself PIL's `ImagingResample`). With scale = in/out,
-    /// support = max(scale, 1), center = scale (i + 0.5):
+    /// Per-output-pixel taps of a 1-D antialiased resampling, as PyTorch's `_upsample_bilinear2d_aa` /
+    /// `_upsample_bicubic2d_aa` (aten UpSampleKernel.cpp, `_compute_weights_aa`, itself PIL's `ImagingResample`).
+    /// With scale = in/out, support = filter support * max(scale, 1), center = scale (i + 0.5):
     /// xmin = max(trunc(center - support + 0.5), 0), xmax = min(trunc(center + support + 0.5), in),
-    /// w_j = tri((j + xmin - center + 0.5) / max(scale, 1)) with tri(t) = max(0, 1 - |t|), normalized to sum 1.
+    /// w_j = k((j + xmin - center + 0.5) / max(scale, 1)), normalized to sum 1.
     /// Computed in Float, as PyTorch does for float32 input.
     struct Taps {
         var start: [Int]
@@ -55,9 +77,9 @@ public enum ImagePreprocessing {
         var weights: [Float]
         var width: Int
 
-        init(input: Int, output: Int) {
+        init(input: Int, output: Int, filter: ResizeFilter) {
             let scale = Float(input) / Float(output)
-            let support: Float = scale >= 1 ? scale : 1
+            let support: Float = filter.support * (scale >= 1 ? scale : 1)
             let invscale: Float = scale >= 1 ? 1 / scale : 1
             width = Int(support.rounded(.up)) * 2 + 1
             start = []; count = []
@@ -68,8 +90,7 @@ public enum ImagePreprocessing {
                 let xsize = min(Int(center + support + 0.5), input) - xmin
                 var total: Float = 0
                 for j in 0..<xsize {
-                    let t = abs((Float(j + xmin) - center + 0.5) * invscale)
-                    let w: Float = t < 1 ? 1 - t : 0
+                    let w = filter.weight((Float(j + xmin) - center + 0.5) * invscale)
                     weights[i * width + j] = w
                     total += w
                 }
@@ -79,15 +100,18 @@ public enum ImagePreprocessing {
         }
     }
 
-    /// Bilinear resize with antialiasing to exactly `height` x `width`, as torch's
-    /// `interpolate(mode="bilinear", antialias=True, align_corners=False)`: horizontal pass first, then vertical;
-    /// an axis whose size does not change is copied.
-    public static func resize(_ image: FloatImage, height: Int, width: Int) -> FloatImage {
+    /// Resize with antialiasing to exactly `height` x `width`, as torch's
+    /// `interpolate(mode="bilinear"|"bicubic", antialias=True, align_corners=False)`: horizontal pass first, then
+    /// vertical; an axis whose size does not change is copied. Bicubic may overshoot the input range: `clamp`
+    /// clips after each pass, as PIL does on 8-bit images (torch does not clip float tensors).
+    public static func resize(_ image: FloatImage, height: Int, width: Int, filter: ResizeFilter = .bilinear,
+                              clamp: ClosedRange<Float>? = nil) -> FloatImage {
+        func clipped(_ v: [Float]) -> [Float] { clamp.map { r in v.map { min(max($0, r.lowerBound), r.upperBound) } } ?? v }
         precondition(height > 0 && width > 0, "resize to \(height)x\(width)")
         let (C, H, W) = (image.channels, image.height, image.width)
         var current = image.data
         if width != W {
-            let taps = Taps(input: W, output: width)
+            let taps = Taps(input: W, output: width, filter: filter)
             var out = [Float](repeating: 0, count: C * H * width)
             current.withUnsafeBufferPointer { src in
                 out.withUnsafeMutableBufferPointer { dst in
@@ -104,10 +128,10 @@ public enum ImagePreprocessing {
                     }
                 }
             }
-            current = out
+            current = clipped(out)
         }
         if height != H {
-            let taps = Taps(input: H, output: height)
+            let taps = Taps(input: H, output: height, filter: filter)
             var out = [Float](repeating: 0, count: C * height * width)
             current.withUnsafeBufferPointer { src in
                 out.withUnsafeMutableBufferPointer { dst in
@@ -127,7 +151,7 @@ public enum ImagePreprocessing {
                     }
                 }
             }
-            current = out
+            current = clipped(out)
         }
         return FloatImage(channels: C, height: height, width: width, data: current)
     }
@@ -141,9 +165,9 @@ public enum ImagePreprocessing {
     }
 
     /// torchvision `F.resize(x, shorter, antialias=True)`: the shorter side to `shorter`, aspect kept.
-    public static func resize(_ image: FloatImage, shorter: Int) -> FloatImage {
+    public static func resize(_ image: FloatImage, shorter: Int, filter: ResizeFilter = .bilinear) -> FloatImage {
         let s = shorterSideSize(height: image.height, width: image.width, shorter: shorter)
-        return resize(image, height: s.height, width: s.width)
+        return resize(image, height: s.height, width: s.width, filter: filter)
     }
 
     /// The window (x, y) of `F.center_crop`: top = int(round((H - h) / 2)) with Python's half-to-even rounding
@@ -236,11 +260,12 @@ public enum ImagePreprocessing {
         imagenet(image, resize: resize, cropHeight: crop, cropWidth: crop, normalization: normalization)
     }
 
-    /// `imagenet(_:resize:crop:normalization:)` with a cropHeight x cropWidth center crop.
+    /// `imagenet(_:resize:crop:normalization:)` with a cropHeight x cropWidth center crop and a choice of filter.
     public static func imagenet(_ image: DecodedImage, resize: Int, cropHeight: Int, cropWidth: Int,
-                                normalization: Normalization) -> Tensor {
+                                normalization: Normalization, filter: ResizeFilter = .bilinear) -> Tensor {
         let x = FloatImage(converted(image, channels: normalization.mean.count))
-        return normalized(centerCrop(self.resize(x, shorter: resize), height: cropHeight, width: cropWidth), normalization)
+        return normalized(centerCrop(self.resize(x, shorter: resize, filter: filter), height: cropHeight, width: cropWidth),
+                          normalization)
     }
 
     /// The resize side that goes with a crop side in the ImageNet recipe: round(crop * 256 / 224) (256 for 224).

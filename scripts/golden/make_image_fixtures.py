@@ -3,7 +3,7 @@
     /work/venv-torch/bin/python scripts/golden/make_image_fixtures.py
 
 Inputs are seeded random uint8 images of odd sizes (stored as base64 HWC bytes). Reference outputs come from the
-float tensor path of torchvision (x = to_tensor-like uint8 / 255, then F.resize(..., antialias=True) bilinear,
+float tensor path of torchvision (x = to_tensor-like uint8 / 255, then F.resize(..., antialias=True) bilinear or bicubic,
 F.center_crop, F.normalize) and from PIL's convert("L"). Floats are stored as base64 little-endian float32 CHW.
 It prints, per case, the max abs difference between a float64 evaluation and torchvision's float32 one, the scale
 of disagreement to expect from float rounding alone.
@@ -32,8 +32,8 @@ def tensor(img):  # HWC uint8 -> CHW float in [0, 1]
     return torch.from_numpy(img.copy()).permute(2, 0, 1).float() / 255
 
 
-def resize(x, size):
-    return F.resize(x, size, interpolation=InterpolationMode.BILINEAR, antialias=True)
+def resize(x, size, mode=InterpolationMode.BILINEAR):
+    return F.resize(x, size, interpolation=mode, antialias=True)
 
 
 cases = []
@@ -42,6 +42,8 @@ cases = []
 def case(name, img, op, out, **params):
     x64 = tensor(img).double()
     ref64 = {"resize": lambda: resize(x64, params["size"]),
+             "resize_bicubic": lambda: (lambda r: F.center_crop(r, params["crop"]) if "crop" in params else r)(
+                 resize(x64, params["size"], InterpolationMode.BICUBIC)),
              "resize_crop": lambda: F.center_crop(resize(x64, params["size"]), params["crop"]),
              "imagenet": lambda: F.normalize(F.center_crop(resize(x64, params["size"]), params["crop"]),
                                              params["mean"], params["std"])}[op]()
@@ -61,6 +63,10 @@ c = image(61, 45, 3)
 mean, std = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
 case("imagenet-32-28", c, "imagenet", F.normalize(F.center_crop(resize(tensor(c), 32), 28), mean, std),
      size=[32], crop=[28, 28], mean=mean, std=std)
+case("bicubic-down-13x71", g, "resize_bicubic", resize(tensor(g), [13, 71], InterpolationMode.BICUBIC), size=[13, 71])
+case("bicubic-strong-down-7x9", b, "resize_bicubic", resize(tensor(b), [7, 9], InterpolationMode.BICUBIC), size=[7, 9])
+case("bicubic-up-shorter-64", a, "resize_bicubic", F.center_crop(resize(tensor(a), 64, InterpolationMode.BICUBIC), 24),
+     size=[64], crop=[24, 24])
 case("odd-crop-rect", c, "resize_crop", F.center_crop(resize(tensor(c), [40, 30]), [17, 30]), size=[40, 30], crop=[17, 30])
 
 # Center-crop offsets: torchvision's top/left of an arange image.
@@ -78,8 +84,17 @@ for (h, w, ch, cw) in [(257, 256, 224, 224), (259, 261, 224, 224), (225, 226, 22
 # PIL convert("L").
 rgb = image(9, 11, 3)
 gray = np.asarray(Image.fromarray(rgb, "RGB").convert("L"))
+# DATA.md's coffee crop pair through PIL (crop, resize((224, 224)) with its default bicubic filter), sampled.
+coffee = {}
+COFFEE = "/work/main/data/photos/coffee.png"
+if os.path.exists(COFFEE):
+    im = Image.open(COFFEE).convert("RGB")
+    pos = rng.integers(0, 224, size=(64, 2))
+    for key, (l, t) in [("a", (0, 0)), ("b", (90, 60))]:
+        arr = np.asarray(im.crop((l, t, l + 510, t + 340)).resize((224, 224), Image.BICUBIC))
+        coffee[key] = [[int(y), int(x)] + [int(v) for v in arr[y, x]] for y, x in pos]
 out = {"torch": torch.__version__, "torchvision": torchvision.__version__, "pillow": Image.__version__,
-       "cases": cases, "centerCrops": crops,
+       "cases": cases, "centerCrops": crops, "coffeePIL": coffee,
        "gray": {"height": 9, "width": 11, "rgb": b64(rgb, np.uint8), "expected": b64(gray, np.uint8)}}
 path = os.path.join(ROOT, "Tests", "IsthmusNNTests", "Fixtures", "images.json")
 with open(path, "w") as f:
