@@ -29,6 +29,7 @@ public enum CLI {
         MergeCommand.self,
         BenchCommand.self,
         KernelBenchCommand.self,
+        PreprocessCommand.self,
         FVOCommand.self,
         UntrainedCommand.self,
         EvolutionCommand.self,

@@ -98,9 +98,16 @@ func writeConfig<C: Encodable>(_ dir: RunDirectory, seed: UInt64, model: ModelAr
                       "config.json")
 }
 
-/// An input image for a model: a `.npy` of shape [C, H, W] or [1, C, H, W] (normalized), checked against the model.
+/// An input image for a model: a `.npy` of shape [C, H, W] or [1, C, H, W] (normalized), checked against the model,
+/// or a .png/.jpg/.jpeg preprocessed for it: `ImagePreprocessing.imagenet` with the model's channels (PIL luma for 1),
+/// center crop H x W after resizing the shorter side to round(max(H, W) * 256 / 224), and the model's normalization.
 func loadInput(_ path: String, info: ModelInfo) throws -> Tensor {
     guard FileManager.default.fileExists(atPath: path) else { throw CLIError("\(path): no such file") }
+    if isImagePath(path) {
+        let (H, W) = (info.inputShape[1], info.inputShape[2])
+        return ImagePreprocessing.imagenet(try decodeImage(path), resize: ImagePreprocessing.resizeSide(forCrop: max(H, W)),
+                                           cropHeight: H, cropWidth: W, normalization: info.normalization)
+    }
     let t = try Tensor.readNpy(path)
     let shape = t.shape.count == 4 && t.shape[0] == 1 ? Array(t.shape.dropFirst()) : t.shape
     guard shape == info.inputShape else {

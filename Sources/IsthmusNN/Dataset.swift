@@ -85,9 +85,10 @@ public struct DataSplit {
 
 /// Data sets by name: `mnist5k` (data/mnist_5k.csv.gz, the fixed stratified 400/100 per class split, seed 0;
 /// a smaller file in the same format is split 4:1 per class),
-/// `mnist5k:FILE`, `mnist-idx:DIR` (the four standard IDX files), `cifar10:DIR` (the binary batches).
+/// `mnist5k:FILE`, `mnist-idx:DIR` (the four standard IDX files), `cifar10:DIR` (the binary batches),
+/// `photos[:DIR]` (data/photos: `PhotoSet.dataset`, 8 views per photo, label = photo index, (x-0.5)/0.5; train = test).
 public enum DataSource {
-    public static let names = ["mnist5k", "mnist5k:FILE", "mnist-idx:DIR", "cifar10:DIR"]
+    public static let names = ["mnist5k", "mnist5k:FILE", "mnist-idx:DIR", "cifar10:DIR", "photos[:DIR]"]
 
     public static func load(_ spec: String, dataRoot: String = "data") throws -> DataSplit {
         let (kind, arg) = spec.firstIndex(of: ":").map { (String(spec[..<$0]), String(spec[spec.index(after: $0)...])) } ?? (spec, "")
@@ -112,6 +113,9 @@ public enum DataSource {
             let d = try CIFAR10.loadDirectory(arg)
             return DataSplit(train: Dataset.fromBytes(d.trainImages, labels: d.trainLabels, name: "cifar10", classes: 10, normalization: .cifar10),
                              test: Dataset.fromBytes(d.testImages, labels: d.testLabels, name: "cifar10", classes: 10, normalization: .cifar10))
+        case "photos":
+            let all = PhotoSet.dataset(try PhotoSet.load(dir: arg.isEmpty ? dataRoot + "/photos" : arg))
+            return DataSplit(train: all, test: all)
         default:
             throw FormatError(file: spec, reason: "unknown data set; use one of \(names.joined(separator: ", "))")
         }
