@@ -28,7 +28,6 @@ public struct Arguments {
         let v = tokens[i + 1]
         if v.hasPrefix("--") && Double(v) == nil { throw CLIError("\(name) needs a value, got \(v)") }
         consumed.insert(i); consumed.insert(i + 1)
-        if tokens[(i + 2)...].contains(name) { throw CLIError("\(name) given twice") }
         return v
     }
 
@@ -41,6 +40,14 @@ public struct Arguments {
     }
 
     public mutating func string(_ name: String) throws -> String? { try take(name) }
+
+    /// Rejects an option given more than once (options that may repeat, like `predict --input`, skip this).
+    func checkNoRepeats(except repeatable: Set<String> = []) throws {
+        var seen = Set<String>()
+        for t in tokens where t.hasPrefix("--") && !repeatable.contains(t) && Double(t) == nil {
+            if !seen.insert(t).inserted { throw CLIError("\(t) given twice") }
+        }
+    }
 
     public mutating func string(_ name: String, default d: String) throws -> String { try take(name) ?? d }
 

@@ -30,6 +30,7 @@ public enum CLI {
         BenchCommand.self,
         KernelBenchCommand.self,
         PreprocessCommand.self,
+        PredictCommand.self,
         FVOCommand.self,
         UntrainedCommand.self,
         EvolutionCommand.self,
@@ -62,6 +63,7 @@ public enum CLI {
         var args = Arguments(command: name, rest)
         do {
             try checkKnownOptions(rest, of: command)
+            try args.checkNoRepeats(except: command.name == "predict" ? ["--input"] : [])
             try command.run(&args)
             return 0
         } catch {
