@@ -4,3 +4,10 @@ static inline void *dnnl_shim_memory_allocate(void) { return DNNL_MEMORY_ALLOCAT
 // Debian's oneDNN runs on OpenMP (libgomp); the thread count is set through OpenMP.
 void omp_set_num_threads(int n);
 int omp_get_max_threads(void);
+#include <malloc.h>
+#include <limits.h>
+// Keep large freed blocks in the heap for reuse instead of unmapping them (see Threads.configure).
+static inline void isthmus_keep_large_blocks(void) {
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    mallopt(M_TRIM_THRESHOLD, INT_MAX);
+}
