@@ -43,10 +43,7 @@ struct BarriersCommand: Command {
         try args.finish()
         let dir = try run.open(config: c, extra: shard.map { "\($0.index)/\($0.count)" } ?? "")
         let (model, info) = try m.load()
-        let test = try DataSource.load(dataSpec).test
-        guard test.imageShape == info.inputShape else {
-            throw CLIError("\(info.name) takes \(info.inputShape) inputs, \(dataSpec) has \(test.imageShape)")
-        }
+        let test = try evaluationData(dataSpec, model: model, info: info)
         try writeConfig(dir, seed: m.seed, model: m, c)
         let units = try measureBarriers(dir, c, model: model, data: test, shard: shard, quiet: quiet)
         let result = try writeBarriers(dir, config: c, units: units)

@@ -129,3 +129,14 @@ extension PixelImage {
         return PNG.pixels(fromCHW: x.scalars, channels: C, height: H, width: W, mean: norm.mean, std: norm.std, range: range)
     }
 }
+
+/// The test split of `spec` for experiments on `model`: shapes checked; the photos set (whose labels are photo
+/// indices) is relabeled with the model's top-1 classes, so that L_y is the loss of the class the model sees.
+func evaluationData(_ spec: String, model: Module, info: ModelInfo) throws -> Dataset {
+    var test = try DataSource.load(spec).test
+    guard test.imageShape == info.inputShape else {
+        throw CLIError("\(info.name) takes \(info.inputShape) inputs, \(spec) has \(test.imageShape)")
+    }
+    if spec == "photos" || spec.hasPrefix("photos:") { test = test.relabeled(by: model, classes: info.classes) }
+    return test
+}

@@ -310,10 +310,7 @@ struct ComparePathsCommand: Command {
         try args.finish()
         let dir = try run.open(config: c, extra: shard.map { "\($0.index)/\($0.count)" } ?? "")
         let (model, info) = try m.load()
-        let test = try DataSource.load(dataSpec).test
-        guard test.imageShape == info.inputShape else {
-            throw CLIError("\(info.name) takes \(info.inputShape) inputs, \(dataSpec) has \(test.imageShape)")
-        }
+        let test = try evaluationData(dataSpec, model: model, info: info)
         try writeConfig(dir, seed: m.seed, model: m, c)
         let pairs = try Connectivity.samplePairs(test, model: model, count: c.pairs, seed: c.seed, requireCorrect: c.requireCorrect)
         let mine = pairs.indices.filter { shard?.owns($0) ?? true }

