@@ -37,16 +37,9 @@ struct BarriersCommand: Command {
         c.steps = try args.int("--steps", default: 250, min: 2, max: 1_000_000)
         c.bypass.iterations = try args.int("--bypass-iterations", default: 1024, min: 1, max: 1_000_000)
         c.seed = m.seed
-        let shard = try Shard.parse(&args)
-        let quiet = args.flag("--quiet")
-        let run = try ResumableRun.parse(&args)
-        try args.finish()
-        let dir = try run.open(config: c, extra: shard.map { "\($0.index)/\($0.count)" } ?? "")
-        let (model, info) = try m.load()
-        let test = try evaluationData(dataSpec, model: model, info: info)
-        try writeConfig(dir, seed: m.seed, model: m, c)
-        let units = try measureBarriers(dir, c, model: model, data: test, shard: shard, quiet: quiet)
-        let result = try writeBarriers(dir, config: c, units: units)
+        let run = try ManyPairRun.open(&args, model: m, data: dataSpec, config: c)
+        let units = try measureBarriers(run.dir, c, model: run.model, data: run.test, shard: run.shard, quiet: run.quiet)
+        let result = try writeBarriers(run.dir, config: c, units: units)
         for g in ["within", "adversarial", "differentClass"] {
             if let s = result.groups[g] {
                 print(String(format: "%-15@ max median %.3f (Q1-Q3 %.3f-%.3f)  gap median %.3f (Q1-Q3 %.3f-%.3f)", g as NSString,
@@ -63,16 +56,9 @@ struct BarriersCommand: Command {
 func measureBarriers(_ dir: RunDirectory, _ c: BarrierStatistics.Config, model: Module, data: Dataset, shard: Shard?,
                      quiet: Bool) throws -> [BarrierStatistics.Unit] {
     let plans = try BarrierStatistics.plan(c, data: data, model: model)
-    let mine = plans.indices.filter { shard?.owns($0) ?? true }
-    let log = try UnitLog<BarrierStatistics.Unit>(dir, name: "pairs.jsonl")
-    let progress = Progress(total: mine.count, label: "pairs", quiet: quiet)
-    progress.advance(by: mine.filter { log.completed[$0] != nil }.count)
-    for i in mine where log.completed[i] == nil {
-        try log.append(index: i, row: try BarrierStatistics.measure(plans[i], c, model: model, data: data))
-        progress.advance()
+    return try runUnits(dir, indices: plans.indices.filter { shard?.owns($0) ?? true }, quiet: quiet) { i in
+        try BarrierStatistics.measure(plans[i], c, model: model, data: data)
     }
-    progress.finish()
-    return mine.compactMap { log.completed[$0] }
 }
 
 struct BarriersFile: Codable {

@@ -304,21 +304,11 @@ struct ComparePathsCommand: Command {
         c.requireCorrect = !args.flag("--all-images")
         c.seed = m.seed
         c.paths = try ConnectCommand.parseConfig(&args, seed: m.seed)
-        let shard = try Shard.parse(&args)
-        let quiet = args.flag("--quiet")
-        let run = try ResumableRun.parse(&args)
-        try args.finish()
-        let dir = try run.open(config: c, extra: shard.map { "\($0.index)/\($0.count)" } ?? "")
-        let (model, info) = try m.load()
-        let test = try evaluationData(dataSpec, model: model, info: info)
-        try writeConfig(dir, seed: m.seed, model: m, c)
+        let run = try ManyPairRun.open(&args, model: m, data: dataSpec, config: c)
+        let (model, test) = (run.model, run.test)
         let pairs = try Connectivity.samplePairs(test, model: model, count: c.pairs, seed: c.seed, requireCorrect: c.requireCorrect)
-        let mine = pairs.indices.filter { shard?.owns($0) ?? true }
-        let log = try UnitLog<ComparePaths.Unit>(dir, name: "pairs.jsonl")
-        let todo = mine.filter { log.completed[$0] == nil }
-        let progress = Progress(total: mine.count, label: "pairs", quiet: quiet)
-        progress.advance(by: mine.count - todo.count)
-        for i in todo {
+        let mine = run.owned(pairs.count)
+        let units = try runUnits(run.dir, indices: mine, quiet: run.quiet) { i -> ComparePaths.Unit in
             let p = pairs[i]
             var config = c.paths
             config.classIndex = p.classIndex
@@ -333,13 +323,10 @@ struct ComparePathsCommand: Command {
                 if !keepCurves { r.positions = []; r.losses = [] }
                 results.append(r)
             }
-            try log.append(index: i, row: ComparePaths.Unit(
-                pair: i, classIndex: p.classIndex, indexA: p.indexA, indexC: p.indexC, straightMax: straight.barrier.max,
-                straightGap: straight.barrier.gap, straightLosses: keepCurves ? straight.losses : nil, results: results))
-            progress.advance(by: 1)
+            return ComparePaths.Unit(pair: i, classIndex: p.classIndex, indexA: p.indexA, indexC: p.indexC, straightMax: straight.barrier.max,
+                                     straightGap: straight.barrier.gap, straightLosses: keepCurves ? straight.losses : nil, results: results)
         }
-        progress.finish()
-        let file = try ComparePaths.write(dir, config: c, units: mine.compactMap { log.completed[$0] })
+        let file = try ComparePaths.write(run.dir, config: c, units: units)
         print(String(format: "%d pairs; straight: median max %.4f, gap %.4f, connected at 0.05 %.1f%%", file.straight.pairs,
                      file.straight.medianMax, file.straight.medianGap, 100 * file.straight.connectedFraction))
         print("method      connected@0.05  median max  median gap  median evaluations  mean s")

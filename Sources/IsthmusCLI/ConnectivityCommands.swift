@@ -153,26 +153,12 @@ struct ConnectivityCommand: Command {
         c.requireCorrect = !args.flag("--all-images")
         c.seed = m.seed
         c.chain = try ChainArguments.parse(&args)
-        let shard = try Shard.parse(&args)
-        let quiet = args.flag("--quiet")
-        let run = try ResumableRun.parse(&args)
-        try args.finish()
-        let dir = try run.open(config: c, extra: shard.map { "\($0.index)/\($0.count)" } ?? "")
-        let (model, info) = try m.load()
-        let test = try evaluationData(dataSpec, model: model, info: info)
-        try writeConfig(dir, seed: m.seed, model: m, c)
-        let pairs = try Connectivity.samplePairs(test, model: model, count: c.pairs, seed: c.seed, requireCorrect: c.requireCorrect)
-        let mine = pairs.indices.filter { shard?.owns($0) ?? true }
-        let log = try UnitLog<Connectivity.Row>(dir, name: "pairs.jsonl")
-        let todo = mine.filter { log.completed[$0] == nil }
-        let progress = Progress(total: mine.count, label: "pairs", quiet: quiet)
-        progress.advance(by: mine.count - todo.count)
-        for i in todo {
-            try log.append(index: i, row: try Connectivity.run(c, pair: pairs[i], index: i, model: model, data: test))
-            progress.advance(by: 1)
+        let run = try ManyPairRun.open(&args, model: m, data: dataSpec, config: c)
+        let pairs = try Connectivity.samplePairs(run.test, model: run.model, count: c.pairs, seed: c.seed, requireCorrect: c.requireCorrect)
+        let rows = try runUnits(run.dir, indices: run.owned(pairs.count), quiet: run.quiet) { i in
+            try Connectivity.run(c, pair: pairs[i], index: i, model: run.model, data: run.test)
         }
-        progress.finish()
-        let rows = mine.compactMap { log.completed[$0] }
+        let dir = run.dir
         let summary = try writeConnectivity(dir, config: c, rows: rows)
         print(String(format: "%d pairs: median primary gap %.4f -> final gap %.4f; connected at 0.05: %.1f%%; median deviation %.4f (pixel %.4f)",
                      summary.pairs, summary.medianPrimaryGap, summary.medianFinalGap,

@@ -171,15 +171,9 @@ enum ConnectivityStage: ReproStage {
         let test = try ctx.split().test
         let c = config(ctx)
         let pairs = try Connectivity.samplePairs(test, model: model, count: c.pairs, seed: c.seed, requireCorrect: true)
-        let log = try UnitLog<Connectivity.Row>(dir, name: "pairs.jsonl")
-        let progress = Progress(total: pairs.count, label: "pairs", quiet: ctx.quiet)
-        progress.advance(by: log.completed.count)
-        for i in pairs.indices where log.completed[i] == nil {
-            try log.append(index: i, row: try Connectivity.run(c, pair: pairs[i], index: i, model: model, data: test))
-            progress.advance()
+        let rows = try runUnits(dir, indices: Array(pairs.indices), quiet: ctx.quiet) { i in
+            try Connectivity.run(c, pair: pairs[i], index: i, model: model, data: test)
         }
-        progress.finish()
-        let rows = pairs.indices.compactMap { log.completed[$0] }
         try writeConnectivity(dir, config: c, rows: rows)
         // The showcase (Fig 1-3): the pair with the highest primary barrier, its path and its bend.
         if let best = rows.max(by: { $0.primaryGap < $1.primaryGap }) {

@@ -1,4 +1,5 @@
 import Foundation
+import IsthmusNN
 import IsthmusReport
 
 /// `--shard I/N`: this process owns the units whose index is I mod N.
@@ -43,4 +44,45 @@ func fnv1a(_ bytes: [UInt8]) -> String {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
     for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
     return String(h, radix: 16)
+}
+
+/// Runs `work` for every unit index in `indices` not yet in the log `name`, appending each result durably, with a
+/// progress line; returns the rows of `indices` in order. An interrupted run continues where it stopped.
+func runUnits<Row: Codable>(_ dir: RunDirectory, name: String = "pairs.jsonl", indices: [Int], label: String = "pairs", quiet: Bool,
+                            _ work: (Int) throws -> Row) throws -> [Row] {
+    let log = try UnitLog<Row>(dir, name: name)
+    let progress = Progress(total: indices.count, label: label, quiet: quiet)
+    progress.advance(by: indices.filter { log.completed[$0] != nil }.count)
+    for i in indices where log.completed[i] == nil {
+        try log.append(index: i, row: try work(i))
+        progress.advance()
+    }
+    progress.finish()
+    return indices.compactMap { log.completed[$0] }
+}
+
+/// What every many-pair command (connectivity, barriers, compare-paths) shares: the options --shard, --quiet and
+/// --out/--resume/--force, then the run folder opened under the config's hash, the model, the test data and config.json.
+struct ManyPairRun {
+    let dir: RunDirectory
+    let shard: Shard?
+    let quiet: Bool
+    let model: Module
+    let info: ModelInfo
+    let test: Dataset
+
+    static func open<C: Encodable>(_ args: inout Arguments, model m: ModelArguments, data spec: String, config: C) throws -> ManyPairRun {
+        let shard = try Shard.parse(&args)
+        let quiet = args.flag("--quiet")
+        let run = try ResumableRun.parse(&args)
+        try args.finish()
+        let dir = try run.open(config: config, extra: shard.map { "\($0.index)/\($0.count)" } ?? "")
+        let (model, info) = try m.load()
+        let test = try evaluationData(spec, model: model, info: info)
+        try writeConfig(dir, seed: m.seed, model: m, config)
+        return ManyPairRun(dir: dir, shard: shard, quiet: quiet, model: model, info: info, test: test)
+    }
+
+    /// The unit indices 0..<count this process owns.
+    func owned(_ count: Int) -> [Int] { (0..<count).filter { shard?.owns($0) ?? true } }
 }

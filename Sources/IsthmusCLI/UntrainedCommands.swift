@@ -90,15 +90,9 @@ struct UntrainedCommand: Command {
     /// Runs the sweep's units (resumable), writes sweep.csv, result.json and sweep.svg.
     static func runSweep(_ dir: RunDirectory, _ s: DimensionSweep.Config, quiet: Bool) throws -> [DimensionSweep.Row] {
         let units = DimensionSweep.units(s)
-        let log = try UnitLog<DimensionSweep.Row>(dir, name: "sweep.jsonl")
-        let progress = Progress(total: units.count, label: "sweep", quiet: quiet)
-        progress.advance(by: log.completed.count)
-        for (i, u) in units.enumerated() where log.completed[i] == nil {
-            try log.append(index: i, row: try DimensionSweep.measure(s, size: u.size, seed: u.seed))
-            progress.advance()
+        let rows = try runUnits(dir, name: "sweep.jsonl", indices: Array(units.indices), label: "sweep", quiet: quiet) { i in
+            try DimensionSweep.measure(s, size: units[i].size, seed: units[i].seed)
         }
-        progress.finish()
-        let rows = units.indices.compactMap { log.completed[$0] }
         try writeSweep(dir, s, rows)
         return rows
     }

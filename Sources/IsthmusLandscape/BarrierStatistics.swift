@@ -75,16 +75,7 @@ public enum BarrierStatistics {
     /// N pairs per group, seeded. Only correctly classified test images are used; carriers come from a random
     /// class other than y.
     public static func plan(_ c: Config, data: Dataset, model: Module) throws -> [Plan] {
-        let preds = withoutGradients { () -> [Int] in
-            var out: [Int] = []
-            var i = 0
-            while i < data.count {
-                let n = min(256, data.count - i)
-                out += model(data.images.rows(i..<(i + n))).argmax(axis: 1)
-                i += n
-            }
-            return out
-        }
+        let preds = data.predictions(of: model)
         var byClass: [Int: [Int]] = [:]
         for i in 0..<data.count where preds[i] == data.labels[i] { byClass[data.labels[i], default: []].append(i) }
         let classes = byClass.keys.sorted().filter { byClass[$0]!.count >= 2 }

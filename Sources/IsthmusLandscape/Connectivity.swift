@@ -79,16 +79,7 @@ public enum Connectivity {
                                    requireCorrect: Bool) throws -> [Pair] {
         var eligible = Array(0..<data.count)
         if requireCorrect {
-            let preds = withoutGradients { () -> [Int] in
-                var out: [Int] = []
-                var i = 0
-                while i < data.count {
-                    let n = min(256, data.count - i)
-                    out += model(data.images.rows(i..<(i + n))).argmax(axis: 1)
-                    i += n
-                }
-                return out
-            }
+            let preds = data.predictions(of: model)
             eligible = eligible.filter { preds[$0] == data.labels[$0] }
         }
         var byClass: [Int: [Int]] = [:]

@@ -56,9 +56,9 @@ public struct Dataset {
                 normalization: normalization)
     }
 
-    /// The same images labeled with `model`'s top-1 predictions (for unlabeled photos).
-    public func relabeled(by model: Module, classes: Int, batch: Int = 16) -> Dataset {
-        let preds = withoutGradients { () -> [Int] in
+    /// `model`'s top-1 class for every image (eval mode, no tape, `batch` images at a time).
+    public func predictions(of model: Module, batch: Int = 64) -> [Int] {
+        withoutGradients {
             var out: [Int] = []
             var i = 0
             while i < count {
@@ -68,7 +68,11 @@ public struct Dataset {
             }
             return out
         }
-        return Dataset(name: name, images: images, labels: preds, classes: classes, normalization: normalization)
+    }
+
+    /// The same images labeled with `model`'s top-1 predictions (for unlabeled photos).
+    public func relabeled(by model: Module, classes: Int) -> Dataset {
+        Dataset(name: name, images: images, labels: predictions(of: model, batch: 16), classes: classes, normalization: normalization)
     }
 
     /// Indices of the samples of class `c`.
