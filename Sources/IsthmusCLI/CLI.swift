@@ -13,7 +13,7 @@ public enum CLI {
     public static var commands: [Command.Type] = [
         TrainCommand.self, EvalCommand.self, InterpolateCommand.self, SaliencyCommand.self, BypassCommand.self, ChainCommand.self,
         ConnectivityCommand.self, PercolateCommand.self,
-        BenchCommand.self, KernelBenchCommand.self,
+        BenchCommand.self, KernelBenchCommand.self, WriteStressCommand.self,
     ]
 
     static func usage() -> String {

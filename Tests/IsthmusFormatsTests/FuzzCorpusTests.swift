@@ -1,0 +1,386 @@
+import Foundation
+import XCTest
+@testable import IsthmusFormats
+
+/// Asserts `body` either succeeds or throws a one-line `FormatError`; anything else (another error type) fails.
+func assertParsesOrFormatError<T>(_ body: @autoclosure () throws -> T, _ message: String = "",
+                                  file: StaticString = #filePath, line: UInt = #line) {
+    do {
+        _ = try body()
+    } catch let e as FormatError {
+        XCTAssertFalse(e.description.contains("\n"), message, file: file, line: line)
+    } catch {
+        XCTFail("unexpected error \(error) \(message)", file: file, line: line)
+    }
+}
+
+/// Asserts `body` throws a `FormatError` whose description contains `text` (any description if `text` is empty).
+func assertFormatError<T>(_ body: @autoclosure () throws -> T, contains text: String,
+                          file: StaticString = #filePath, line: UInt = #line) {
+    do {
+        _ = try body()
+        XCTFail("expected a FormatError containing '\(text)'", file: file, line: line)
+    } catch let e as FormatError {
+        XCTAssertTrue(text.isEmpty || e.description.contains(text), "'\(e.description)' lacks '\(text)'", file: file, line: line)
+        XCTAssertFalse(e.description.contains("\n"), file: file, line: line)
+    } catch {
+        XCTFail("unexpected error \(error)", file: file, line: line)
+    }
+}
+
+/// npy bytes with a raw header (version 1, 2 or 3) and data.
+func npyBytes(_ header: String, data: [UInt8] = [], version: UInt8 = 1) -> [UInt8] {
+    let h = Array(header.utf8)
+    let len: [UInt8] = version == 1 ? [UInt8(h.count & 0xFF), UInt8(h.count >> 8)]
+                                    : withUnsafeBytes(of: UInt32(h.count).littleEndian) { Array($0) }
+    return Npy.magic + [version, 0] + len + h + data
+}
+
+func npyHeader(_ descr: String, _ shape: String) -> String {
+    "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shape), }"
+}
+
+/// safetensors bytes with a raw JSON header and a zero buffer.
+func safetensorsBytes(_ json: String, buffer: Int) -> [UInt8] {
+    let h = Array(json.utf8)
+    return le64(UInt64(h.count)) + h + [UInt8](repeating: 0, count: buffer)
+}
+
+func le32(_ v: UInt32) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
+
+/// Pickle opcodes used to build hostile pickles.
+enum Op {
+    static let proto: [UInt8] = [0x80, 0x02], stop: UInt8 = 0x2E, mark: UInt8 = 0x28, none: UInt8 = 0x4E
+    static let emptyTuple: UInt8 = 0x29, emptyList: UInt8 = 0x5D, emptyDict: UInt8 = 0x7D
+    static let tuple2: UInt8 = 0x86, append: UInt8 = 0x61, setitem: UInt8 = 0x73, memoize: UInt8 = 0x94
+    static func binput(_ k: UInt8) -> [UInt8] { [0x71, k] }
+    static func binget(_ k: UInt8) -> [UInt8] { [0x68, k] }
+    static func short(_ s: String) -> [UInt8] { [0x8C, UInt8(s.utf8.count)] + Array(s.utf8) }
+    static func binint2(_ v: UInt16) -> [UInt8] { [0x4D, UInt8(v & 0xFF), UInt8(v >> 8)] }
+}
+
+final class FuzzCorpusTests: XCTestCase {
+    /// Every input the fuzzer kept (see `FuzzFindings`) parses or fails cleanly.
+    func testFuzzFindings() {
+        for (k, s) in FuzzFindings.npy.enumerated() { assertParsesOrFormatError(try Npy.decode(bytes: FuzzFindings.bytes(s)), "npy #\(k)") }
+        for (k, s) in FuzzFindings.safetensors.enumerated() {
+            assertParsesOrFormatError(try Safetensors.decode(bytes: FuzzFindings.bytes(s)), "safetensors #\(k)")
+        }
+        for (k, s) in FuzzFindings.idx.enumerated() { assertParsesOrFormatError(try IDX.decode(bytes: FuzzFindings.bytes(s)), "idx #\(k)") }
+        for (k, s) in FuzzFindings.torch.enumerated() {
+            assertParsesOrFormatError(try TorchCheckpoint.decode(bytes: FuzzFindings.bytes(s)), "torch #\(k)")
+        }
+        for (k, s) in FuzzFindings.image.enumerated() {
+            assertParsesOrFormatError(try ImageDecode.decode(bytes: FuzzFindings.bytes(s)), "image #\(k)")
+        }
+    }
+
+    func testHugeDeclaredSizes() {
+        assertFormatError(try Safetensors.decode(bytes: le64(1 << 63) + Array("{}".utf8)), contains: "header length 9223372036854775808 exceeds")
+        assertFormatError(try Safetensors.decode(bytes: le64(3) + Array("{}".utf8)), contains: "exceeds the 2 bytes")
+        assertFormatError(try Npy.decode(bytes: npyBytes(npyHeader("<f4", "(1099511627776, 1099511627776)"))), contains: "too large")
+        assertFormatError(try Npy.decode(bytes: Npy.magic + [2, 0] + le32(.max) + [0x7B]), contains: "header length 4294967295 exceeds")
+        assertFormatError(try Npy.decode(bytes: Npy.magic + [1, 0, 0xFF, 0xFF, 0x7B]), contains: "truncated")
+        assertFormatError(try IDX.decode(bytes: be32(0x803) + be32(.max) + be32(.max) + be32(.max) + [1, 2, 3]), contains: "too many")
+        assertFormatError(try IDX.decode(bytes: be32(0x801) + be32(.max) + [1, 2, 3]), contains: "4294967295")
+        assertFormatError(try CIFAR10.decode(bytes: [UInt8](repeating: 10, count: 3073)), contains: "label 10")
+    }
+
+    /// Shape products and byte counts that overflow Int are refused before any arithmetic traps.
+    func testOverflowingShapes() {
+        for (descr, shape) in [("<f8", "(4294967296, 4294967296)"), ("<f4", "(3037000500, 3037000500)"), ("<f8", "(2305843009213693952,)"),
+                               ("|u1", "(2097152, 2097152, 2097152)"), ("<i8", "(0, 9223372036854775807, 2)")] {
+            assertParsesOrFormatError(try Npy.decode(bytes: npyBytes(npyHeader(descr, shape))), "\(descr) \(shape)")
+        }
+        assertFormatError(try Npy.decode(bytes: npyBytes(npyHeader("<f8", "(2305843009213693952,)"))), contains: "too large")
+        // A zero dimension makes the array empty whatever the others are.
+        XCTAssertEqual(try Npy.decode(bytes: npyBytes(npyHeader("<f4", "(0, 1099511627776)"))).bytes, [])
+        for shape in ["[4294967296,4294967296]", "[2305843009213693952]", "[2097152,2097152,2097152]"] {
+            assertFormatError(try Safetensors.decode(bytes: safetensorsBytes(#"{"a":{"dtype":"F64","shape":\#(shape),"data_offsets":[0,8]}}"#, buffer: 8)),
+                              contains: "too large")
+        }
+        assertFormatError(try IDX.decode(bytes: be32(0x803) + be32(1 << 31) + be32(1 << 31) + be32(4)), contains: "too many")
+    }
+
+    func testWrongMagicAndDtype() {
+        var npy = Golden.npyF4
+        npy[5] = 0x58
+        assertFormatError(try Npy.decode(bytes: npy), contains: "bad magic")
+        for d in ["<U4", "|O", "<c16", "<M8[ns]", "", "<f4'"] {
+            assertFormatError(try Npy.decode(bytes: npyBytes(npyHeader(d, "(1,)"), data: [0, 0, 0, 0])), contains: "")
+        }
+        assertFormatError(try Npy.decode(bytes: npyBytes("{'descr': '<f4', 'fortran_order': 0, 'shape': (1,), }", data: [0, 0, 0, 0])),
+                          contains: "bad npy header")
+        assertFormatError(try Npy.decode(bytes: npyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': [1], }", data: [0, 0, 0, 0])),
+                          contains: "bad npy header")
+        assertFormatError(try Npy.decode(bytes: npyBytes(npyHeader("<f4", "(1,)"), data: [0, 0, 0, 0], version: 3) + [0xFF]),
+                          contains: "data bytes")
+        var latin = npyBytes(npyHeader("<f4", "(1,)"), data: [0, 0, 0, 0], version: 3)
+        latin[12 + 2] = 0xFF
+        assertFormatError(try Npy.decode(bytes: latin), contains: "header is not text")
+        for dt in ["F8_E4M3", "C64", "f32", "U16", ""] {
+            assertFormatError(try Safetensors.decode(bytes: safetensorsBytes(#"{"a":{"dtype":"\#(dt)","shape":[1],"data_offsets":[0,1]}}"#, buffer: 1)),
+                              contains: "unsupported dtype")
+        }
+        for magic: UInt32 in [0x903, 0x0D03, 0x804, 0x800, 0x0103, 0x0108_0803] {
+            assertFormatError(try IDX.decode(bytes: be32(magic) + be32(1) + be32(1) + be32(1) + [0]), contains: "bad magic")
+        }
+        assertFormatError(try TorchCheckpoint.decode(bytes: Array("PK\u{3}\u{4}not really a zip, just some text".utf8)), contains: "not a ZIP archive")
+        assertFormatError(try ImageDecode.decode(bytes: Array("GIF89a".utf8)), contains: "unrecognised magic")
+    }
+
+    func testAbsurdOffsets() {
+        for off in ["[0,9000000000000000000]", "[-8,0]", "[8,0]", "[9223372036854775807,9223372036854775807]", "[0,8,16]", "[0]",
+                    "[0.5,8.5]", "[true,8]", "[\"0\",8]", "[1e300,1e300]"] {
+            assertFormatError(try Safetensors.decode(bytes: safetensorsBytes(#"{"a":{"dtype":"F64","shape":[1],"data_offsets":\#(off)}}"#, buffer: 8)),
+                              contains: "tensor 'a'")
+        }
+        // Deeply nested JSON is refused by the parser (or yields a non-object), never a stack overflow.
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        assertFormatError(try Safetensors.decode(bytes: safetensorsBytes(deep, buffer: 0)), contains: "")
+        let deepObject = #"{"__metadata__":"# + String(repeating: #"{"a":"#, count: 50_000) + "1" + String(repeating: "}", count: 50_001)
+        assertFormatError(try Safetensors.decode(bytes: safetensorsBytes(deepObject, buffer: 0)), contains: "")
+    }
+
+    func testTruncatedZipCentralDirectory() {
+        let good = Golden.deflatedPth
+        let eocd = good.count - 22
+        XCTAssertEqual(Array(good[eocd..<(eocd + 4)]), [0x50, 0x4B, 0x05, 0x06])
+        func le32at(_ b: [UInt8], _ o: Int) -> Int { Int(b[o]) | Int(b[o + 1]) << 8 | Int(b[o + 2]) << 16 | Int(b[o + 3]) << 24 }
+        let cdSize = le32at(good, eocd + 12), cdOffset = le32at(good, eocd + 16)
+        XCTAssertEqual(cdOffset + cdSize, eocd)
+        // The directory cut short (the end record kept): refused while the declared directory overruns the file; once
+        // it fits, the entries that remain parse and a missing storage is reported by name.
+        for k in stride(from: 0, to: cdSize, by: 3) {
+            let cut = Array(good[..<(cdOffset + k)]) + Array(good[eocd...])
+            if k < cdSize - 22 { assertFormatError(try TorchCheckpoint.decode(bytes: cut), contains: "lies outside") }
+            else { assertParsesOrFormatError(try TorchCheckpoint.decode(bytes: cut), "cut at \(k)") }
+        }
+        func patched(_ at: Int, _ bytes: [UInt8]) -> [UInt8] {
+            var b = good
+            b.replaceSubrange(at..<(at + bytes.count), with: bytes)
+            return b
+        }
+        assertFormatError(try TorchCheckpoint.decode(bytes: patched(eocd + 10, [0xFF, 0xFF])), contains: "zip64")
+        assertFormatError(try TorchCheckpoint.decode(bytes: patched(eocd + 10, [0xFF, 0x7F])), contains: "entries cannot fit")
+        assertFormatError(try TorchCheckpoint.decode(bytes: patched(eocd + 12, le32(0xFFFF_FFFE))), contains: "lies outside")
+        assertFormatError(try TorchCheckpoint.decode(bytes: patched(eocd + 16, le32(0xFFFF_FFFE))), contains: "lies outside")
+        assertFormatError(try TorchCheckpoint.decode(bytes: patched(eocd + 12, le32(UInt32(cdSize - 40)))), contains: "")
+        // First central entry (data.pkl): absurd local header offset, compressed size and size.
+        assertFormatError(try TorchCheckpoint.decode(bytes: patched(cdOffset + 42, le32(0x7FFF_FFFF))), contains: "local header")
+        assertFormatError(try TorchCheckpoint.decode(bytes: patched(cdOffset + 20, le32(0x7FFF_FFFF))), contains: "data of archive/data.pkl")
+        assertFormatError(try TorchCheckpoint.decode(bytes: patched(cdOffset + 24, le32(0xFFFF_FFF0))), contains: "limit")
+        assertFormatError(try TorchCheckpoint.decode(bytes: patched(cdOffset + 24, le32(10))), contains: "")
+        assertFormatError(try TorchCheckpoint.decode(bytes: patched(cdOffset + 10, [99, 0])), contains: "compression method 99")
+        assertFormatError(try TorchCheckpoint.decode(bytes: patched(cdOffset + 28, [0xFF, 0xFF])), contains: "")
+        // A zip64 end record pointing past the locator.
+        let zip64 = Golden.ckptPth
+        let loc = zip64.count - 22 - 20
+        XCTAssertEqual(Array(zip64[loc..<(loc + 4)]), [0x50, 0x4B, 0x06, 0x07])
+        var b = zip64
+        b.replaceSubrange((b.count - 22 + 10)..<(b.count - 22 + 12), with: [0xFF, 0xFF])
+        b.replaceSubrange((loc + 8)..<(loc + 16), with: le64(UInt64.max))
+        assertFormatError(try TorchCheckpoint.decode(bytes: b), contains: "zip64")
+    }
+
+    func unpickle(_ body: [UInt8]) throws {
+        var u = RestrictedUnpickler(data: Op.proto + body, label: "hostile.pkl")
+        _ = try u.load()
+    }
+
+    func testPickleAbuse() {
+        // Dicts nested 100 deep through the memo.
+        var p = [Op.emptyDict] + Op.binput(0)
+        for _ in 0..<100 { p += [Op.emptyDict] + Op.short("k") + Op.binget(0) + [Op.setitem] + Op.binput(0) }
+        assertFormatError(try unpickle(p + [Op.stop]), contains: "nested more than 64 deep")
+        // A dict changed after it was placed in a list (memo keeps a reference): refused, so no cycle can form.
+        p = [Op.emptyDict] + Op.binput(0) + [Op.emptyList] + Op.binget(0) + [Op.append] + Op.binget(0) + Op.short("k") + [Op.none, Op.setitem]
+        assertFormatError(try unpickle(p + [Op.stop]), contains: "SETITEM on a non-dict")
+        // Huge string lengths.
+        assertFormatError(try unpickle([0x58] + le32(.max) + [Op.stop]), contains: "too long")
+        assertFormatError(try unpickle([0x8D] + le64(.max) + [Op.stop]), contains: "length field too large")
+        assertFormatError(try unpickle([0x8D] + le64(1 << 62) + [Op.stop]), contains: "too long")
+        assertFormatError(try unpickle([0x58] + le32(100) + Array("short".utf8)), contains: "truncated")
+        assertFormatError(try unpickle([0x8A, 0xFF] + [UInt8](repeating: 1, count: 255) + [Op.stop]), contains: "too large")
+        // Memo abuse: missing keys, huge keys, MEMOIZE with an empty stack.
+        assertFormatError(try unpickle(Op.binget(7) + [Op.stop]), contains: "memo key 7 not found")
+        assertFormatError(try unpickle([0x6A] + le32(.max) + [Op.stop]), contains: "not found")
+        assertFormatError(try unpickle([Op.memoize, Op.stop]), contains: "empty stack")
+        assertParsesOrFormatError(try unpickle([Op.none, 0x72] + le32(.max) + [0x6A] + le32(.max) + [0x85, Op.stop]))
+        // Marks and stack floods.
+        assertFormatError(try unpickle([UInt8](repeating: Op.mark, count: 100_000) + [Op.stop]), contains: "malformed stack")
+        assertFormatError(try unpickle([UInt8](repeating: Op.none, count: (1 << 20) + 1) + [Op.stop]), contains: "stack or memo too large")
+        assertFormatError(try unpickle([Op.mark, Op.none, 0x74, 0x74, Op.stop]), contains: "missing MARK")
+        assertFormatError(try unpickle([Op.none, Op.mark, 0x85, Op.stop]), contains: "underflow")
+        // Persistent ids that lie about their storage.
+        let storage = Op.short("storage") + [0x63] + Array("torch\nFloatStorage\n".utf8) + Op.short("0") + Op.short("cpu")
+        assertFormatError(try unpickle([Op.mark] + storage + [0x8A, 0x08] + le64(.max) + [0x74, 0x51, Op.stop]), contains: "negative storage size")
+        assertFormatError(try unpickle([Op.mark] + storage + Op.binint2(4) + [Op.mark] + Op.short("v") + Op.binint2(3) + Op.binint2(2)
+                                       + [0x74, 0x74, 0x51, Op.stop]), contains: "storage view outside")
+    }
+
+    /// A memoized tuple reused twice per level: 2^60 leaves in 60 levels. The legacy reader walks the object to
+    /// find storages; it must refuse the blow-up instead of walking it.
+    func testLegacyPickleSharedTupleBomb() {
+        var root = [Op.emptyTuple]
+        for _ in 0..<60 { root += Op.binput(0) + Op.binget(0) + [Op.tuple2] }
+        let pickles: [[UInt8]] = [
+            Op.proto + Op.binint2(1001) + [Op.stop],
+            Op.proto + [Op.emptyDict] + Op.short("little_endian") + [0x88, Op.setitem, Op.stop],
+            Op.proto + root + [Op.stop],
+            Op.proto + [Op.emptyList, Op.stop],
+        ]
+        let bytes = TorchCheckpoint.legacyMagic + pickles.joined()
+        let start = Date()
+        assertFormatError(try TorchCheckpoint.decode(bytes: bytes, label: "bomb.pth"), contains: "bomb.pth")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10)
+    }
+
+    /// Errors from the file readers name the file they were given.
+    func testErrorsNameTheFile() throws {
+        let bad: [(String, [UInt8], (String) throws -> Void)] = [
+            ("huge.safetensors", le64(1 << 63) + [0x7B, 0x7D], { _ = try Safetensors.read($0) }),
+            ("huge.npy", npyBytes(npyHeader("<f4", "(1099511627776, 1099511627776)")), { _ = try Npy.read($0) }),
+            ("huge.idx", be32(0x803) + be32(.max) + be32(.max) + be32(.max), { _ = try IDX.read($0) }),
+            ("cut.pth", Array(Golden.ckptPth.prefix(1000)), { _ = try TorchCheckpoint.read($0) }),
+            ("bad.png", Array(Golden.pngRGB8.prefix(40)), { _ = try ImageDecode.read($0) }),
+            ("bad.bin", [1, 2, 3], { _ = try CIFAR10.read($0) }),
+            ("bad.csv", Array("1,2,3\n".utf8), { _ = try MNIST5k.read($0) }),
+            ("bad.csv.gz", [0x1F, 0x8B, 8, 0, 0, 0], { _ = try MNIST5k.read($0) }),
+        ]
+        for (name, bytes, read) in bad {
+            let path = tempPath(name)
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            assertFormatError(try read(path), contains: path + ": ")
+        }
+        // A folder where a file is expected.
+        let dir = tempPath("folder.npy")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        assertFormatError(try Npy.read(dir), contains: dir)
+        assertFormatError(try Safetensors.read(dir), contains: dir)
+        assertFormatError(try TorchCheckpoint.read(dir), contains: dir)
+        assertFormatError(try IDX.read(dir), contains: dir)
+    }
+}
+
+// MARK: - Fuzz findings (generated by Fuzz/embed_corpus.py)
+
+/// Inputs kept by the fuzzer (scripts/fuzz.sh), base64: crashes first, then a coverage-preserving sample.
+enum FuzzFindings {
+    static func bytes(_ s: String) -> [UInt8] { [UInt8](Data(base64Encoded: s)!) }
+    static let npy: [String] = [
+        "kw==",
+        "k05VTVBZAm8=",
+        "k05VTVBZICA=",
+        "k05VfHVyIAI=",
+        "k04sPCYAAAA=",
+        "T3B0aW/MzMw=",
+        "kwCKTlUwcjo=",
+        "k05VTVBZAZM=",
+        "k05VTVBZAQAMbA==",
+        "k05VTVBZA052ew==",
+        "k05VTVBZAzkAAAAA",
+        "k05VTVBZAQABAGVw",
+        "k05VTVBZAgCK/5NV",
+        "k05VTVBZAQEDACcAcw==",
+        "k05VTVBZAXMEAIW/ZnI=",
+        "k05VTVBZAXMCAHtAJ3I=",
+        "k05VTVBZAXMIAMzMzAEAAGgA",
+        "k05VTVBZAXMIAABsVQDNzc3N",
+        "k05VTVBZAXMIAABOVU1QWQEA",
+        "k05VTVBZAXMIAAAAAOMAACgA",
+        "k05VTVBZAXMIAMzMzMzMzMzM",
+        "k05VTVBZAXMJAAAAAAAAAAACkwA=",
+        "k05VTVBZAXMOAAB9/////////8zMzMzMAA==",
+        "k05VTVBZAXMOAP8x///MzMzMzMzMzMzMICdmb19vDgI=",
+        "k05VTVBZAQAWAHuMY3InOiBmRG91ZXNdcic6ICc6INA=",
+        "k05VTVBZAQAlAHsnZGVzY3InOiAnPGYyJywgJ2ZvcnRykwCKYW5fb3JkZXInOk4=",
+        "k05VTVBZAQAnAHtk//99////////////////////////////v///e2T/////8P9tUA==",
+        "k05VTVBZAQAlAHsnZGVzY3InOiAnSWYyJywgJ2ZvciB0IHJuYSAgICwAe2RlcycnOg==",
+        "k05VTVBZAQAlAHsnZGVzY3InOiAnPGYyJywgJ2Zvcm5fb3JkZXInOiBGYWxzZbgAAA==",
+        "k05VTVBZAQAlAHsnZGVzY3InOiAnPGYyJywgJ2ZvRG91YW5fb3JkZXInOiBGYWxzAA==",
+        "k05VTVBZAQAnAHtk////////////////////////////////////PHNjJ1VNZGVzYw==",
+        "k05VTVBZAQAnAP//+v8j//////+FhYWFhYWFhYWFhYWFhYWFhY2FhYWFhf////9zYw==",
+        "k05VTVBZAQAlAHsnZGVzY3InOiAnPGYyJywgJ2Zvcm5fb3JkZXInOiBGYWxzZSxlaCdz",
+        "k05VTVBZAQAxAAkA5ScCAAAAAAAAAAAAAAAAXgAAAAAAADogKDAgICAgICAgIAAnAAAgICAgICAKAQI=",
+        "k05VTVBZAQAlAHsnRUVFRUVFb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDIsIDGTTlVNUFkBLCA3KX0gICAAdg==",
+        "k05VTVBZAQA2AHsnZGVzJyAoKSwpIF9vcmRyJzInJwB9bCAnZm9hcnJhbkZhbHNldHBlJzogKCksKSB9ICwgIA==",
+        "k05VTVBZAQAlAHsnRUVFRUVFb3JkZXJzACc6IEZhbHNlLCAnc2hhcGUnOiAoMiwgMZNOVU1QWQEsIDcpfSAgIAB2",
+        "k05VTVBZAQAlAHsnRUVFRUVFb3JkZXJzACc6IEZhbHNlLCAnc2hhcGUnOiAoMyQgMZNOVU1QClkBLCA3KX0gICAAdg==",
+        "k05VTVBZAQBAAHsnZGVzY3InOiAn/wsAAPsAAAD//////////////////////0Rvc2hhICAgTVBZcwAADgF9/1D//////yDMzCA=",
+        "k05VTVBZAQBWAHsnZGUzY3InOiAnfGIxJywgJ2ZvT3B0aW9ydHJhbic6IEZhbHNlLCAnc2gjcGUnOiAoMywpLCB9ICAgICAgICAgICAgkyABRmxOVU1QWW8BAGEADGwB",
+        "k05VTVBZAfp1AHsnZGVzY3InICc8GDIgJ2ZvcnRyYW5fJzphcGUnOiAgICAgICcgICAgICAgICAyICAgICAgICAgICAgICAgIEZhbHNlLCAnc2hhcGUnOiAgICAgICcgICAgICAgICAgICAgICAgICAgICAgICAgLgA8ALgAAA==",
+        "k05VTVBZAQB2AHsnZGVzY3InOiAnPGYyJywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDM0MiwAAAAAAAAAAAAAAJNOVVBUWQEAhAB7J2Qnc2Vzk060TVBZAXM6AAEAAI0AQAAAACcsICdmb3J0kZGRkZGRkZE=",
+        "k05VTVBZAQB2AHsnLCAnZm+TTv////////////////////////////////////////////////////////////////////////////////////////////////9VTVBZAQB2AHsnZGVzY3JydHJhbl9vcmQhcidzACc6RmFscyA=",
+        "k05VTVBZAQB2AHsnZGVzYyc6ICAgICAgJyAg////////fHx1MScsIAkJCekJCQkJJ2Zdb3J0cm9EYSAgICAgICAgIG91cic6IEZvcmRlctmek49qLCAnc0FoYXBlJzogKDIsIDEpICB9LCAgICAwICAgICAgIP//fucgICAKXQI=",
+        "k05VTVBZAQB2AHsnZGVzY3InOiAnPGYzJywgJ3InOiBGYWxzZSwgJ3NoAAAAAABkb3J0cmFyJzogRmFsc2UsICdzaGRlc3NyZGVyJzogRmFsc2UsICdzaGRlc2NyJzogJzxmMScscnRyYW5fb3JkZXInOiBQWQEAdgB7J2RlkZE=",
+        "k05VTVBZAQB2AHsnZGVzYyc6ICAgICAgJyAg////////fHx1MScsIAkJCQkJCQkJJ2Zdb3J0cm9EYSAgICAgICAgIG91cic6IEZvcmRlctmek49qLCAnc0FoYXBlJzogKDIsIDEpICB9LCAgICAwICAgICAgIP//fucgICAKXQI=",
+        "k05VTVBZAQB2AHsnZGVzY3InOiAnPGYyJywgJ2Zlcic6IEZhbHNlLCInc2hhcGUn//////////////86INA31NbT430gICAgICB1ACAgICAgICAgICAghISEhISEhISEhISEhISEhISEhISEhISEhCAgICAgICAgIAoAPAC4AAA=",
+        "k05VTVBZAQB2AHsnZGVzY3InOiAnPGY0JyxGYWxzZSAnZm9TdHJpbgAAfn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fn5+fgD/////////////////////////QAAAIEA=",
+        "k05VTVBZAQB2AHt9AAAAJ2Q0ZXNjIEZhbHNlLCAnc2hhcGUnOiAoMiwgMSksIH0gICggICAgICAgICAgICAgIH0gICCi////ciAgICAgICAgICUwICAgIJNOVU1QWQEAdgB7J2Rlc2NyJzogJ3xiMSAgSW50ICAgICAgICCTTlU=",
+        "k05VTVBZAQB2AHsnZGVzY3BlJzogKDIsIDEpLCB9ICAoICAgICAgICAgICAgICB9ICAgICAgICAgICAgIDAgICAgk05VTVBZICAgICAgICAgICAgICAgICAgICAgICAgICAgICC7ICAgICAgICAgICAgICAgICAgICAgIAoBAAE=",
+        "k05VTVBZAQB2AHsnJ2ZvcnRyYenp6enp6enp6enp6enp6enp6enp6enp6enp6enp6enp6enp6enp6enp6enp6enpbl9vcmRl///////////////09PT09PT09PT09PT09PT09PQ6////////Jv////////////+TZU5VTWRlc2M=",
+        "k05VTVBZAQB2AHsnZGVzYzEnCgoKCgoKCgoKCgoKCgogJ2ZvcnRyYW5fb3JkZXInOiD//////////3NoYXApLKBJbnQgICAgICAgICAgID8gICAgICAgICAgICAgICAgICAgICAgICAgICAgIAAgU3Vic3RyaQAAAAAAACAKAQI=",
+        "k05VTVBZAQB2AHsnZGVzY3InOiAnPGYyJywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDM0KSwAAAAAAAAAAAAAAJNOVU1QWQEAhAB7J2Qnc2Vzk05VTVBZAXMAY3InOgAAAAAAACcsICdmb3J0kZGRkZGRkZE=",
+        "k05VTVBZAQB2AHsnZGVzY3InOiAn//////////////////////////////98dTEnLCAnZl1vcnRyb0RvdXInOiBGb3JkZXLZnpOPaiwgcGUnOiAoMiwgMSkgIH0sICAgIDAgICAgICAgICAgICAgICAgICAgICAgICAgICAKXQI=",
+        "k05VTVBZAQB2AHsnZGU6Y3JyZGVyJzogRmFsc2UsICdzaGRnc2NyJzogJzxmMicsICdmb3Jjcic6ICc8ZjInLCAnZm90cnJhbl9vcmRlcic6IEZhbHNlLCAnc2hycmFuX29yZGVyJzogRmFsc2UsICdzaGRlc2Rlcic6IEYAuAAA",
+        "k05VTVBZAQB2AHsnZGVzY3InOiAnfGIxJywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDMsKSwgfSAgICAgICAgICAgICAgICAgICAgICAgICAgICAg/////////////////yAgICAgICAgICAgICAgICAKAQAB",
+        "k05VTVBZAQB2AHsnZGVzY3InOiAn///s/////////////2D/////////////fHUxJywgCQkgRm9yZGVy2Z6Tj2osIEEnAAAAAAAARG91cic6IEZvcmRlctmek49qLAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAADEpICB9U3Ry",
+        "k05VTVBZAQB2AHsnZGVzY3InOiAoMywpLCB9ICAgOiAnPGYyJywgJ2ZvdHJfcmFub3InOiAnPGYzJyxsc2UsICdzaGFwZSc6ICgyLCksIH0gICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAoAPAC4Y3InOgAA",
+        "k05VTVBZAQB2AHsnZGVzY3InOiAnPGYyJywgJ2ZvcnRyYW5fb3InOiAnPGYyJywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDMsKSwgfSAgICAgICAgICAgICAgIDAgICAgT3B0aSAgICAgICAgICAKADwAuAAA",
+        "k05VTVBZAQB2AHsnZGVzY3InOiAnfGIxJywgJ2ZvcnRyYW5fb5mZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZcmRlcic6IEZhbIplLCAnc2gjcGUnOiAoMywpLCB9ICAgICAgICAgICAgICAgICAgICAgICAgAQAB",
+    ]
+    static let safetensors: [String] = [
+        "ZQ==",
+        "AAAAAAAAAAA=",
+        "UAAAAAAAAAA=",
+        "cAB0k5fdmWc=",
+        "AQAAAAAAAAAi",
+        "UAAAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJhIjoiYiJ9LCJ4Ijp7ImR0eXBlIjoiRjMyIiwic2hhcGUiOls0XSwiZGFrYV9vZmZzZXRzIjpbMSw4XX19IA==",
+        "UAAAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJhIjoiYiJ9LCJ4Ijp7ImR0eXBlIjoiRjMyIiwic2hhcGUiOls0XSwiZGFrYV9vZmZzZXRzIjpbMCw4XX19IAAA",
+        "UAAAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJhIjoiYiJ9LCJ4Ijp7ImR0eXBlIjoiRjM0Iiwic2hhcGUiOlsyXSwiZGF0YV9vZmZzZXRzIjpbMCw4XX19IAAAAA==",
+        "UAAAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJhIjoiYiJ9LCJ4Ijp7ImR0eXBlIjoiRjMyIiwic2gycGUiOlsyXSwiZGF0YV9vZmZzZXRzIjpbMCw4XX19IAAAAAAA",
+        "UAAAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJhIjoiYiJ9LCJ4Ijp7ImR0eXBlIjoiRjMyIiwic2hhcGUiOls0XSwiZGF0YV9vZmZzZXRzIjpbMCw4XX19IAAAAAAAAAAA",
+        "UAAAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJhIjoiYiJ9LCJ4Ijp7ImR0eXBlIjoiRjE2Iiwic2hhcGUiOls0XSwiZGF0YV9vZmZzZXRzIjpbMCw4XX19IAAAAAAAAAAA",
+        "cAAAAAAAAAB7IngiOnsiZHR5cGUiOiJVOCIsInNoYXBlIjpbMSwyXSwiZGF0YV9vZmZzZXRzIjpbMCwyXX0sInkiOnsiZHR5cGUiOiJCT09MIiwic2hhcGUiOltdLCJkYXxhX29mZnNldHMiOlsyLDNdfX0gICAg",
+        "cAAAAAAAAAB7IngiOnsiZHR5cGUiOiJVOCIsInNoYXBlIjpbMSwyXSwiZGF0YV9vZmZzZXRzIjpbMCwyXX0sInkiOnsiZHR5cGUiOiJCT09MIiwic2hhcGUiOltdLCJkYXxhX29mZnNldHMiOlsxLDNdfX0gICAggAAA",
+        "cAAAAAAAAAB7IngiOnsiZHR5cGUiOiJVOCIsInNoYXBlIjpbMSwyXSwiZGF0YVdvZmZzZXRzIjpbMCwyXX0sInkiOnsiZHR5cGUiOiJCT09MIiwic2hhcGUiOltdLCJkYXxhX29mKXNldHMiOlsxLDNdfX0gICAggAAA",
+        "cAAAAAAAAAB7IngiOnsiZHR5cGUiOiJVOCIsInNoYXBlIjpbMSwyXSwiZGF0YV9vZmZzZXRzIjpbMCwyXX0sInkiOnsiZHR5cGUiOiJCT09MIiwic2hhcGUiOltdLCJkYXRhX29mZnNldHMiOlsyLDNdfX0gICAgAAAA",
+        "cAAAAAAAAAB7IngiOnsiZHR5cGUiOiJVOCIsInNoYXBlIjpbMSwyXSwiZGF0YV9vZmZzZXRzIjpbMCwyXX0sInkiOnsiZHR5cGUiOiJCT09MIiwic3xhcGUiOltdLCJkYXRhX29mZnNldHMiOls0LDNdfX0gICAgAAAA",
+        "cAAAAAAAAAB7IngiOnsiZHR5cGUiOiJVOCIsInNoYXBlIjpbMSwyXSwiZGF0YV9vZmZzZXRzIjpbMCwyXX0sInkiOnsiZHR5cGUiOltdLCJkYXRhX29mZnMiOltdLCJkYXRhX29mZnNldHMiOlsyLDNdfX0gICAgAAAA",
+        "cAAAAAAAAAB7IngiOnsiZHR5cGUiOiJVOCIsInNoYXBlIjpbMSwyXSwiZGF0YV9vZmZzZXRlIjoiQk9PTCIsInNoYXBlIjpbXSwiZGF8YV9vZilzZXRhcGUiOltdLCJkYXRhX29mZnNldHMiOlsyLDNdfX0gICAgAAAA",
+        "cAAAAAAAAAB7IngiOnsiZHR5cGUiOiJVOCIsInNoYXBlIjpbMSwyXSwiZGF0YV9vZmZzZXRzIjpbMCwyXX0sIngiOnsiZHR5cGUiOiJCT09MIiwic2hhcGUiOltdLCJkYXRhX29mZnNldHMiOlsyLDNdfX0gICAgAAAA",
+        "cAAAAAAAAAB7IngiOnsiZHR5cGUiOiJVOCIsInNoYXBlIjoiVTgiLCJzaGF0YV9vZmZzZXRzIjpbMSwzXX0sInkiOnsiZHR5cGUiOiJCT09MIiwic2hhcGUiOltdLCJkYXRhX29mZnNldHMiOlsyLDNdfX0gICAgAAAA",
+        "cAAAAAAAAAB7InR5cGUiOiJGMDgiLCJzaGFwZSI6WzJdLCJkYXRhdGFfXyI6eyJmb3JtYXQiOiJwdE9PTCIsInNoYXBlIjpbXSwiZGF8YV9vZilzZXRhcGUiOltdLCJkYXRhX29mZnNldHMiOlsyLDNdfX0gICAgAAAA",
+        "cAAAAAAAAAB7IngiOnsiZHR5cGUiOiJVOCIsInNoYXBlIjpbMSwyXSwiZGF0YV9vZmZzZXRzIjpbMSwzXX0sInkiOnsiZHR5cGUiOiJCT09MIiwic2hhcGUiOltdLCJkYXRhX29mZnNldHMiOlsyLDNdfX0gICAgAAAA",
+        "eAEAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJmb3JtYXQiOiJwdCJ9LCJhIjp7ImR0eXBlIjoiSTY0Iiwic2hhcGUiOlszXSwiZGF0YV9vZmZzZXRzIjpbMCwyNF19LCJkIjp7ImR0eXBlIjoiRjY0Iiwic2hhcGUiOlsxXSwiZGF0YV9vZmZzZXRzIjpbMjQsMzJdfSwiYiI6eyJkWnlwZSI6IkYzMiIsInNoYXBlIjpbMzIsXSwiZGF0YV9vZmZzZXRzIjpbMzIsNTZdfSwiZW1wdHkiOnsiZHR5cGUiOiJGMzIiLCJzaGFwZSI6WzAsM10sImRhdGFfb2Zmc2V0cyI6WzU1LDU2XX0sImJmIjp7ImR0eXBlIjoiQkYxNiIsInNoYXBlIjpbMl0sImRhdGFfb2Zmc2V0cyI6WzU2LDYwXX0sImgiOnsiZHR5cGUiOiJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOls2MC42NF19fSAgICAgAQA4AMA=",
+        "eAEAAAAAAAB7Il9fbWV0YWRhdGFbXyI6eyJmb3JtYXQiOiJwdCJ9LCJhIjp7ImR0eXBlIjoiSTY0Iiwic2hhcGUiOlszXSwiZHR5cGUiOiJGMzIiLCJzaGFwZSI6WzIuM10sImRhdGFfb2Zmc2V0cyI6WzMyLDU2XX0sImVtcHR5Ijp7ImR0eXBlIjoiRjMyIiwic2hhcGUiOlswLDNdLCJkYXRhX29mZnNldHMiOls1Niw1Nl19LCJiZiI6eyJkdHlwZSI6IkJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHNzaGFwZSI6WzAsM10sImRhdGFfb2Zmc2V0cyI6WzU2LDU2XX0sImJmIjp7ImR0eXBlIjoiQkYxNiIsInNoYXBlIjpbMl0sImRhdGFfb2Zmc2V0cyI6WzU2LDYwXX0sImgiOnsiZHR5cGUiOiJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOls2MCw2NF19fSAgICAgAQCAQAAAoEAAAMBAgD9AwAA4W8A=",
+        "eAEAAAAAAAB7Il9fbWV0YWQhdGFfXyI6eyJmb3JtYXQiOiJwdCJ9LCJhIjp7ImR0eXBlIjoiSTY0Iiwic2hhcGUiOlszXSwiZGF0YV9vZmZzZXRzIjpbMCwyNF19LCJkIjp7ImR0eXBlIjoiRjY0Iiwic2hhcGUiOlsxXSwiZGF0YV9vZmZzZXRzIjpbMjQsMzJdfSwiYiI6eyJkdHlwZSI6IkYzMiIsInNoYXBlIjpbMiwzXSwiZGF0YV9vZmZzZXRzIjpbMzIsNTZdfSwiZW1wdHkiOnsiZHR5cGUiOiJGMzIiLCJzaGFwZSI6WzAsM10sInthdGFfb2Zmc2V0cyI6WzU2LDU2XX0sImJmIjp7ImR0eXBlIjoiQkYxNiIsInNoYXBlIjpbMl0sImRhdGFfb2Zmc2V0cyI6WzU2LDYwXX0sImgiOnsiZHR5cGUiOiJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOls2MCw2NF19fSAgICAgAQBAQAAAAABAQICgAADAQIA/QMAAOADA",
+        "eAEAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJmb3JtYTY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2cGUiOiJJNjQiLCJzaGFwZSI6WzNdLCJkdHlwZSI6IkYzMiIsInNoYXBlIjpbMiwzXSwiZGF0YU1fb2Zmc2V0cyI6WzMyLDU2XX0sImVtcHR7Ijp7ImR0eXBlIjoiRjMyIiwic2hhcGUiOlswLDNdLCJkYXRhX29mZnNldHMiOls1Niw1LF19LCJiZiI6eyJkdHlwZSI6IkJGMTYiLCJzaGFwZSI6WzJdLCJkYXRkYXRhX29mZnNldHMiOls1Niw1Nl19LCJiZiI6eyJkdHlwZSI6IkJGMTYiLCJzaGFwZXRzIjpbNTYsNTZdfSwiYmYiOnsiZHR5cGUiOiJCRjE2IiwicyhhcHBlIjoiRjE2Iiwic2hhcGUiOlsyXSwiZGF0YV9vZmZzZXRzIjpbNjEsNjRdfX0gICAgIAEAAAAAAAAAAKBAAADAQIA/QMAAOADA",
+        "eAEAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJmb3JtYTY2NjY2NjY2NjY2NjZ5cGUiOiJGMzIiLCJzaGFwZSI6WzRdLCJkYWs2NjY2cGUiOiJJNjQiLCJzaGFwZSI6WzNdLCJkdHlwZSI6IkYsMiIsInNoYXBlIjpbMiwzXSwiZGF0YV9vZmZzZXRzIjpbMzIsNTZdfSwiZW1wdHkiOnsiZHR5cGUiOiJGMzIiLCJzaGFwZSI6WzAsM10sImRhdGFfb2Zmc2V0cyI6WzU2LDU2XX0sImJmIjp7ImR0eXBlIjoiQkYxNiIsInNoYXBlIjpbMl0sImRhdGRhdGFfbzBmc2V0cyI6WzU2LDU2XX0sImJmIjp7ImR0eXBlIjoiQkYxNiIsInNoYXBldHMiOls1Niw1Nl19LCJiZiI6eyJkdHlwZSI6IkJGMTYiLCJzaGFwcGUiOiJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZmNldHMiOls2MSw2NF19fSAgIHRhdGFfb2Zmc2V0cyI6WzAsOF19fSAAAAAAgAAAAA==",
+        "eAEAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJmb3JtYXQiOiJwdCJ9LCJhIjp7ImR0eXBlIjoiSTY0Iiwic2hhcGUiOlszXSwiZGF0YV9vZmZzZXRzIjpbMCwyNF19LCJkIjp7ImR0eXBlIjoiRjY0Iiwic2hhcGUiOlsxXSwiZGF0YV9vZmZzZXRzIjpbNDgsMzJdfSwiYiI6eyJkdHlwZSI6IkYzMiIsInNoYXBlIjpbMiwzXSwiZGF0YV9vZmZzZXRzIjpbMzIsNTZdfSwiZW1wdHkiOnsiZHR5cGUiOiJGMzIiLCJzaGFwZSI6WzAsM10sImRhdGFfb2Zmc2V0cyI6WzU2LDU2XX0sImJmIjp7ImR0eXBlIjoiQkYxNiIsInNoYXBlIjpbMl0sImRhdGFfb2Zmc2V0cyI6WzU2LDYwXX0sImgiOnsiZHR5cGUiOiJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOls2MCw2NF19fSAgICAgAQAAAAAAAAD+/////////wMAAAAAAAAAAAUAAAAAANA/AACAPwAAAEAAAEBAAACAwECAP0DAADgAwA==",
+        "eAEAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJmb3JtYXQiOiJwdCJ9LCJhIjp7ImR0eXBlIjoiSTY0Iiwic2hhcGUiOlszXSwiZGF0YV9vZmZzZXRzIjpbMCwyNF19LCJkIjp7ImR0eXBlIjoiRjY0Iiwic2hhcGUiOlsxXSwiZGF0YV9vZmZzZXRzIjpbMjQsMzJdfSwiYiI6eyJkdHlwZSI6IkYzMiIsInNoYXBlIjpbMiwzXSwiZGF0YV9vZmZzZXRzIjpbMzIsNTZdfSwiZW1wdHkiOnsiZHR5cGUiOiJGMzIiLCJzaGFwZSI6WzAsM10sImRPcHRpb2Zmc2V0cyI6WzU3LDU2XX0sImJmIjp7ImR0eXBlIjoiQkYxNiIsInNoYXBlIjpbMl0sImRhdGFfb2Zmc2V0cyI6WzU2LDYwXX0sImgiOnsiZHR5cGUiOiJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOls2MCw2NF19fSAgICAgAQAAAgAAAAD+/////////wMAAAAAAAAAAAAAAAAA0D8AAIA/AAAAQAAAQEAAAICgAADAQIA/QMAAOADA",
+        "eAEAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJmb3JtYXQiOiJwdCJ9LCJhIjp7ImR0eXBlIjoiSTY0Iiwic2hhcGUiOlszXSwiZGF0YV9vZmZzZXRzIjpbMCwyNF19LCJkIjp7ImR0eXBlIjoiRjY0Iiwic2hhcGUiOlsxXSwiZGF0YV9vZmZzZXRzIjpbMjQsMzJdfSwiYiI6eyJkdHlwZSI6IkYzMiIsInNoYXBlIjpbMiwzXSwiZGF0YV9vZmZzZXRzIjpbMzIsNTZdfSwiZW1wdHkiOnsiZHR5cGUiOiJGNjQiLCJzaGFwZSI6WzAsM10sImRhdGFfb2Zmc2V0cyI6WzU2LDU2XX0sImJmIjp7ImR0eXBlIjoiQkYxNiIsInNoYXBlIjpbMl0sImRhdGFfb2Zmc2V0cyI6WzU2LDYwXX0sImIiOnsiZHR5cGUiOiJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOls2MCw2NF19fSAgICAgAQAAAAAAAAD+/////////wMAAAAAAAAAAAAAAAAA0D8AAIA/AAAAQAAAQEAAAIBAAACgQAAAwECAP0DAADgAwA==",
+        "eAEAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJmb3JtYXQiOiJwdCJ9LCJhIjp7ImR0eXBlIjoiSTY0Iiwic2hhcGUiOlszXSwiZGF0YV9vZmZzZXRzIjpbMCwyNF19LCJkIjp7ImR0eXBlIjoiRjY0Iiwic2hhcGUiOlsxXSwiZGF0YV9vZmZzZXRzIjpbMjQsMzJdfSwiYiI6eyJkdHlwZSI6IkYzMiIsInNoYXBlIjpbMiwzXSwiZGF0YV9vZmZzZXRzIjpbMzIsNTZdfSwiZW1wdHkiOnsiZHR5cGUiOiJGMTYiLCJzaGFwZSI6WzAsM10sImRhdGFfb2Zmc2V0cyI6WzU2LDU2XX0sImJmIjp7ImR0eXBlIjoiQkYxNiIsInNoYXBlIjpbMl0sImRhdGFfb2Zmc2V0cyI6WzU2LDYwXX0sImgiOnsiZHR5cGUiOiJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOls2MCw2NF19fSAgICAgAQC/AAAAAAD+/////////wMAAAAAAAAAAAAAAAAA0D8AAIA/AAAAQAAAQEAAAAAAQECAoAAAwECAP0DAADgAwA==",
+        "eAEAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJmb3JtYXQiOiJwdCJ9LCJhIjp7ImR0eXBlIjoiSTY0Iiwic2hhcGUiOlszXSwiZHR5cGUiOiJGMzIiLCJzaGFwZSI6WzIsM10sImRhdGFfb2Zmc2V0cyI6WzMyLDU2XX0sImVtcHR5Ijp7ImR0eXBlIjoiRjMyIiwic2hhcGUiOlswLDNdLCJkYXRhX29mZnNldHMiOls1Niw1Nl19LCJiZiI6eyJkdHlwZSI6IkJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHNzaGFwZSI6WzAsM10sImRhdGFfb2Zmc2V0cyI6WzU2LDU2XX0sImJmIjp7ImR0eXBlIjoiQkYxNiIsInNoYXBldHMiOls1Niw1Nl19LCJiZiI6eyJkdHlwZSI6IkJGMTYiLCJzaGFwcGUiOiJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOls2MCw2NF19fSAgICAgAQAAAAAAAAD+/////////wMAAAAAAAAAAAAAAAAA0D8Ac2hhcGUiOlswLEAAAIBAAACgQAAAwECAP0DAADgAwA==",
+        "eAEAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJmb3JtYXQiOiJwdCJ9LCJhIjp7ImR0eXBlIjoiSTMyIiwic2hhcGUiOlszXSwiZHR5cGVkdHlwZSI6IkYzMiIsInNoYXBlIjpbMCwzXSwiZGF0YV9vZmZzZXRzIjpbNTYsNTZdfSwiYmYiOnsiZHR5cGUiOiJCRjE2Iiwic2hhcGUiOlsyXSwiZGF0YV9vZmZzZXRzc2hhcGUiOlswLDNdLCJkYXRhX29mZnNldHMiOls1Niw1Nl19LCJiZiI6eyJkdHlwX29mZnNldHNzaGFwZSI6WzAsM10sImRhdGFfb2Zmc2V0cyI6WzU2LDU2XX0sImJmIjp7ImR0eXBlIjoiQkYxNiIsInNoYXBldHMiOls1Niw1Nl19LCJiZiI6eyJkdHlwZSI6IkJGMTYiLCJzaGFwcGUiOiJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOls2MCw2NF19fSAgICAgAQAAAAAAAAD+/////////wMAAAAAAAAAAAAAAAAA0D8Ac2hhcGUiOlswLEAAAIBAAACgQAAAwECAP0DAADgAwA==",
+        "eAEAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJmb3JtYXQiOiJwdCJ9LCJhIjp7ImR0eXBlIjoiSTY0Iiwic2hhcGUiOlszXSwiZHR5cGUiOiJGMTYiLCJzaGFwZSI6WzIsNl0sImRhdGFfb2Zmc2V0cyI6WzMyLDU2XX0sImVtcHR5Ijp7ImR0eXBlIjoiRjMyIiwic2hhcGUiOlswLDNdLCJkYXRhX29mZnNldHMiOls1Niw1Nl19LCJiZiI6eyJkdHlwZSI6IkJGMTYiLCJzaGFwZXNldHMiOlszMiw1Nl19LCJlbnB0eSI6eyJkdHlwZSI6IkY2NCIsInNoYXBlIjpbMCwzXSwiZGF0YV9vZmZzZXRzIjpbNTYsNTZdfSwiYmYiOnsiZHR5cGUiOiJCRjE2Iiwic2hhcGUiOlstMl0sImRhdGFfb2Zmc2V0cGUiOiJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOls2MCw2NF19fSAgICAgAQAAAAAAAAD+/////////wMAZnNldAAAAAAAAAAA0D8Ac2hhcGUiOlswLEAABIBAAACgQAAAwEBdgEDAADgAwA==",
+        "eAEAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJmb3JtYXQiOiJwdCJ9LCJhIjp7ImR0eXBlIjoiSTY0Iiwic2hhcGUiOlszXSwiZHR5cGUiOiJGMzIiLCJzaGFwZSI6WzIsM10sImRhdGFfb2Zmc2V0cyI6WzMyLDU2XX0sImVtcHR5Ijp7ImR0eXBlIjoiRjMyIiwic2hhcGUiOlswLDNdLCJkYXRhX29mZnNldHMiOls1Niw1Nl19LCJiZiI6eyJkdHlwZSI6IkJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHNzaGFwZSI6WzAsM10sImRhdGFfb2Zmc2V0cyI6WzU2LDU2XX0sImJmIjp7ImR0eXBlIjoiQkYxNiIsInNoYXBlIjpbMl0sImRhdGFfb2Zmc2V0cyI6WzU2LDYwXX0sImgiOnsiZHR5cGUiOiJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOls2MCw2NF19fSAgICAgAQAAAAAAAAD+/////////wMAAAAAAAAAAAAAAAAA0D8Ac2hhcGUiOlswLEAAAIBAAACgQAAAwECAP0DAADgAwA==",
+        "eAEAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJmb3JtYXQiOiJwdCJ9LCJhIjp7ImR0eXBlIjoiSTY0Iiwic2hhcGUiOlszXSwiZHR5cGVkdHlwZSI6IkYzMiIsInNoYXBlIjpbMCwzXSwiZGF0YV9vZmZzZXRzIjpbNTYsNTZdfSwiYmYiOnsiZHR5cGUiOiJCRjE2Iiwic2hhcGUiOlsyXSwiZGF0YV9vZmZzZXRzc2hhcGUiOlswLDNdLCJkYXRhX29mZnNldHMiOls1Niw1Nl19LCJiZiI6eyJkdHlwX29mZnNldHNzaGFwZSI6WzAsM10sImRhdGFfb2Zmc2V0cyI6WzU2LDU2XX0sImJmIjp7ImR0eXBlIjoiQkYxNiIsInNoYXBldHMiOls1Niw1Nl19LCJiZiI6eyJkdHlwZSI6IkJGMTYiLCJzaGFwcGUiOiJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOls2MCw2NF19fSAgICAgAQAAAAAAAAD+/////////wMAAAAAAAAAAAAAAAAA0D8Ac2hhcGUiOlswLEAAAIBAAACgQAAAwECAP0DAADgAwA==",
+        "eAEAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJmb3JtYXQiOiJwdCJ9LCJhIjp7ImR0eXBlIjoiSTY0Iiwic2hhcGUiOlszXSwiZHR5cGUiOiJGMzIiLCJzaGFwZSI6WzIsM10sImRhdGFfb2Zmc2V0cyI6WzMyLDU2XX0sImVtcHR5Ijp7ImR0eXBlIjoiRjY0Iiwic2hhcGUiOlswLDNdLCJkYXRhX29mZnNldHMiOls1Niw1Nl19LCJiZiI6eyJkdHlwZSI6IkJGMTYiLCJzaGFwZXNldHMiOlszMiw1Nl19LCJlbnB0eSI6eyJkdHlwZSI6IkY2NCIsInNoYXBlIjpbMCwzXSwiZGF0YV9vZmZzZXRzIjpbNTYsNTZdfSwiYmYiOnsiZHR5cGUiOiJCRjE2Iiwic2hhcGUiOlstMl0sImRhdGFfb2Zmc2V0cGUiOiJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOls2MCw2NF19fSAgICAgAQAAAAAAAAD+/////////wMAZnNldAAAAAAAAAAA0D8Ac2hhcGU6WzAsQAAAgEAAAKBAAADAQF2AP0DAADgAwA==",
+        "eAEAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJmb3JtYXQiOiJwdCJ9LCJhIjp7ImR0eXBlIjoiSTY0Iiwic2hhcGUiOlszXSwiZGF0YV9vZmZzZXRzIjpbMCwyNF19LCJkIjp7ImR0eXBlIjoiRjY0Iiwic2hhcGUiOlsxXSwiZGF0YV9vZmZzZXRzIjpbMjQsMzJdfSwiYiI6eyJkdHlwZSI6IkYzMiIsInNoYXBlIjpbMywzXSwiZGF0YV9vZmZzZXRzIjpbMzIsNTZdfSwiZW1wdHkiOnsiZHR5cGUiOiJGNjQiLCJzaGFwZSI6WzAsM10sImRhdGFfb2Zmc2V0cyI6WzU2LDU2XX0sImJmIjp7ImR0eXBlIjoiQkYxNiIsInNoYXBlIjpbMl0sImRhdGFfb2Zmc2V0cyI6WzU2LDYwXX0sImIiOnsiZHR5cGUiOiJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOls2MCw2NF19fSAgICAgAQAAAAAAAAD+/////////wMAAAAAAAAAAAAAAAAA0D8AAIA/AAAAQAAAQEAAAIBAAACgQAAAwECAP0DAADgAwA==",
+        "eAEAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJmb3JtYXQiOiJwdCJ9LCJhIjp7ImR0eXBlIjoiSTMyIiwic2hhcGUiOlszXSwiZHR5L2UiOiJGMzIiLCJzaGFwZSI6WzIsM10sImRhdGFfb2Zmc2V0cyI6WzMyLDU2XX0sImVtcHR5Ijp7ImR0eXBlIjoiRjMyIiwic2hhcGUiOlswLDNdLCJkYXRhX29mZnNldHMiOls1Niw1Nl19LCJiZiI6eyJkdHlwZSI6IkJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHNzaGFwZSI6WzAsM10sImRhdGFfb2Zmc2V0cyI6WzU2LDU2XX0sImJmIjp7ImR0eXBlIjoiQkYxNiIsInNoYXBlIjpbMl0sImRhdGFfb2Zmc2V0cyI6WzU2LDYwXX0sImgiOnsiZHR5cGUiOiJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOls2MCw2NF19fSAgICAgAQAAAAAAAAD+/////////wMAAAAAAAAAAAAAAAAA0D8Ac2hhcGUiOlswLEAAAIBAAACgQAAAwECAP0DAADgAwA==",
+        "eAEAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJmb3JtYXQiOiJwdCJ9LCJhIjp7ImR0eXBlIjoiSTY0Iiwic2hhcGUiOlszXSwiZGF0YV9vZmZzZXRzIjpbMCwyNF19LCJkIjp7ImR0eXBlIjoiRjY0Iiwic2hhcGUiOlsxXSwiZGF0YV9vZmZzZXRzIjpbMjQsMzJdfSwiYiI6eyJkdHlwZSI6IkYzMiIsInNoYXBlIjpbMiwzXSwiZGF0YV9vZmZzZXRzIjpbMzIsNTZdfSwiZW1wdHkiOnsiZHR5cGUiOiJGNjQiLCJzaGFwZSI6WzAsM10sImRhdGFfb2Zmc2V0cyI6WzU2LDU2XX0sImJmIjp7ImR0eXBlIjoiQkYxNiIsInNoYXBlIjpbMl0sImRhdGFfb2Zmc2V0cyI6WzU2LDYwXX0sImgiOnsiZHR5cGUiOiJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOls2MCw2NF19fSAgICAgAQAAAAAAAAD+/////////wMAAAAAAAAAAAAAAAAA0D8AAIA/AAAAQAAAQEAAAIBAAACgQAAAwECAP0DAADgAwA==",
+        "eAEAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJmb3JtYXQiOiJwdCJ9LCJhIjp7ImR0eXBlIjoiSTY0Iiwic2hhcGUiOlszXSwiZGF0YV9vZmZzZXRzIjpbMCwyNF19LCJkIjp7ImR0eXBlIjoiRjY0Iiwic2hhcGUiOlsxXSwiZGF0YV9vZmZzZXRzIjpbMjQsMzJdfSwiYiI6eyJkdHlwZSI6IkYzMiIsInNoYXBlIjpbMiwzXSwiZGF0YV9vZmZzZXRzIjpbMzIsNTZdfSwiZW1wdHkiOnsiZHR5cGUiOiJGMzIiLCJzaGFwZSI6WzAsM10sImRhdGFfb2Zmc2V0cyI6WzU2LDU2XX0sImJmIjp7ImR0eXBlIjoiQkYxNiIsInNoYXBlIjpbMl0sImRhdGFfb2Zmc2V0cyI6WzU2LDYwXX0sImgiOnsiZHR5cGUiOiJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOls2MCw2NF19fSAgICAgAQC/AAAAAAD+/////////wMAAAAAAAAAAAAAAAAA0D8AAIA/AAAAQAAAQEAAAAAAQECAoAAAwECAP0DAADgAwA==",
+        "eAEAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJmb3JtYXQiOiJwdCJ9LCJhIjp7ImR0eXBlIjoiSTY0Iiwic2hhcGUiOlszXSwiZGF0YV9vZmZzZXRzIjpbMCwyNF19LCJkIjp7ImR0eXBlIjoiRjY0Iiwic2hhcGUiOlsxXSwiZGF0YV9vZmZzZXRzIjpbMjQsMzJdfSwiYiI6eyJkdHlwZSI6IkYzMiIsInNoYXBlIjpbMiwzXSwiZGF0YV9vZmZzZXRzIjpbMzIsNTZdfSwiZW1wdHkiOnsiZHR5cGUiOiJGMzIiLCJzaGFwZSI6WzAsM10sInthdGFfb2Zmc2V0cyI6WzU2LDU2XX0sImJmIjp7ImR0eXBlIjoiQkYxNiIsInNoYXBlIjpbMl0sImRhdGFfb2Zmc2V0cyI6WzU2LDYwXX0sImgiOnsiZHR5cGUiOiJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOls2MCw2NF19fSAgICAgAQAAAAAAAAD+/////////wMAAAAAAAAAAAAAAAAA0D8AAIA/AAAAQAAAQEAAAAAAQECAoAAAwECAP0DAADgAwA==",
+        "eAEAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJmb3JtYXQiOiJwdCJ9LCJhIjp7ImR0eXBlIjoiSTY0Iiwic2hhcGUiOlszXSwiZHR5cGUiOiJGMzIiLCJzaGFwZSI6WzIsM10sImRhdGFfb2Zmc2V0cyI6WzMyLDU2XX0sImVtcHR5Ijp7ImR0eXBlIjoiRjMyIiwic2hhcGUiOlswLDNdLCJkYXRhX29mZnNldHMiOiJJNjQiLCJzaGFwZSI6WzNdLCJkdHlwZSI6IkYzMiIsInNoYXBldHMiOlszMiw1Nl19LCJlbnB0eSI6eyJkdHlwZSI6IkY2NCIsInNoYXBlIjpbMCwzXSwiZGF0YV9vZmZzZXRzIjpbNTYsNTZdfSwiYmYiOnsiZHR5cGUiOiJCRjE2Iiwic2hhcGUiOlstMl0sImRhdGFfb2Zmc2V0cGUiOiJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOls2MCw2NF19fSAgICAgAQAAAAAAAAD+/////////wMAZnNldAAAAAAAAAAA0D8Ac2hhcGUiOlswLEAABIBAAACgQAAAwEBdgD9AwAA4AMA=",
+        "eAEAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJmb3JtYXQiOiJwdCJ9LCJhIjp7ImR0eXBlIjoiSTY0Iiwic2hhcGUiOlszXSwiZHR5cGUiOiJGMzIiLCJzaGFwZSI6WzIsM10sImRhdGFfb2Zmc2V0cyI6WzMyLDU2XX0sImVtcHR5Ijp7ImR0eXBlIjoiRjMyIiwic2hhcGUiOlswLDNdLCJkYXRhX29mZnNldHMiOls1Niw1Nl19LCJiZiI6eyJkdHlwZSI6IkJGMTYiLCJzaGFwZXNldHMiOlszMiw1Nl19LCJlbnB0eSI6eyJkdHlwZSI6IkYzMiIsInNoYXBlIjpbMCwzXSwiZGF0YV9vZmZzZXRzIjpbNTYsNTZdfSwiYmYiOnsiZHR5cGUiOiJCRjE2Iiwic2hhcGUiOlstMl0sImRhdGFfb2Zmc2V0cGUiOiJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOls2MCw2NF19fSAgICAgAQAAAAAAAAD+/////////wMAZnNldAAAAAAAAAAA0D8Ac2hhcGUiOlswLEAABIBAAACgQAAAwEBdgD9AwAA4AMA=",
+        "eAEAAAAAAAB7Il9fbWV0YWRhdGFfXyI6eyJmb3JtYXQiOiJwdCJ9LCJhIjp7ImR0eXBlIjoiSTY0Iiwic2hhcGUiOlszXSwiZHR5cGUiOiJGMzIiLCJzaGFwZSI6WzIsM10sImRhdGFfb2Zmc2V0cyI6WzMyLDU2XX0sImVtcHR5Ijp7ImR0eXBlIjoiRjMyIiwic2hhcGUiOlswLDNdLCJkYXRhX29mZnNldHMiOls1Niw1Nl19LCJiZiI6eyJkdHlwZSI6IkJGMTYiLCJzaGFwZXNldHMiOlszMiw1Nl19LCJlbnB0eSI6eyJkdHlwZSI6IkY2NCIsInNoYXBlIjpbMCwzXSwiZGF0YV9vZmZzZXRzIjpbNTYsNTZdfSwiYmYiOnsiZHR5cGUiOiJCRjE2Iiwic2hhcGUiOlstMl0sImRhdGFfb2Zmc2V0cGUiOiJGMTYiLCJzaGFwZSI6WzJdLCJkYXRhX29mZnNldHMiOls2MCw2NF19fSAgICAgAQAAAAAAAAD+/////////wMAZnNldAAAAAAAAAAA0D8Ac2hhcGUiOlswLEAABIBAAACgQAAAwEBdgD9AwAA4AMA=",
+    ]
+    static let idx: [String] = [
+    ]
+    static let torch: [String] = [
+    ]
+    static let image: [String] = [
+    ]
+}
