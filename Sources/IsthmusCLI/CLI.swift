@@ -46,7 +46,8 @@ public enum CLI {
             try command.run(&args)
             return 0
         } catch {
-            FileHandle.standardError.write(Data("isthmus \(name): error: \(error)\n".utf8))
+            let message = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
+            FileHandle.standardError.write(Data("isthmus \(name): error: \(message)\n".utf8))
             return 2
         }
     }

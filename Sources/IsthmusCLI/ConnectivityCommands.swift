@@ -163,6 +163,7 @@ struct ConnectivityCommand: Command {
         guard test.imageShape == info.inputShape else {
             throw CLIError("\(info.name) takes \(info.inputShape) inputs, \(dataSpec) has \(test.imageShape)")
         }
+        try checkLabels(test, spec: dataSpec, info: info)
         try writeConfig(dir, seed: m.seed, model: m, c)
         let pairs = try Connectivity.samplePairs(test, model: model, count: c.pairs, seed: c.seed, requireCorrect: c.requireCorrect)
         let mine = pairs.indices.filter { shard?.owns($0) ?? true }

@@ -103,7 +103,7 @@ final class CLIRobustnessTests: XCTestCase {
         try good.prefix(good.count - 1).write(to: URL(fileURLWithPath: dir + "/cut.npy"))
         try assertCleanError(saliency(["--input", dir + "/cut.npy", "--class", "1", "--out", out]), contains: "cut.npy")
         try FileManager.default.createDirectory(atPath: dir + "/folder.npy", withIntermediateDirectories: true)
-        try assertCleanError(saliency(["--input", dir + "/folder.npy", "--class", "1", "--out", out]), contains: "folder.npy")
+        try assertCleanError(saliency(["--input", dir + "/folder.npy", "--class", "1", "--out", out]), contains: "folder.npy: is a folder")
         try assertCleanError(saliency(["--input", dir + "/missing.npy", "--class", "1", "--out", out]), contains: "missing.npy")
         XCTAssertFalse(FileManager.default.fileExists(atPath: out))
     }
@@ -153,6 +153,34 @@ final class CLIRobustnessTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: dir + "/file", encoding: .utf8), "a file")
         // A run folder under a file cannot be created.
         try assertCleanError(saliency(["--input", x, "--class", "1", "--out", dir + "/file/run"]), contains: "file/run")
+    }
+
+    /// MNIST IDX files with `labels` in both splits (6 blank images).
+    func idxFolder(_ name: String, labels: [UInt8]) throws -> String {
+        let d = dir + "/" + name
+        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        func be32(_ v: Int) -> [UInt8] { withUnsafeBytes(of: UInt32(v).bigEndian) { Array($0) } }
+        for split in ["train", "t10k"] {
+            try Data(be32(0x803) + be32(labels.count) + be32(28) + be32(28) + [UInt8](repeating: 0, count: labels.count * 784))
+                .write(to: URL(fileURLWithPath: d + "/\(split)-images-idx3-ubyte"))
+            try Data(be32(0x801) + be32(labels.count) + labels).write(to: URL(fileURLWithPath: d + "/\(split)-labels-idx1-ubyte"))
+        }
+        return d
+    }
+
+    /// Labels outside the model's classes are refused (they used to trap in cross-entropy).
+    func testLabelsOutsideTheModelsClasses() throws {
+        let bad = try idxFolder("idx-bad", labels: [0, 1, 2, 3, 4, 200])
+        try assertCleanError(["eval", "--model", "mnist-cnn", "--untrained", "--data", "mnist-idx:" + bad],
+                             contains: "label 200 at index 5 is not a digit")
+        let good = try idxFolder("idx-good", labels: [0, 1, 2, 3, 4, 5])
+        try assertCleanError(["eval", "--model", "mnist-cnn", "--untrained", "--classes", "3", "--data", "mnist-idx:" + good],
+                             contains: "image 3 has label 3, but mnist-cnn has 3 classes")
+        try assertCleanError(["train", "--model", "mnist-cnn", "--classes", "2", "--data", "mnist-idx:" + good, "--epochs", "1",
+                              "--out", dir + "/o"], contains: "has 2 classes")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/o"))
+        let r = try runIsthmus(["eval", "--model", "mnist-cnn", "--untrained", "--data", "mnist-idx:" + good])
+        XCTAssertEqual(r.status, 0, r.err)
     }
 
     func testHiddenCommandsStayHidden() throws {

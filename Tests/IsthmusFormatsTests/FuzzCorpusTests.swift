@@ -256,7 +256,7 @@ final class FuzzCorpusTests: XCTestCase {
         // A folder where a file is expected.
         let dir = tempPath("folder.npy")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        assertFormatError(try Npy.read(dir), contains: dir)
+        assertFormatError(try Npy.read(dir), contains: dir + ": is a folder, not a file")
         assertFormatError(try Safetensors.read(dir), contains: dir)
         assertFormatError(try TorchCheckpoint.read(dir), contains: dir)
         assertFormatError(try IDX.read(dir), contains: dir)
