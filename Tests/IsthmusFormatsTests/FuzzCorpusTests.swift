@@ -84,6 +84,11 @@ final class FuzzCorpusTests: XCTestCase {
         assertFormatError(try IDX.decode(bytes: be32(0x803) + be32(.max) + be32(.max) + be32(.max) + [1, 2, 3]), contains: "too many")
         assertFormatError(try IDX.decode(bytes: be32(0x801) + be32(.max) + [1, 2, 3]), contains: "4294967295")
         assertFormatError(try CIFAR10.decode(bytes: [UInt8](repeating: 10, count: 3073)), contains: "label 10")
+        // A 349-byte JPEG whose frame header claims 20336x29801 pixels (found by the fuzzer: it allocated 606 MB).
+        var jpeg = Golden.jpegPillowGray
+        let sof = (0..<(jpeg.count - 1)).first { jpeg[$0] == 0xFF && jpeg[$0 + 1] == 0xC0 }!
+        jpeg.replaceSubrange((sof + 5)..<(sof + 9), with: [0x74, 0x69, 0x4F, 0x70])
+        assertFormatError(try ImageDecode.decode(bytes: jpeg), contains: "20336x29801 image cannot be coded in 349 bytes")
     }
 
     /// Shape products and byte counts that overflow Int are refused before any arithmetic traps.
