@@ -168,8 +168,15 @@ final class CLIRobustnessTests: XCTestCase {
         return d
     }
 
-    /// Labels outside the model's classes are refused (they used to trap in cross-entropy).
-    func testLabelsOutsideTheModelsClasses() throws {
+    /// Missing or malformed data sets, and labels outside the model's classes (these used to trap in cross-entropy).
+    func testBadDataSets() throws {
+        try assertCleanError(["eval", "--model", "mnist-cnn", "--untrained", "--data", "bogus"], contains: "unknown data set")
+        try assertCleanError(["eval", "--model", "mnist-cnn", "--untrained", "--data", "mnist5k:" + dir + "/none.csv"], contains: "none.csv")
+        try Data("1,2,3\n".utf8).write(to: URL(fileURLWithPath: dir + "/short.csv"))
+        try assertCleanError(["eval", "--model", "mnist-cnn", "--untrained", "--data", "mnist5k:" + dir + "/short.csv"],
+                             contains: "line 1, column 3")
+        try assertCleanError(["eval", "--model", "mnist-cnn", "--untrained", "--data", "cifar10:" + dir], contains: "no data_batch_N.bin")
+        try assertCleanError(["eval", "--model", "mnist-cnn", "--untrained", "--data", "mnist-idx:" + dir], contains: "missing")
         let bad = try idxFolder("idx-bad", labels: [0, 1, 2, 3, 4, 200])
         try assertCleanError(["eval", "--model", "mnist-cnn", "--untrained", "--data", "mnist-idx:" + bad],
                              contains: "label 200 at index 5 is not a digit")
@@ -271,6 +278,64 @@ final class KillDuringWriteTests: XCTestCase {
         p.waitUntilExit()
         XCTAssertEqual(p.terminationReason, .uncaughtSignal)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/run"))
+    }
+}
+
+/// `connectivity --resume` after a crash: a torn last line of pairs.jsonl is dropped and its pair runs again;
+/// a corrupt line in the middle, or a different configuration, is refused and the folder kept as it was.
+final class ResumeTests: XCTestCase {
+    func testTornLastLineIsRecomputed() throws {
+        let dir = tempDir("resume")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        // Six random 28x28 images of classes 1 and 2 as an MNIST IDX folder.
+        var rng = SplitMix64(seed: 4)
+        func be32(_ v: Int) -> [UInt8] { withUnsafeBytes(of: UInt32(v).bigEndian) { Array($0) } }
+        let pixels = (0..<(6 * 784)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        for split in ["train", "t10k"] {
+            try Data(be32(0x803) + be32(6) + be32(28) + be32(28) + pixels).write(to: URL(fileURLWithPath: dir + "/\(split)-images-idx3-ubyte"))
+            try Data(be32(0x801) + be32(6) + [1, 1, 1, 2, 2, 2]).write(to: URL(fileURLWithPath: dir + "/\(split)-labels-idx1-ubyte"))
+        }
+        let run = dir + "/run", log = run + "/pairs.jsonl"
+        let args = ["connectivity", "--model", "mnist-cnn", "--untrained", "--data", "mnist-idx:" + dir, "--pairs", "3", "--all-images",
+                    "--steps", "4", "--points", "4", "--iterations", "2", "--quiet", "--out", run]
+        var r = try runIsthmus(args)
+        XCTAssertEqual(r.status, 0, r.err)
+        let full = try String(contentsOfFile: log, encoding: .utf8)
+        let lines = full.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 3)
+        // Tear the last line in half, as a crash in the middle of its append would.
+        let torn = lines[0] + "\n" + lines[1] + "\n" + String(lines[2].prefix(lines[2].count / 2))
+        try Data(torn.utf8).write(to: URL(fileURLWithPath: log))
+        r = try runIsthmus(args + ["--resume"])
+        XCTAssertEqual(r.status, 0, r.err)
+        /// The rows without their timing.
+        func rows(_ text: String) throws -> [NSDictionary] {
+            try text.split(separator: "\n").map { line in
+                var entry = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+                var row = entry["row"] as! [String: Any]
+                row["seconds"] = nil
+                entry["row"] = row
+                return entry as NSDictionary
+            }
+        }
+        XCTAssertEqual(try rows(String(contentsOfFile: log, encoding: .utf8)), try rows(full), "the torn pair runs again and gives the same row")
+        let result = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: run + "/result.json"))) as! [String: Any]
+        XCTAssertEqual((result["summary"] as? [String: Any])?["pairs"] as? Int, 3)
+        // A corrupt line that is not the last: refused, nothing rewritten.
+        let corrupt = lines[0] + "\n{\"index\":1,garbage\n" + lines[2] + "\n"
+        try Data(corrupt.utf8).write(to: URL(fileURLWithPath: log))
+        r = try runIsthmus(args + ["--resume"])
+        XCTAssertEqual(r.reason, .exit)
+        XCTAssertEqual(r.status, 2, r.err)
+        XCTAssertEqual(r.err.split(separator: "\n").count, 1, r.err)
+        XCTAssertTrue(r.err.contains("pairs.jsonl:2"), r.err)
+        XCTAssertEqual(try String(contentsOfFile: log, encoding: .utf8), corrupt)
+        // Other settings on the same folder: refused.
+        try Data(full.utf8).write(to: URL(fileURLWithPath: log))
+        r = try runIsthmus(args.map { $0 == "4" ? "5" : $0 } + ["--resume"])
+        XCTAssertEqual(r.status, 2, r.err)
+        XCTAssertTrue(r.err.contains("holds results for config"), r.err)
+        XCTAssertEqual(try String(contentsOfFile: log, encoding: .utf8), full)
     }
 }
 
