@@ -2,6 +2,7 @@
 # Builds and runs a libFuzzer target for the IsthmusFormats parsers.
 # Usage: scripts/fuzz.sh TARGET SECONDS   (TARGET: npy safetensors idx torch image)
 # Corpus (seeds + new interesting inputs): fuzz-corpus-tmp/TARGET/; crashes: fuzz-corpus-tmp/crashes-TARGET/.
+# Afterwards, python3 Fuzz/embed_corpus.py copies crashes and a minimized corpus into FuzzCorpusTests.swift.
 set -euo pipefail
 target=${1:?usage: scripts/fuzz.sh TARGET SECONDS}
 seconds=${2:?usage: scripts/fuzz.sh TARGET SECONDS}
