@@ -27,7 +27,11 @@ seeds = {
             "matrix": struct.pack(">III", 0x802, 2, 2) + bytes(4)},
     "torch": {k: v for k, v in fixtures.items() if k.endswith("Pth")},
     "image": {k: v for k, v in fixtures.items() if k.startswith(("png", "jpeg"))},
+    "csv": {"two": b"\n".join(b",".join(str((i * 37 + r) % 256).encode() for i in range(784)) + b",%d" % r for r in range(2)) + b"\n",
+            "crlf": b",".join([b"0"] * 784) + b",7\r\n"},
 }
+import gzip
+seeds["csv"]["gz"] = gzip.compress(seeds["csv"]["two"])
 v2header = npy("<i4", "(1,)", b"")[10:]
 seeds["npy"]["v2"] = b"\x93NUMPY\x02\x00" + struct.pack("<I", len(v2header)) + v2header + bytes(4)
 seeds["npy"]["u1"] = npy("|u1", "(2, 1)", b"\x01\x02")
