@@ -34,6 +34,7 @@ public enum CLI {
         FVOCommand.self,
         UntrainedCommand.self,
         EvolutionCommand.self,
+        WriteStressCommand.self,
     ]
 
     static func usage() -> String {
@@ -67,7 +68,8 @@ public enum CLI {
             try command.run(&args)
             return 0
         } catch {
-            FileHandle.standardError.write(Data("isthmus \(name): error: \(error)\n".utf8))
+            let message = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
+            FileHandle.standardError.write(Data("isthmus \(name): error: \(message)\n".utf8))
             return 2
         }
     }

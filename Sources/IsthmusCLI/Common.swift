@@ -116,6 +116,13 @@ func loadInput(_ path: String, info: ModelInfo) throws -> Tensor {
     return t.reshaped([1] + shape)
 }
 
+/// Refuses data with a label the model has no class for (cross-entropy would trap on it).
+func checkLabels(_ data: Dataset, spec: String, info: ModelInfo) throws {
+    if let bad = data.labels.firstIndex(where: { $0 < 0 || $0 >= info.classes }) {
+        throw CLIError("\(spec): image \(bad) has label \(data.labels[bad]), but \(info.name) has \(info.classes) classes (see --classes)")
+    }
+}
+
 /// A class index checked against the model.
 func classIndex(_ args: inout Arguments, info: ModelInfo, name: String = "--class") throws -> Int {
     try args.int(name, min: 0, max: info.classes - 1)
@@ -138,5 +145,6 @@ func evaluationData(_ spec: String, model: Module, info: ModelInfo) throws -> Da
         throw CLIError("\(info.name) takes \(info.inputShape) inputs, \(spec) has \(test.imageShape)")
     }
     if spec == "photos" || spec.hasPrefix("photos:") { test = test.relabeled(by: model, classes: info.classes) }
+    try checkLabels(test, spec: spec, info: info)
     return test
 }

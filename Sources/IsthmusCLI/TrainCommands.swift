@@ -51,6 +51,7 @@ struct TrainCommand: Command {
         guard info.inputShape == split.train.imageShape else {
             throw CLIError("\(info.name) takes \(info.inputShape) inputs, \(dataSpec) has \(split.train.imageShape)")
         }
+        for d in [split.train, split.test] { try checkLabels(d, spec: dataSpec, info: info) }
         c.shift = shift ?? (info.inputShape[0] == 1 ? 2 : 0)
         let progress = Progress(total: c.epochs * ((split.train.count + c.batch - 1) / c.batch), label: "train", quiet: quiet)
         let log = try Training.train(net, on: split, c, onBatch: { _, _ in progress.advance(by: 1) }) { e in
@@ -91,6 +92,7 @@ struct EvalCommand: Command {
         guard info.inputShape == data.imageShape else {
             throw CLIError("\(info.name) takes \(info.inputShape) inputs, \(dataSpec) has \(data.imageShape)")
         }
+        try checkLabels(data, spec: dataSpec, info: info)
         let (acc, loss) = Training.evaluate(net, on: data)
         print(String(format: "%@ %@ split: accuracy %.4f, loss %.4f (%d images)", dataSpec, which, acc, loss, data.count))
     }

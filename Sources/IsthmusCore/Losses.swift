@@ -16,12 +16,11 @@ extension Tensor {
 public func crossEntropyPerSample(logits: Tensor, labels: [Int]) -> Tensor {
     precondition(logits.rank == 2 && logits.shape[0] == labels.count, "crossEntropy: logits \(logits.shape), \(labels.count) labels")
     let K = logits.shape[1]
-    let onehot = Tensor.zeros(logits.shape)
-    for (n, y) in labels.enumerated() {
-        precondition(y >= 0 && y < K, "class \(y) out of range 0..<\(K)")
-        onehot.mutableData[n * K + y] = 1
-    }
-    return -(logits.logSoftmax(axis: 1) * onehot).sum(axis: 1)
+    for y in labels { precondition(y >= 0 && y < K, "class \(y) out of range 0..<\(K)") }
+    // Gather the label entries rather than multiply by a one-hot: a row spanning more than Float.max has -inf
+    // log-probabilities, and -inf * 0 would make the sample's loss NaN.
+    let flat = logits.logSoftmax(axis: 1).reshaped([labels.count * K])
+    return -flat.gathered(rows: labels.enumerated().map { $0.offset * K + $0.element })
 }
 
 /// Mean cross-entropy (PyTorch's `F.cross_entropy`, reduction 'mean').

@@ -37,6 +37,9 @@ public enum IDX {
             guard a.shape.count == rank, rank == 1 || Array(a.shape.dropFirst()) == [28, 28] else {
                 throw FormatError(file: found, reason: "expected \(rank == 1 ? "[N] labels" : "[N,28,28] images"), found shape \(a.shape)")
             }
+            if rank == 1, let bad = a.bytes.firstIndex(where: { $0 > 9 }) {
+                throw FormatError(file: found, reason: "label \(a.bytes[bad]) at index \(bad) is not a digit 0...9")
+            }
             return a
         }
         let trI = try load("train-images-idx3-ubyte", rank: 3), trL = try load("train-labels-idx1-ubyte", rank: 1)

@@ -43,6 +43,11 @@ public enum ImageDecode {
         guard width > 0, height > 0, let size = checkedCount([width, height, channels]), size <= maxPixelBytes else {
             throw FormatError(file: label, reason: "JPEG: \(width)x\(height) image is empty or too large")
         }
+        // Every 8x8 block of every component costs at least one bit (its DC code), so a valid file has at most
+        // 3 * 512 output bytes per input byte; a header claiming more must not allocate before the data fails.
+        guard size <= max(1 << 20, bytes.count * 4096) else {
+            throw FormatError(file: label, reason: "JPEG: \(width)x\(height) image cannot be coded in \(bytes.count) bytes (truncated or corrupt)")
+        }
         var pixels = [UInt8](repeating: 0, count: size)
         let status = pixels.withUnsafeMutableBufferPointer {
             isthmus_jpeg_decode(bytes, UInt(bytes.count), $0.baseAddress, UInt(size), &w, &h, &c, &message, Int32(message.count))

@@ -99,6 +99,7 @@ public func atomicWrite(_ data: Data, to path: String) throws {
     do {
         try data.write(to: URL(fileURLWithPath: tmp))
     } catch {
+        unlink(tmp)
         throw FormatError(file: path, reason: "cannot write: \(error.localizedDescription)")
     }
     guard rename(tmp, path) == 0 else {
@@ -120,6 +121,7 @@ func readFile(_ path: String, limit: Int = 1 << 34) throws -> [UInt8] {
     guard let attrs = try? FileManager.default.attributesOfItem(atPath: path) else {
         throw FormatError(file: path, reason: "no such file or not readable")
     }
+    if attrs[.type] as? FileAttributeType == .typeDirectory { throw FormatError(file: path, reason: "is a folder, not a file") }
     if let size = attrs[.size] as? NSNumber, size.int64Value > Int64(limit) {
         throw FormatError(file: path, reason: "file is \(size.int64Value) bytes, more than the \(limit)-byte limit")
     }

@@ -51,18 +51,22 @@ public enum TorchCheckpoint {
         else { throw FormatError(file: label, reason: "legacy checkpoint is not little-endian") }
         let root = try u.load()
         guard case .list(let keyList) = try u.load() else { throw FormatError(file: label, reason: "legacy storage key list missing") }
-        // Storage element sizes come from the object's persistent ids.
+        // Storage element sizes come from the object's persistent ids. The memo lets a pickle share one value many
+        // times (a tuple of itself, 60 levels deep, has 2^60 leaves), so the walk has a budget.
         var itemSize = [String: Int]()
-        func collect(_ v: RestrictedUnpickler.Value) {
+        var visits = 0
+        func collect(_ v: RestrictedUnpickler.Value) throws {
+            visits += 1
+            guard visits <= 1 << 20 else { throw FormatError(file: label, reason: "pickled object has more than \(1 << 20) parts (shared by the memo)") }
             switch v {
             case .tensor(let t): itemSize[t.storage.key] = t.storage.dtype.itemSize
-            case .dict(let d): d.items.forEach { collect($0.value) }
-            case .list(let l): l.items.forEach(collect)
-            case .tuple(let items, _): items.forEach(collect)
+            case .dict(let d): try d.items.forEach { try collect($0.value) }
+            case .list(let l): try l.items.forEach(collect)
+            case .tuple(let items, _): try items.forEach(collect)
             default: break
             }
         }
-        collect(root)
+        try collect(root)
         let r = ByteReader(bytes: bytes, label: label)
         var pos = u.pos
         var storages = [String: ArraySlice<UInt8>]()

@@ -1,0 +1,50 @@
+import Foundation
+import IsthmusReport
+
+/// Hidden `_write-stress`: rewrites one JSON file atomically in a loop, for the kill-during-write tests.
+/// Each version holds its iteration, a payload of `--megabytes` MB and the payload's FNV-1a checksum,
+/// so a reader can tell a complete file from a torn one.
+struct WriteStressCommand: Command {
+    static let name = "_write-stress", summary = "rewrite a file atomically in a loop (robustness tests)"
+    static let help = """
+    usage: isthmus _write-stress --out FILE [--megabytes N] [--repeat R]
+      --out FILE            the file to rewrite (through RunDirectory.writeJSON)
+      --megabytes N         payload size of each version (default 4)
+      --repeat R            number of versions to write (default 100)
+    prints "wrote K" after each complete version
+    """
+
+    /// One version of the file.
+    struct Version: Codable {
+        var iteration: Int
+        var checksum: String
+        var payload: String
+    }
+
+    /// The payload of version `k`: `bytes` hex digits from a per-version generator.
+    static func payload(_ k: Int, bytes: Int) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var state = UInt64(truncatingIfNeeded: k) &* 0x9E37_79B9_7F4A_7C15 | 1
+        var out = [UInt8](repeating: 0, count: bytes)
+        for i in 0..<bytes {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            out[i] = digits[Int(state & 15)]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func run(_ args: inout Arguments) throws {
+        let out = try args.required("--out")
+        let megabytes = try args.int("--megabytes", default: 4, min: 1, max: 1024)
+        let count = try args.int("--repeat", default: 100, min: 1, max: 1_000_000)
+        try args.finish()
+        let url = URL(fileURLWithPath: out)
+        let dir = try RunDirectory(path: url.deletingLastPathComponent().path, mode: .resume)
+        for k in 1...count {
+            let p = payload(k, bytes: megabytes << 20)
+            try dir.writeJSON(Version(iteration: k, checksum: fnv1a(Array(p.utf8)), payload: p), url.lastPathComponent)
+            print("wrote \(k)")
+            fflush(stdout)
+        }
+    }
+}
