@@ -11,7 +11,8 @@ struct PairArguments {
     var data: String?, fromIndex: Int?, toIndex: Int?
 
     static let help = """
-      --from A.npy --to C.npy        the endpoints (normalized inputs, [C,H,W] or [1,C,H,W])
+      --from A --to C                the endpoints: .npy (normalized, [C,H,W] or [1,C,H,W]) or images (.png/.jpg:
+                                     resized, center-cropped and normalized for the model)
       --data SPEC --from-index I --to-index J
                                      or two images of a data set's test split
     """
