@@ -77,11 +77,17 @@ struct OutputArguments {
             try? FileManager.default.removeItem(atPath: tmp)
             throw error
         }
+        // Replace without a moment where neither the old nor the new run exists: the old folder is renamed aside,
+        // the new one renamed in, then the old one deleted.
         let fm = FileManager.default
-        if fm.fileExists(atPath: path) { try fm.removeItem(atPath: path) }
+        let aside = tmp + ".old"
+        let hadOld = fm.fileExists(atPath: path)
+        if hadOld { try fm.moveItem(atPath: path, toPath: aside) }
         do { try fm.moveItem(atPath: tmp, toPath: path) } catch {
+            if hadOld { try? fm.moveItem(atPath: aside, toPath: path) }
             throw CLIError("cannot move the finished run to \(path): \(error.localizedDescription)")
         }
+        if hadOld { try? fm.removeItem(atPath: aside) }
     }
 }
 

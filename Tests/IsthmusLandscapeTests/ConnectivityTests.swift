@@ -118,3 +118,28 @@ func randomInput(seed: UInt64) -> Tensor {
     var rng = SplitMix64(seed: seed)
     return Tensor.normal([1, 1, 4, 4], using: &rng)
 }
+
+/// Sec 4.3 on a small untrained net: FVO modes A and C, then free bends; the final path is lower than the primary.
+final class UntrainedConnectivityTests: XCTestCase {
+    func testFinalPathMaxIsBelowPrimaryMaxOnASmallNet() throws {
+        var c = UntrainedConnectivity.Config()
+        // A configuration whose two FVO modes have a barrier between them (found by scanning seeds and classes).
+        c.model = ModelOptions(name: "mlp", classes: 4, hidden: [256, 256], inputSize: 8, inputChannels: 1)
+        c.seed = 1
+        c.classIndex = 2
+        c.steps = 40
+        c.fvoIterations = 3000
+        c.bypass.iterations = 600
+        c.rounds = 2
+        let (r, a, z, path) = try UntrainedConnectivity.run(c)
+        XCTAssertLessThan(r.endpointLoss[0], 1e-2)
+        XCTAssertLessThan(r.endpointLoss[1], 1e-2)
+        XCTAssertGreaterThan(r.primaryMax, max(r.endpointLoss[0], r.endpointLoss[1]), "the two modes are separated by a barrier")
+        XCTAssertLessThan(r.roundMax.last!, r.primaryMax, "bypassing lowers the path")
+        XCTAssertEqual(path.vertices.first!.scalars, a.scalars)
+        XCTAssertEqual(path.vertices.last!.scalars, z.scalars)
+        // Seeded: the same run again gives the same numbers.
+        let (again, _, _, _) = try UntrainedConnectivity.run(c)
+        XCTAssertEqual(again.roundMax, r.roundMax)
+    }
+}
