@@ -97,6 +97,16 @@ enum Workloads {
                     anchoredStep(try model("efficientnet-lite0", classes: 1000), start: (ea + eb) * 0.5, target: 967, v: eb - ea) },
             ]
         }
+        if ModelZoo.names.contains("googlenet") {
+            // The paper's main network (issue: torchvision models), not in peer_torch.py: scripts/peer_googlenet.py times PyTorch.
+            let ga = Tensor.normal([1, 3, 224, 224], using: &rng), gb = Tensor.normal([1, 3, 224, 224], using: &rng)
+            list += [
+                Workload(name: "sweep-googlenet-1000", unit: "ms per 1000-point sweep", reps: (1, 3)) {
+                    sweep(try model("googlenet", classes: 1000), ga, gb, steps: 1000) },
+                Workload(name: "bypass-googlenet", unit: "ms per iteration", reps: (5, 20)) {
+                    anchoredStep(try model("googlenet", classes: 1000), start: (ga + gb) * 0.5, target: 967, v: gb - ga) },
+            ]
+        }
         return list
     }
 

@@ -22,13 +22,13 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (In
     precondition(s.isValid && weight.shape[1] == s.Cg, "conv2d: input \(x.shape) does not fit weight \(weight.shape) (groups \(groups))")
     precondition(bias == nil || bias!.count == s.K, "conv2d: bias of \(bias!.count) for \(s.K) channels")
     let out = Tensor(uninitialized: [s.N, s.K, s.P, s.Q])
-    conv2dForward(out: out.mutableData, x: x.data, w: weight.data, bias: bias?.data, s)
+    conv2dForward(out: out.mutableData, x: x.data, w: weight.data, bias: bias?.data, s, weightsVersion: weight.storage.version)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return Tape.record(out, inputs) { g, needs in
         var dx: Tensor?, dw: Tensor?, db: Tensor?
         if needs[0] {
             dx = Tensor(uninitialized: x.shape)
-            conv2dBackwardData(dX: dx!.mutableData, dOut: g.data, w: weight.data, s)
+            conv2dBackwardData(dX: dx!.mutableData, dOut: g.data, w: weight.data, s, weightsVersion: weight.storage.version)
         }
         let needBias = needs.count > 2 && needs[2]
         if needs[1] || needBias {

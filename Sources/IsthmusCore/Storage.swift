@@ -43,10 +43,24 @@ enum BufferPool {
 public final class Storage: @unchecked Sendable {
     public let pointer: UnsafeMutablePointer<Float>
     public let count: Int
+    /// A stamp unique over the whole run, renewed whenever the contents may change (`Tensor.mutableData`,
+    /// `assign`): kernels may cache derived forms of a buffer (oneDNN's blocked weights) under (pointer, version).
+    public private(set) var version: UInt64
 
     init(count: Int) {
         self.count = count
         pointer = BufferPool.take(count)
+        version = Storage.nextVersion()
+    }
+
+    func touch() { version = Storage.nextVersion() }
+
+    private static let versionLock = NSLock()
+    nonisolated(unsafe) private static var lastVersion: UInt64 = 0
+    static func nextVersion() -> UInt64 {
+        versionLock.lock(); defer { versionLock.unlock() }
+        lastVersion &+= 1
+        return lastVersion
     }
 
     deinit { BufferPool.give(pointer, count) }

@@ -89,8 +89,12 @@ public final class Tensor: @unchecked Sendable {
 
     /// Read-only pointer for kernels.
     @inline(__always) public var data: UnsafePointer<Float> { UnsafePointer(storage.pointer) }
-    /// Mutable pointer: only for code that owns this tensor (optimizers, freshly built outputs).
-    @inline(__always) public var mutableData: UnsafeMutablePointer<Float> { storage.pointer }
+    /// Mutable pointer: only for code that owns this tensor (optimizers, freshly built outputs). Taking it renews the
+    /// storage's version, so write through it right away (not after running ops that read this tensor).
+    @inline(__always) public var mutableData: UnsafeMutablePointer<Float> {
+        storage.touch()
+        return storage.pointer
+    }
 
     /// A deep copy that is not tracked by any tape.
     public func copy() -> Tensor {
@@ -105,6 +109,7 @@ public final class Tensor: @unchecked Sendable {
     /// Overwrite the values in place with those of `other` (same count).
     public func assign(_ other: Tensor) {
         precondition(other.count == count, "assign: \(other.shape) into \(shape)")
+        storage.touch()
         storage.pointer.update(from: other.storage.pointer, count: count)
     }
 

@@ -2,19 +2,20 @@
 // `conv2d*` dispatch to oneDNN's blocked-layout primitives (`DNNLConv`, cached per shape) and fall back to the
 // im2col + GEMM twins `conv2d*Im2col` on any oneDNN error; `ISTHMUS_CONV=im2col` forces the twins.
 
-/// out = conv(x, w) + bias.
+/// out = conv(x, w) + bias. `weightsVersion`: a stamp that changes whenever the contents at `w` change (unique over
+/// the run); given it, the reordered (blocked) weights are kept per weight buffer and reused until it changes.
 public func conv2dForward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
-                          bias: UnsafePointer<Float>?, _ s: Conv2DShape) {
+                          bias: UnsafePointer<Float>?, _ s: Conv2DShape, weightsVersion: UInt64? = nil) {
     if DNNLConv.enabled, let plan = DNNLConv.plan(s),
-       (try? plan.forward(out: out, x: x, w: w, bias: bias)) != nil { return }
+       (try? plan.forward(out: out, x: x, w: w, bias: bias, weightsVersion: weightsVersion)) != nil { return }
     conv2dForwardIm2col(out: out, x: x, w: w, bias: bias, s)
 }
 
-/// dX = d(out)/dx applied to dOut.
+/// dX = d(out)/dx applied to dOut (`weightsVersion` as in `conv2dForward`).
 public func conv2dBackwardData(dX: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
-                               w: UnsafePointer<Float>, _ s: Conv2DShape) {
+                               w: UnsafePointer<Float>, _ s: Conv2DShape, weightsVersion: UInt64? = nil) {
     if DNNLConv.enabled, let plan = DNNLConv.plan(s),
-       (try? plan.backwardData(dX: dX, dOut: dOut, w: w)) != nil { return }
+       (try? plan.backwardData(dX: dX, dOut: dOut, w: w, weightsVersion: weightsVersion)) != nil { return }
     conv2dBackwardDataIm2col(dX: dX, dOut: dOut, w: w, s)
 }
 

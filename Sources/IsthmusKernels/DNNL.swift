@@ -114,6 +114,10 @@ final class DNNLPass {
     let primitive: dnnl_primitive_t
     private var operands: [Operand] = []
     private var args: [dnnl_exec_arg_t] = []
+    /// Reordered copies of one input operand (the weights), per user buffer: (version stamp, memory in the
+    /// primitive's layout). Reused while the stamp is unchanged; refreshed in place when it changes.
+    private var cache: [UnsafeMutableRawPointer: (version: UInt64, memory: dnnl_memory_t)] = [:]
+    private static let maxCached = 256
 
     /// `specs`: (exec arg, is input, user-side descriptor), in the order `run` receives the buffers.
     init(_ pd: dnnl_primitive_desc_t, _ specs: [(arg: Int32, isInput: Bool, user: dnnl_memory_desc_t)],
@@ -136,6 +140,7 @@ final class DNNLPass {
         }
     }
     deinit {
+        for c in cache.values { dnnl_memory_destroy(c.memory) }
         for o in operands {
             dnnl_memory_destroy(o.user)
             if let inner = o.inner { dnnl_memory_destroy(inner) }
@@ -144,15 +149,38 @@ final class DNNLPass {
         dnnl_primitive_destroy(primitive)
     }
 
-    /// Runs the primitive on `buffers` (one per operand, in plain layout) and waits for it.
-    func run(_ buffers: [UnsafeMutableRawPointer]) throws {
+    /// Runs the primitive on `buffers` (one per operand, in plain layout) and waits for it. `cached`: (operand index,
+    /// version stamp of its buffer): that input's reordered copy is kept per buffer and reused while the stamp holds.
+    func run(_ buffers: [UnsafeMutableRawPointer], cached: (index: Int, version: UInt64)? = nil) throws {
         let stream = try DNNL.engine().stream
         precondition(buffers.count == operands.count)
         for (o, b) in zip(operands, buffers) {
             try dnnlCheck(dnnl_memory_set_data_handle(o.user, b), "dnnl_memory_set_data_handle")
         }
-        for o in operands where o.isInput { try Self.move(o, stream) }
-        try dnnlCheck(dnnl_primitive_execute(primitive, stream, Int32(args.count), &args), "dnnl_primitive_execute")
+        var exec = args
+        for (i, o) in operands.enumerated() where o.isInput {
+            guard let c = cached, c.index == i, let reorder = o.reorder, let inner = o.inner else { try Self.move(o, stream); continue }
+            let key = buffers[i]
+            if let hit = cache[key], hit.version == c.version {
+                exec[i].memory = hit.memory
+                continue
+            }
+            let memory: dnnl_memory_t
+            if let stale = cache[key] { memory = stale.memory } else {
+                if cache.count >= Self.maxCached {
+                    for v in cache.values { dnnl_memory_destroy(v.memory) }
+                    cache.removeAll()
+                }
+                var md: UnsafePointer<dnnl_memory_desc_t>?
+                try dnnlCheck(dnnl_memory_get_memory_desc(inner, &md), "dnnl_memory_get_memory_desc")
+                memory = try DNNL.memory(md!.pointee, allocate: true)
+            }
+            var a = [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: o.user), dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: memory)]
+            try dnnlCheck(dnnl_primitive_execute(reorder, stream, 2, &a), "dnnl_primitive_execute(reorder)")
+            cache[key] = (c.version, memory)
+            exec[i].memory = memory
+        }
+        try dnnlCheck(dnnl_primitive_execute(primitive, stream, Int32(exec.count), &exec), "dnnl_primitive_execute")
         for o in operands where !o.isInput { try Self.move(o, stream) }
         try dnnlCheck(dnnl_stream_wait(stream), "dnnl_stream_wait")
     }

@@ -96,15 +96,17 @@ final class DNNLConv {
     }
 
     func forward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
-                 bias: UnsafePointer<Float>?) throws {
+                 bias: UnsafePointer<Float>?, weightsVersion: UInt64? = nil) throws {
         lock.lock(); defer { lock.unlock() }
-        try forwardPass.run([.init(reading: x), .init(reading: w), .init(reading: bias ?? UnsafePointer(zeros)), .init(out)])
+        try forwardPass.run([.init(reading: x), .init(reading: w), .init(reading: bias ?? UnsafePointer(zeros)), .init(out)],
+                            cached: weightsVersion.map { (1, $0) })
     }
 
-    func backwardData(dX: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, w: UnsafePointer<Float>) throws {
+    func backwardData(dX: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, w: UnsafePointer<Float>,
+                      weightsVersion: UInt64? = nil) throws {
         lock.lock(); defer { lock.unlock() }
         if dataPass == nil { dataPass = Result { try makeDataPass() } }
-        try dataPass!.get().run([.init(reading: dOut), .init(reading: w), .init(dX)])
+        try dataPass!.get().run([.init(reading: dOut), .init(reading: w), .init(dX)], cached: weightsVersion.map { (1, $0) })
     }
 
     func backwardWeights(dW: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
