@@ -18,6 +18,10 @@ enum ChainArguments {
       --tv W                weight of TV(x-B) (default 1e-8)
       --weight-decay WD     (default 0; 1e-7 in free mode)
       --stop-loss L         stop a bend once its CE < L (default none; 5e-4 in free mode)
+      --certify-every N     stop a bend early once the path through it is within --certify-tolerance of its ends,
+                            checked every N steps on --certify-points points per segment (default: never, as the paper)
+      --certify-points N    (default 100)
+      --certify-tolerance T (default 0)
     """
 
     static func parse(_ args: inout Arguments) throws -> Chain.Config {
@@ -35,6 +39,9 @@ enum ChainArguments {
         b.tvWeight = try args.double("--tv", default: b.tvWeight, min: 0)
         b.weightDecay = try args.double("--weight-decay", default: b.weightDecay, min: 0)
         if args.has("--stop-loss") { b.stopLoss = try args.double("--stop-loss", min: 0) }
+        b.certifyEvery = try args.optionalInt("--certify-every", min: 1, max: 1_000_000)
+        b.certifyPoints = try args.int("--certify-points", default: 100, min: 2, max: 1_000_000)
+        b.certifyTolerance = try args.double("--certify-tolerance", default: 0, min: 0)
         c.bypass = b
         return c
     }

@@ -52,6 +52,9 @@ struct InterpolateCommand: Command {
       --class K             the class y of L_y
       --steps N             points on the segment, both ends included (default 1000)
       --batch B             inputs per forward pass (default 64)
+      --adaptive            find the dense grid's barrier from a coarse grid refined around its highest maxima
+                            (fewer model evaluations; alphas/losses then hold the evaluated points only)
+      --coarse N            coarse points of --adaptive (default 64)
     \(OutputArguments.help)
     writes result.json (alphas, losses, endpoints {lossA, lossC}, barrier {index, alpha, max, gap, blendGap}),
     curve.csv, curve.svg, endpoints.png
@@ -64,11 +67,23 @@ struct InterpolateCommand: Command {
         let config = Interpolation.Config(steps: try args.int("--steps", default: 1000, min: 2, max: 10_000_000),
                                           classIndex: try classIndex(&args, info: info),
                                           batch: try args.int("--batch", default: 64, min: 1, max: 65_536))
+        let adaptive = args.flag("--adaptive")
+        let coarse = try args.int("--coarse", default: 64, min: 3, max: 1_000_000)
         let out = try OutputArguments.parse(&args)
         try args.finish()
         try out.check()
         let (a, c) = try pair.load(info: info)
-        let result = Interpolation.run(config, model: model, from: a, to: c)
+        let result: Interpolation.Result
+        if adaptive {
+            let r = AdaptiveInterpolation.run(AdaptiveInterpolation.Config(steps: config.steps, classIndex: config.classIndex, coarse: coarse),
+                                              model: model, from: a, to: c)
+            let all = Interpolation.alphas(config.steps)
+            result = Interpolation.Result(alphas: r.indices.map { all[$0] }, losses: r.losses,
+                                          endpoints: .init(lossA: Double(r.losses.first!), lossC: Double(r.losses.last!)), barrier: r.barrier)
+            note("adaptive sweep: \(r.evaluations) of \(config.steps) points evaluated")
+        } else {
+            result = Interpolation.run(config, model: model, from: a, to: c)
+        }
         try out.write { dir in
             try writeConfig(dir, seed: m.seed, model: m, config)
             try dir.writeJSON(result, "result.json")

@@ -31,6 +31,11 @@ public enum Bypass {
         public var weightDecay = 0.0
         /// Stop once CE < this (free mode: 5e-4); nil runs all iterations (the paper's bypass).
         public var stopLoss: Double?
+        /// Certified early stop (beyond the paper): every `certifyEvery` steps, evaluate P->x->Q on `certifyPoints`
+        /// points per segment and stop once its max is within `certifyTolerance` of max(L(P), L(Q)). nil: never.
+        public var certifyEvery: Int?
+        public var certifyPoints = 100
+        public var certifyTolerance = 0.0
         public init() {}
 
         /// The paper's Sec 4.3 setting for untrained networks: free CE minimization, Adam lr 0.05, weight decay 1e-7,
@@ -69,7 +74,17 @@ public enum Bypass {
         var trace: [Float] = []
         trace.reserveCapacity(c.iterations)
         let labels = [loss.classIndex]
+        let ends = c.certifyEvery == nil ? 0 : Double(loss.losses(concat([p, q], axis: 0)).max()!)
+        /// The path P -> x -> Q is within tolerance of its ends.
+        func certified() -> Bool {
+            let al = Interpolation.alphas(c.certifyPoints)
+            let path = concat([Interpolation.points(from: p, to: x, alphas: al), Interpolation.points(from: x, to: q, alphas: al)], axis: 0)
+            return Double(loss.losses(path).max()!) <= ends + c.certifyTolerance
+        }
         for step in 1...max(c.iterations, 1) {
+            if let every = c.certifyEvery, every > 0, step > 1, (step - 1) % every == 0, certified() {
+                return Outcome(bend: x, trace: trace, iterations: step - 1)
+            }
             var ce: Float = 0
             let (_, grads) = valueWithGradient(wrt: [x]) {
                 let l = crossEntropy(logits: loss.model(x), labels: labels)

@@ -72,6 +72,7 @@ public enum Interpolation {
     public struct Endpoints: Codable, Equatable, Sendable {
         public var lossA: Double
         public var lossC: Double
+        public init(lossA: Double, lossC: Double) { self.lossA = lossA; self.lossC = lossC }
     }
 
     public struct Result: Codable, Equatable, Sendable {
@@ -79,6 +80,9 @@ public enum Interpolation {
         public var losses: [Float]
         public var endpoints: Endpoints
         public var barrier: Barrier
+        public init(alphas: [Double], losses: [Float], endpoints: Endpoints, barrier: Barrier) {
+            self.alphas = alphas; self.losses = losses; self.endpoints = endpoints; self.barrier = barrier
+        }
     }
 
     /// a_i = i / (steps - 1), exactly 0 and 1 at the ends.
@@ -106,5 +110,65 @@ public enum Interpolation {
         return Result(alphas: alphas, losses: losses,
                       endpoints: Endpoints(lossA: Double(losses.first!), lossC: Double(losses.last!)),
                       barrier: Barrier(losses: losses, alphas: alphas))
+    }
+}
+
+/// The barrier of the dense grid found with fewer model evaluations: the loss on every k-th grid point, then on every
+/// grid point around the highest local maxima of that coarse curve. The result is the dense grid's own value at the
+/// points it evaluated, so it equals the dense barrier whenever the dense maximum lies next to one of the `candidates`
+/// highest coarse maxima (checked against the dense sweep in the tests).
+public enum AdaptiveInterpolation {
+    public struct Config: Codable, Equatable, Sendable {
+        /// The dense grid (both ends included).
+        public var steps = 1000
+        public var classIndex = 0
+        /// About this many coarse points.
+        public var coarse = 64
+        /// Coarse local maxima refined.
+        public var candidates = 3
+        public var batch = 64
+        public init(steps: Int = 1000, classIndex: Int = 0, coarse: Int = 64, candidates: Int = 3) {
+            self.steps = steps; self.classIndex = classIndex; self.coarse = coarse; self.candidates = candidates
+        }
+    }
+
+    public struct Result: Codable, Equatable, Sendable {
+        /// Dense-grid indices evaluated, in increasing order, and their losses.
+        public var indices: [Int]
+        public var losses: [Float]
+        public var barrier: Barrier
+        /// Model evaluations used (the dense sweep uses `steps`).
+        public var evaluations: Int
+    }
+
+    public static func run(_ c: Config, model: Module, from a: Tensor, to z: Tensor) -> Result {
+        let n = max(c.steps, 2), alphas = Interpolation.alphas(n)
+        let loss = ClassLoss(model: model, classIndex: c.classIndex)
+        var known: [Int: Float] = [:]
+        func evaluate(_ idx: [Int]) {
+            let todo = idx.filter { known[$0] == nil }
+            guard !todo.isEmpty else { return }
+            let values = loss.losses(Interpolation.points(from: a, to: z, alphas: todo.map { alphas[$0] }), batch: c.batch)
+            for (i, v) in zip(todo, values) { known[i] = v }
+        }
+        let stride = max(1, (n - 1) / max(c.coarse - 1, 1))
+        var coarse = Array(Swift.stride(from: 0, to: n, by: stride))
+        if coarse.last != n - 1 { coarse.append(n - 1) }
+        evaluate(coarse)
+        // Local maxima of the coarse curve (plateaus count once), highest first.
+        let values = coarse.map { known[$0]! }
+        var peaks: [Int] = []
+        for j in coarse.indices {
+            let left = j == 0 ? -Float.infinity : values[j - 1], right = j == coarse.count - 1 ? -Float.infinity : values[j + 1]
+            if values[j] >= left && values[j] >= right { peaks.append(j) }
+        }
+        peaks.sort { values[$0] > values[$1] }
+        for j in peaks.prefix(c.candidates) {
+            let lo = j == 0 ? 0 : coarse[j - 1], hi = j == coarse.count - 1 ? n - 1 : coarse[j + 1]
+            evaluate(Array(lo...hi))
+        }
+        let idx = known.keys.sorted()
+        let losses = idx.map { known[$0]! }
+        return Result(indices: idx, losses: losses, barrier: Barrier(losses: losses, alphas: idx.map { alphas[$0] }), evaluations: idx.count)
     }
 }

@@ -143,3 +143,40 @@ final class UntrainedConnectivityTests: XCTestCase {
         XCTAssertEqual(again.roundMax, r.roundMax)
     }
 }
+
+/// Algorithmic speed-ups (beyond the paper): they must give the dense grid's answer, or a certified path.
+final class FastPathTests: XCTestCase {
+    func testAdaptiveSweepFindsTheDenseBarrier() {
+        var matched = 0
+        for seed in 0..<8 {
+            var rng = SplitMix64(seed: 100 + UInt64(seed))
+            let model = MLP(inputs: 16, hidden: [32, 32], classes: 3, using: &rng)
+            let a = Tensor.normal([1, 1, 4, 4], std: 2, using: &rng), c = Tensor.normal([1, 1, 4, 4], std: 2, using: &rng)
+            let dense = Interpolation.run(Interpolation.Config(steps: 500, classIndex: seed % 3), model: model, from: a, to: c)
+            let fast = AdaptiveInterpolation.run(AdaptiveInterpolation.Config(steps: 500, classIndex: seed % 3, coarse: 40),
+                                                 model: model, from: a, to: c)
+            XCTAssertLessThan(fast.evaluations, 500)
+            XCTAssertEqual(fast.indices.first, 0); XCTAssertEqual(fast.indices.last, 499)
+            // Every evaluated point carries the dense grid's value.
+            for (i, l) in zip(fast.indices, fast.losses) { XCTAssertEqual(l, dense.losses[i], accuracy: 1e-5) }
+            if abs(fast.barrier.max - dense.barrier.max) <= 1e-6 && abs(fast.barrier.alpha - dense.barrier.alpha) <= 1e-9 { matched += 1 }
+        }
+        XCTAssertEqual(matched, 8, "the adaptive sweep must find the dense barrier on these smooth curves")
+    }
+
+    func testCertifiedEarlyStopEndsWithAConnectedPath() throws {
+        let model = TwoDimensionalBarrier()
+        let a = Tensor(shape: [1, 2, 1, 1], scalars: [-1, 0]), c = Tensor(shape: [1, 2, 1, 1], scalars: [1, 0])
+        let b = Tensor(shape: [1, 2, 1, 1], scalars: [0, 0])
+        var cfg = Bypass.Config()
+        cfg.iterations = 1000; cfg.lr = 0.05; cfg.mseWeight = 0; cfg.tvWeight = 0
+        cfg.certifyEvery = 10; cfg.certifyPoints = 50; cfg.certifyTolerance = 0.05
+        let loss = ClassLoss(model: model, classIndex: 0)
+        let out = try Bypass.optimize(loss, from: a, to: c, start: b, cfg)
+        XCTAssertLessThan(out.iterations, 1000, "stops once certified")
+        let al = Interpolation.alphas(50)
+        let path = concat([Interpolation.points(from: a, to: out.bend, alphas: al), Interpolation.points(from: out.bend, to: c, alphas: al)], axis: 0)
+        let ends = loss.losses(concat([a, c], axis: 0)).max()!
+        XCTAssertLessThanOrEqual(loss.losses(path).max()!, ends + 0.05 + 1e-6)
+    }
+}
