@@ -94,12 +94,12 @@ public struct Arguments {
         return v
     }
 
-    /// A comma-separated list of numbers, e.g. `--hidden 256,256`.
-    public mutating func intList(_ name: String, default d: [Int]) throws -> [Int] {
+    /// A comma-separated list of integers >= `min`, e.g. `--hidden 256,256` (min 1) or `--seeds 0,1,2` (min 0).
+    public mutating func intList(_ name: String, default d: [Int], min lo: Int = 1) throws -> [Int] {
         guard let s = try take(name) else { return d }
         let parts = s.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !parts.isEmpty, parts.allSatisfy({ $0 != nil && $0! > 0 }) else {
-            throw CLIError("\(name) expects comma-separated positive integers, got '\(s)'")
+        guard !parts.isEmpty, parts.allSatisfy({ $0 != nil && $0! >= lo }) else {
+            throw CLIError("\(name) expects comma-separated integers >= \(lo), got '\(s)'")
         }
         return parts.map { $0! }
     }

@@ -52,7 +52,7 @@ struct UntrainedCommand: Command {
         c.bypass.iterations = try args.int("--bend-iterations", default: 4096, min: 1, max: 10_000_000)
         c.tolerance = try args.double("--tolerance", default: 0, min: 0)
         let sizes = args.has("--sizes") ? try args.intList("--sizes", default: []) : nil
-        let seeds = try args.intList("--seeds", default: [0, 1, 2]).map { UInt64($0) }
+        let seeds = try args.intList("--seeds", default: [0, 1, 2], min: 0).map { UInt64($0) }
         let quiet = args.flag("--quiet")
         if let sizes {
             var s = DimensionSweep.Config()
@@ -151,7 +151,7 @@ struct EvolutionCommand: Command {
         let batches = try args.int("--batches", default: 30, min: 0, max: 1_000_000)
         let every = try args.int("--every", default: 1, min: 1, max: 1_000_000)
         c.checkpoints = Array(stride(from: 0, through: batches, by: every))
-        if args.has("--classes") { c.classes = try args.intList("--classes", default: []) }
+        if args.has("--classes") { c.classes = try args.intList("--classes", default: [], min: 0) }
         c.training.batch = try args.int("--batch", default: 512, min: 1, max: 65_536)
         c.training.lr = try args.double("--lr", default: 1e-3, min: 0)
         c.fvoIterations = try args.int("--fvo-iterations", default: 4096, min: 1, max: 10_000_000)

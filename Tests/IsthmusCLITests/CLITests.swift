@@ -128,3 +128,18 @@ final class CLIRunTests: XCTestCase {
         }
     }
 }
+
+final class ListOptionTests: XCTestCase {
+    /// Seeds and class lists may contain 0 (a bug once rejected `--seeds 0,1,2`).
+    func testZeroInIntegerListsIsAccepted() throws {
+        let dir = tempDir("sweep")
+        let (code, _, err) = try isthmus(["untrained", "--model", "mlp", "--classes", "4", "--sizes", "8", "--seeds", "0,1",
+                                          "--fvo-iterations", "5", "--bend-iterations", "2", "--rounds", "1", "--steps", "5",
+                                          "--quiet", "--out", dir])
+        XCTAssertEqual(code, 0, err)
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/result.json"))) as! [String: Any]
+        XCTAssertEqual((json["rows"] as! [Any]).count, 2)
+        let (bad, _, berr) = try isthmus(["untrained", "--sizes", "8", "--seeds", "0,-1", "--out", dir + "-bad"])
+        XCTAssertEqual(bad, 2); XCTAssertTrue(berr.contains("--seeds"), berr)
+    }
+}
