@@ -19,6 +19,16 @@ final class ConvTests: XCTestCase {
                                         padTop: 2, padBottom: 0, padLeft: 1, padRight: 3)),
         ("64ch 3x3 p1 (blocked)", Conv2DShape(N: 2, C: 64, H: 8, W: 8, K: 64, R: 3, S: 3, padTop: 1, padBottom: 1,
                                               padLeft: 1, padRight: 1)),
+        // EfficientNet-Lite0's own shapes (TF SAME padding at 224; smaller planes, same layer types).
+        ("effnet stem 3x3 s2 SAME", Conv2DShape(N: 1, C: 3, H: 32, W: 32, K: 32, R: 3, S: 3, strideH: 2, strideW: 2,
+                                                 padTop: 0, padBottom: 1, padLeft: 0, padRight: 1)),
+        ("effnet dw 3x3 s1", Conv2DShape(N: 1, C: 32, H: 16, W: 16, K: 32, R: 3, S: 3, padTop: 1, padBottom: 1,
+                                         padLeft: 1, padRight: 1, groups: 32)),
+        ("effnet dw 5x5 s2 SAME", Conv2DShape(N: 1, C: 144, H: 14, W: 14, K: 144, R: 5, S: 5, strideH: 2, strideW: 2,
+                                              padTop: 1, padBottom: 2, padLeft: 1, padRight: 2, groups: 144)),
+        ("effnet dw 5x5 s1", Conv2DShape(N: 1, C: 240, H: 7, W: 7, K: 240, R: 5, S: 5, padTop: 2, padBottom: 2,
+                                         padLeft: 2, padRight: 2, groups: 240)),
+        ("effnet project 1x1", Conv2DShape(N: 1, C: 144, H: 7, W: 7, K: 40, R: 1, S: 1)),
     ]
 
     func testOneDNNAcceptsShapes() {
