@@ -150,7 +150,11 @@ func evaluationData(_ spec: String, model: Module, info: ModelInfo) throws -> Da
     guard test.imageShape == info.inputShape else {
         throw CLIError("\(info.name) takes \(info.inputShape) inputs, \(spec) has \(test.imageShape)")
     }
-    if spec == "photos" || spec.hasPrefix("photos:") { test = test.relabeled(by: model, classes: info.classes) }
+    if spec == "photos" || spec.hasPrefix("photos:") {
+        // Photos are unlabeled pixels: bring them into the model's normalization, then label them with its top-1.
+        if test.normalization.mean.count == info.normalization.mean.count { test = test.renormalized(to: info.normalization) }
+        test = test.relabeled(by: model, classes: info.classes)
+    }
     try checkLabels(test, spec: spec, info: info)
     return test
 }

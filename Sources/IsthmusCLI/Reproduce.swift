@@ -543,6 +543,11 @@ enum ImageNetStage: ReproStage {
 
     static func run(_ ctx: ReproContext) throws {
         let dir = try ctx.folder(id)
+        if ctx.scale == .smoke {
+            try dir.writeJSON(Status(ran: false, reason: "skipped at --smoke scale (a 224x224 network; run --quick)", predictions: []),
+                              "status.json")
+            return
+        }
         guard FileManager.default.fileExists(atPath: weights), FileManager.default.fileExists(atPath: photos + "/coffee.png") else {
             try dir.writeJSON(Status(ran: false, reason: "\(weights) or \(photos) not found: run scripts/setup.sh to fetch them", predictions: []),
                               "status.json")

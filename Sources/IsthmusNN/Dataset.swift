@@ -56,6 +56,14 @@ public struct Dataset {
                 normalization: normalization)
     }
 
+    /// The same images expressed in another normalization: pixel = x * std + mean, then (pixel - mean') / std'.
+    public func renormalized(to target: Normalization) -> Dataset {
+        guard target != normalization else { return self }
+        precondition(target.mean.count == normalization.mean.count, "normalizations differ in channels")
+        let pixels = normalization.invert(images)
+        return Dataset(name: name, images: target.apply(pixels), labels: labels, classes: classes, normalization: target)
+    }
+
     /// `model`'s top-1 class for every image (eval mode, no tape, `batch` images at a time).
     public func predictions(of model: Module, batch: Int = 64) -> [Int] {
         withoutGradients {

@@ -151,3 +151,15 @@ final class ImagePreprocessingTests: XCTestCase {
         XCTAssertEqual(ImageNetClasses.name(1000), "class 1000")
     }
 }
+
+final class RenormalizationTests: XCTestCase {
+    func testRenormalizedDataHasTheSamePixels() {
+        let x = Tensor(shape: [1, 3, 1, 2], scalars: [0, 1, -1, 0.5, 0.2, -0.4])
+        let d = Dataset(name: "t", images: x, labels: [0], classes: 2, normalization: .halfHalf)
+        let r = d.renormalized(to: .imagenet)
+        XCTAssertEqual(r.normalization, .imagenet)
+        let a = Normalization.halfHalf.invert(x), b = Normalization.imagenet.invert(r.images)
+        for i in 0..<a.count { XCTAssertEqual(a[flat: i], b[flat: i], accuracy: 1e-6) }
+        XCTAssertTrue(d.renormalized(to: .halfHalf).images === d.images)
+    }
+}
