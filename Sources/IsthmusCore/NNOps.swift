@@ -53,14 +53,26 @@ func poolShape(_ x: Tensor, _ k: (Int, Int), _ stride: (Int, Int), _ padding: (I
 /// Max pooling 2-D, PyTorch semantics (padding is -inf, `ceilMode` as `ceil_mode`).
 public func maxPool2d(_ x: Tensor, kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0),
                       ceilMode: Bool = false) -> Tensor {
+    maxPool(x, kernel, stride, padding, ceilMode, relu: false)
+}
+
+/// `maxPool2d(x.relu(), ...)` in one pass, with the same values and gradients: ReLU is monotone, so it is applied
+/// to the pooled output (a quarter of the elements for 2x2) and its gate to the scattered gradient.
+public func reluMaxPool2d(_ x: Tensor, kernel: (Int, Int), stride: (Int, Int)? = nil, padding: (Int, Int) = (0, 0),
+                          ceilMode: Bool = false) -> Tensor {
+    maxPool(x, kernel, stride, padding, ceilMode, relu: true)
+}
+
+private func maxPool(_ x: Tensor, _ kernel: (Int, Int), _ stride: (Int, Int)?, _ padding: (Int, Int), _ ceilMode: Bool,
+                     relu: Bool) -> Tensor {
     let s = poolShape(x, kernel, stride ?? kernel, padding, ceilMode)
     let out = Tensor(uninitialized: [s.N, s.C, s.P, s.Q])
     let arg = UnsafeMutablePointer<Int32>.allocate(capacity: s.outputCount)
-    maxPool2dForward(out: out.mutableData, argmax: arg, x: x.data, s)
+    maxPool2dForward(out: out.mutableData, argmax: arg, x: x.data, s, relu: relu)
     let idx = IndexBuffer(arg)
     return Tape.record(out, [x]) { g, _ in
         let d = Tensor(uninitialized: x.shape)
-        maxPool2dBackward(dX: d.mutableData, dOut: g.data, argmax: idx.pointer, s)
+        maxPool2dBackward(dX: d.mutableData, dOut: g.data, argmax: idx.pointer, s, reluOut: relu ? out.data : nil)
         return [d]
     }
 }

@@ -206,9 +206,10 @@ enum AbsFn: ElementwiseFunction {
     static func value(_ x: Float) -> Float { Swift.abs(x) }
     static func derivative(_ x: Float, _ y: Float) -> Float { x > 0 ? 1 : (x < 0 ? -1 : 0) }
 }
+/// ReLU as PyTorch: a NaN passes through, and the gradient is gated by the output (y <= 0: none).
 enum ReluFn: ElementwiseFunction {
-    static func value(_ x: Float) -> Float { x > 0 ? x : 0 }
-    static func derivative(_ x: Float, _ y: Float) -> Float { x > 0 ? 1 : 0 }
+    static func value(_ x: Float) -> Float { x < 0 ? 0 : x }
+    static func derivative(_ x: Float, _ y: Float) -> Float { y <= 0 ? 0 : 1 }
 }
 /// ReLU6 = hardtanh(0, 6): the gradient passes where 0 < x < 6.
 enum Relu6Fn: ElementwiseFunction {

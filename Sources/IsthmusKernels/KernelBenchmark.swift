@@ -72,6 +72,26 @@ public enum KernelBenchmark {
                     conv2dBackwardWeightsIm2col(dW: dw, dBias: db, dOut: y, x: x, s)
                 }
             }
+            // Memory-bound kernels of the MNIST training step (GFLOP/s column: G elements read per second).
+            let pool = Pool2DShape(N: 64, C: 32, H: 28, W: 28, R: 2, S: 2, strideH: 2, strideW: 2)
+            let px = randomBuffer(pool.N * pool.C * 28 * 28), po = randomBuffer(pool.outputCount)
+            let pa = UnsafeMutablePointer<Int32>.allocate(capacity: pool.outputCount)
+            defer { px.deallocate(); po.deallocate(); pa.deallocate() }
+            let elements = Double(pool.N * pool.C * 28 * 28)
+            add("relu-maxpool2x2 64x32x28x28 fwd", t, flops: elements) {
+                maxPool2dForward(out: po, argmax: pa, x: px, pool, relu: true)
+            }
+            add("relu-maxpool2x2 64x32x28x28 bwd", t, flops: elements) {
+                maxPool2dBackward(dX: px, dOut: po, argmax: pa, pool, reluOut: po)
+            }
+            let n = 3136 * 128
+            let ap = randomBuffer(n), ag = randomBuffer(n), am = randomBuffer(n), av = randomBuffer(n)
+            defer { for b in [ap, ag, am, av] { b.deallocate() } }
+            for i in 0..<n { av[i] = Swift.abs(av[i]) }
+            add("adam 3136x128", t, flops: Double(n)) {
+                adamUpdate(ap, ag, am, av, count: n, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0,
+                           stepSize: 1e-9, bc2Sqrt: 0.5)
+            }
         }
         return rows
     }

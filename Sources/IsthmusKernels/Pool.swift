@@ -1,4 +1,7 @@
 // Pooling kernels over NCHW planes, PyTorch semantics. x: [N, C, H, W], out: [N, C, P, Q].
+#if arch(x86_64)
+import _Builtin_intrinsics.intel
+#endif
 
 /// The input indices [lo, hi) that window i reads along one axis (padding excluded).
 @inline(__always)
@@ -9,17 +12,17 @@ func poolWindow(_ i: Int, kernel: Int, stride: Int, pad: Int, size: Int) -> Rang
 }
 
 /// Max pooling; padded positions never win, a NaN does (the last one, as PyTorch). `argmax` receives the flat
-/// index h*W + w inside each plane.
+/// index h*W + w inside each plane. `relu`: out = relu(maxpool(x)), which equals maxpool(relu(x)) (ReLU is
+/// monotone; a NaN stays NaN) and reads x once instead of twice (the conv-ReLU-pool of small CNNs).
 public func maxPool2dForward(out: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>,
-                             x: UnsafePointer<Float>, _ s: Pool2DShape) {
+                             x: UnsafePointer<Float>, _ s: Pool2DShape, relu: Bool = false) {
     let (H, W, P, Q) = (s.H, s.W, s.P, s.Q)
-    if s.R == 2 && s.S == 2 && s.strideH == 2 && s.strideW == 2 && s.padH == 0 && s.padW == 0 && 2 * P <= H && 2 * Q <= W {
-        maxPool2x2(out: out, argmax: argmax, x: x, planes: s.N &* s.C, H: H, W: W, P: P, Q: Q)
-        return
-    }
+    let fast = s.R == 2 && s.S == 2 && s.strideH == 2 && s.strideW == 2 && s.padH == 0 && s.padW == 0
+        && 2 * P <= H && 2 * Q <= W
     for plane in 0..<(s.N * s.C) {
         let xp = x + plane &* H &* W, op = out + plane &* P &* Q, ap = argmax + plane &* P &* Q
         for p in 0..<P {
+            if fast && maxPool2x2Row(out: op + p &* Q, argmax: ap + p &* Q, x: xp, W: W, p: p, Q: Q) { continue }
             let hs = poolWindow(p, kernel: s.R, stride: s.strideH, pad: s.padH, size: H)
             for q in 0..<Q {
                 let ws = poolWindow(q, kernel: s.S, stride: s.strideW, pad: s.padW, size: W)
@@ -35,45 +38,103 @@ public func maxPool2dForward(out: UnsafeMutablePointer<Float>, argmax: UnsafeMut
                 ap[p &* Q &+ q] = Int32(truncatingIfNeeded: at)
             }
         }
-    }
-}
-
-/// The common 2x2 stride-2 window without padding, same results as the general loop (ties: first; NaN: last),
-/// branch-free except for a rare NaN path.
-func maxPool2x2(out: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>, x: UnsafePointer<Float>,
-                planes: Int, H: Int, W: Int, P: Int, Q: Int) {
-    for plane in 0..<planes {
-        let xp = x + plane &* H &* W, op = out + plane &* P &* Q, ap = argmax + plane &* P &* Q
-        for p in 0..<P {
-            let r0 = xp + (2 &* p) &* W, r1 = r0 + W, base = Int32(truncatingIfNeeded: (2 &* p) &* W)
-            let w32 = Int32(truncatingIfNeeded: W)
-            for q in 0..<Q {
-                let w = 2 &* q, w1 = Int32(truncatingIfNeeded: w)
-                let a = r0[w], b = r0[w &+ 1], c = r1[w], d = r1[w &+ 1]
-                var best = a, at = base &+ w1
-                if (a + b + c + d).isNaN {            // rare: the last NaN wins, as the general loop
-                    for (v, i) in [(b, at &+ 1), (c, at &+ w32), (d, at &+ w32 &+ 1)] where v > best || v.isNaN { best = v; at = i }
-                    if !best.isNaN && a.isNaN { best = a }
-                } else {
-                    if b > best { best = b; at = base &+ w1 &+ 1 }
-                    if c > best { best = c; at = base &+ w32 &+ w1 }
-                    if d > best { best = d; at = base &+ w32 &+ w1 &+ 1 }
-                }
-                op[p &* Q &+ q] = best
-                ap[p &* Q &+ q] = at
-            }
+        if relu {
+            for i in 0..<(P &* Q) { op[i] = op[i] < 0 ? 0 : op[i] }
         }
     }
 }
 
-/// dX = scatter of dOut to the argmax positions (overwrites dX).
+/// Row p of a 2x2 stride-2 max-pool without padding, 8 windows per AVX2 step (4 when Q < 8); the last step
+/// overlaps the previous one instead of leaving a scalar tail. Returns false, leaving the row to the general loop,
+/// when Q < 4, on a CPU other than x86-64, or when a window sum is not finite (a NaN or an infinity: the
+/// general loop's NaN rule then decides).
+@inline(__always)
+func maxPool2x2Row(out: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>, x: UnsafePointer<Float>,
+                   W: Int, p: Int, Q: Int) -> Bool {
+#if arch(x86_64)
+    guard Q >= 4 else { return false }
+    let r0 = x + (2 &* p) &* W, r1 = r0 + W
+    let base = Int32(truncatingIfNeeded: (2 &* p) &* W)
+    let offsets = Pool2x2Offsets(W: W)
+    var bad = _mm256_setzero_ps()
+    let step = Q >= 8 ? 8 : 4
+    var q = 0
+    while q < Q {
+        let q0 = Swift.min(q, Q &- step), w = 2 &* q0
+        let t0 = _mm256_loadu_ps(r0 + w), u0 = _mm256_loadu_ps(r1 + w)
+        let (best, at) = step == 8
+            ? pool2x2Windows(t0, _mm256_loadu_ps(r0 + (w &+ 8)), u0, _mm256_loadu_ps(r1 + (w &+ 8)), offsets, &bad)
+            : pool2x2Windows(t0, t0, u0, u0, offsets, &bad)
+        let index = unsafeBitCast(_mm256_cvtps_epi32(at), to: SIMD8<Int32>.self)
+            &+ SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14) &+ (base &+ Int32(truncatingIfNeeded: w))
+        if step == 8 {
+            _mm256_storeu_ps(out + q0, best)
+            UnsafeMutableRawPointer(argmax + q0).storeBytes(of: index, as: SIMD8<Int32>.self)
+        } else {
+            UnsafeMutableRawPointer(out + q0).storeBytes(of: unsafeBitCast(best, to: SIMD8<Float>.self).lowHalf,
+                                                        as: SIMD4<Float>.self)
+            UnsafeMutableRawPointer(argmax + q0).storeBytes(of: index.lowHalf, as: SIMD4<Int32>.self)
+        }
+        q &+= step
+    }
+    return !unsafeBitCast(bad, to: SIMD8<Float>.self).sum().isNaN
+#else
+    return false
+#endif
+}
+
+#if arch(x86_64)
+/// Constants of `pool2x2Windows`: lane permutations and the window offsets 1, W, W + 1 (as floats).
+struct Pool2x2Offsets {
+    let evens = unsafeBitCast(SIMD8<Int32>(0, 2, 4, 6, 0, 2, 4, 6), to: __m256i.self)
+    let odds = unsafeBitCast(SIMD8<Int32>(1, 3, 5, 7, 1, 3, 5, 7), to: __m256i.self)
+    let high = unsafeBitCast(SIMD8<Int32>(0, 0, 0, 0, -1, -1, -1, -1), to: __m256.self)
+    let one = _mm256_set1_ps(1), w: __m256, w1: __m256
+    init(W: Int) { w = _mm256_set1_ps(Float(W)); w1 = _mm256_set1_ps(Float(W + 1)) }
+}
+
+/// The 8 windows of row pairs (t0 t1 / u0 u1), 16 floats each: lane-wise max and the offset (0, 1, W, W + 1, as
+/// a float) of its first occurrence in scan order, the general loop's tie rule. `bad` collects (sum - sum) of
+/// each window: NaN bits when a window is not finite.
+@inline(__always)
+func pool2x2Windows(_ t0: __m256, _ t1: __m256, _ u0: __m256, _ u1: __m256, _ k: Pool2x2Offsets,
+                    _ bad: inout __m256) -> (best: __m256, at: __m256) {
+    @inline(__always) func split(_ lo: __m256, _ hi: __m256, _ lanes: __m256i) -> __m256 {
+        _mm256_blendv_ps(_mm256_permutevar8x32_ps(lo, lanes), _mm256_permutevar8x32_ps(hi, lanes), k.high)
+    }
+    @inline(__always) func greater(_ x: __m256, _ y: __m256) -> __m256 {
+        unsafeBitCast(unsafeBitCast(x, to: SIMD8<Float>.self) .> unsafeBitCast(y, to: SIMD8<Float>.self),
+                      to: __m256.self)
+    }
+    let a = split(t0, t1, k.evens), b = split(t0, t1, k.odds), c = split(u0, u1, k.evens), d = split(u0, u1, k.odds)
+    var best = a, at = _mm256_setzero_ps()
+    var m = greater(b, best)
+    best = _mm256_blendv_ps(best, b, m); at = _mm256_blendv_ps(at, k.one, m)
+    m = greater(c, best)
+    best = _mm256_blendv_ps(best, c, m); at = _mm256_blendv_ps(at, k.w, m)
+    m = greater(d, best)
+    best = _mm256_blendv_ps(best, d, m); at = _mm256_blendv_ps(at, k.w1, m)
+    let sum = _mm256_add_ps(_mm256_add_ps(a, b), _mm256_add_ps(c, d))
+    bad = _mm256_or_ps(bad, _mm256_sub_ps(sum, sum))
+    return (best, at)
+}
+#endif
+
+/// dX = scatter of dOut to the argmax positions (overwrites dX). `reluOut`: the output of a fused
+/// `maxPool2dForward(relu: true)`; dOut passes only where it is not <= 0 (PyTorch's ReLU backward).
 public func maxPool2dBackward(dX: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
-                              argmax: UnsafePointer<Int32>, _ s: Pool2DShape) {
+                              argmax: UnsafePointer<Int32>, _ s: Pool2DShape,
+                              reluOut: UnsafePointer<Float>? = nil) {
     let HW = s.H * s.W, PQ = s.P * s.Q
-    dX.update(repeating: 0, count: s.N * s.C * HW)
     for plane in 0..<(s.N * s.C) {
         let dp = dX + plane * HW, gp = dOut + plane * PQ, ap = argmax + plane * PQ
-        for i in 0..<PQ where ap[i] >= 0 { dp[Int(ap[i])] += gp[i] }
+        dp.update(repeating: 0, count: HW)     // per plane, so the scatter finds it in cache
+        if let reluOut {
+            let yp = reluOut + plane * PQ
+            for i in 0..<PQ where ap[i] >= 0 && !(yp[i] <= 0) { dp[Int(ap[i])] += gp[i] }
+        } else {
+            for i in 0..<PQ where ap[i] >= 0 { dp[Int(ap[i])] += gp[i] }
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import IsthmusCore
+import IsthmusKernels
 
 /// A first-order optimizer over a fixed list of tensors (parameters or an input image), updated in place.
 public protocol Optimizer: AnyObject {
@@ -32,13 +33,9 @@ public final class Adam: Optimizer {
         let stepSize = Float(Double(lr) / (1 - pow(Double(beta1), Double(t))))
         let bc2Sqrt = Float((1 - pow(Double(beta2), Double(t))).squareRoot())
         for (k, p) in tensors.enumerated() {
-            let pp = p.mutableData, pg = gradients[k].data, pm = m[k].mutableData, pv = v[k].mutableData
-            for i in 0..<p.count {
-                let g = weightDecay != 0 ? pg[i] + weightDecay * pp[i] : pg[i]
-                pm[i] += (1 - beta1) * (g - pm[i])          // torch: m.lerp_(g, 1 - b1)
-                pv[i] = beta2 * pv[i] + (1 - beta2) * g * g
-                pp[i] -= stepSize * pm[i] / (pv[i].squareRoot() / bc2Sqrt + eps)
-            }
+            adamUpdate(p.mutableData, gradients[k].data, m[k].mutableData, v[k].mutableData, count: p.count,
+                        beta1: beta1, beta2: beta2, eps: eps, weightDecay: weightDecay, stepSize: stepSize,
+                        bc2Sqrt: bc2Sqrt)
         }
     }
 

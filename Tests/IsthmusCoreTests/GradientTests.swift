@@ -81,6 +81,34 @@ final class LayerOpGradientTests: XCTestCase {
         }
     }
 
+    func testFusedReluMaxPoolEqualsReluThenMaxPool() {
+        for (shape, k, st, pad) in [([2, 3, 8, 12], 2, 2, 0), ([1, 2, 9, 9], 3, 2, 1)] {
+            let x = randn(shape, seed: 26)
+            let (y1, g1) = valueWithGradient(wrt: [x]) {
+                probe(reluMaxPool2d(x, kernel: (k, k), stride: (st, st), padding: (pad, pad)))
+            }
+            let (y2, g2) = valueWithGradient(wrt: [x]) {
+                probe(maxPool2d(x.relu(), kernel: (k, k), stride: (st, st), padding: (pad, pad)))
+            }
+            XCTAssertEqual(y1.scalars, y2.scalars)
+            XCTAssertEqual(g1[0].scalars, g2[0].scalars)
+            let z = awayFromZero(shape, seed: 27)
+            assertGradientsMatchFiniteDifferences([z], eps: 1e-3) {
+                probe(reluMaxPool2d(z, kernel: (k, k), stride: (st, st), padding: (pad, pad)))
+            }
+        }
+    }
+
+    func testReluPropagatesNaNAsPyTorch() {
+        let y = Tensor([.nan, -1, 2]).relu()
+        XCTAssertTrue(y[flat: 0].isNaN)
+        XCTAssertEqual(y[flat: 1], 0)
+        XCTAssertEqual(y[flat: 2], 2)
+        let x = Tensor([-1, 0, 2])
+        let (_, g) = valueWithGradient(wrt: [x]) { x.relu().sum() }
+        XCTAssertEqual(g[0].scalars, [0, 0, 1])
+    }
+
     func testBatchNormTrainAndEval() {
         let x = randn([4, 3, 2, 2], seed: 22), g = randn([3], seed: 23), b = randn([3], seed: 24)
         let rm = Tensor.zeros([3]), rv = Tensor.ones([3])

@@ -90,7 +90,7 @@ public final class ResNet18: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        var h = maxPool2d(bn1(conv1(x)).relu(), kernel: (3, 3), stride: (2, 2), padding: (1, 1))
+        var h = reluMaxPool2d(bn1(conv1(x)), kernel: (3, 3), stride: (2, 2), padding: (1, 1))  // = maxPool2d(relu(.))
         for l in layers { h = l(h) }
         return fc(adaptiveAvgPool2d(h, outputSize: (1, 1)).flattened())
     }

@@ -12,8 +12,8 @@ public final class MnistCNN: Module {
     }
     public override var children: [(String, Module)] { [("conv1", conv1), ("conv2", conv2), ("fc1", fc1), ("fc2", fc2)] }
     public override func forward(_ x: Tensor) -> Tensor {
-        var h = maxPool2d(conv1(x).relu(), kernel: (2, 2))
-        h = maxPool2d(conv2(h).relu(), kernel: (2, 2))
+        var h = reluMaxPool2d(conv1(x), kernel: (2, 2))      // = maxPool2d(relu(.)), one pass
+        h = reluMaxPool2d(conv2(h), kernel: (2, 2))
         return fc2(fc1(h.flattened()).relu())
     }
 }
