@@ -67,6 +67,10 @@ private func maxPool(_ x: Tensor, _ kernel: (Int, Int), _ stride: (Int, Int)?, _
                      relu: Bool) -> Tensor {
     let s = poolShape(x, kernel, stride ?? kernel, padding, ceilMode)
     let out = Tensor(uninitialized: [s.N, s.C, s.P, s.Q])
+    if !x.isTracked {                       // nothing to backpropagate: no argmax
+        maxPool2dForward(out: out.mutableData, x: x.data, s, relu: relu)
+        return out
+    }
     let arg = UnsafeMutablePointer<Int32>.allocate(capacity: s.outputCount)
     maxPool2dForward(out: out.mutableData, argmax: arg, x: x.data, s, relu: relu)
     let idx = IndexBuffer(arg)

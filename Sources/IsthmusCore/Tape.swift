@@ -86,6 +86,15 @@ public final class Tape {
     }
 }
 
+extension Tensor {
+    /// Whether the tape recording on this thread differentiates through this tensor (ops may skip saving what
+    /// only a pullback needs when it does not).
+    public var isTracked: Bool {
+        guard let tape = Tape.current else { return false }
+        return tapeID == tape.id
+    }
+}
+
 /// Evaluates `f` on a tape and returns its (scalar or not) value and the gradients of `value.sum()` with
 /// respect to each tensor in `wrt`: an input image, the parameters, or both. Only what is in `wrt` is tracked,
 /// so frozen weights cost no gradient work.

@@ -120,6 +120,120 @@ func pool2x2Windows(_ t0: __m256, _ t1: __m256, _ u0: __m256, _ u1: __m256, _ k:
 }
 #endif
 
+/// Max pooling without the argmax (inference: nothing to backpropagate), same values as `maxPool2dForward`.
+/// Separable and vectorized per plane: a sliding maximum along each padded input row, sampled at the stride,
+/// then the maximum over each window's rows. A plane holding a NaN or an infinity takes the general loop (NaN
+/// propagation is the general loop's rule).
+public func maxPool2dForward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, _ s: Pool2DShape,
+                             relu: Bool = false) {
+    let (H, W, P, Q) = (s.H, s.W, s.P, s.Q)
+    let span = (Q - 1) * s.strideW + 1                // sliding-max positions that windows start at
+    let rowLength = max(W + 2 * s.padW, span + s.S - 1) + 8
+    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: rowLength + (span + 8) + H * (Q + 8) + 2 * (Q + 8))
+    defer { scratch.deallocate() }
+    let row = scratch, slide = row + rowLength, rowMax = slide + span + 8
+    let argmax = UnsafeMutablePointer<Int32>.allocate(capacity: P * Q)
+    defer { argmax.deallocate() }
+    var one = s
+    one.N = 1; one.C = 1
+    for plane in 0..<(s.N * s.C) {
+        let xp = x + plane * H * W, op = out + plane * P * Q
+        if !maxPoolPlaneValues(out: op, x: xp, s, row: row, slide: slide, rowMax: rowMax, rowLength: rowLength,
+                               span: span) {
+            maxPool2dForward(out: op, argmax: argmax, x: xp, one)
+        }
+        if relu {
+            for i in 0..<(P * Q) { op[i] = op[i] < 0 ? 0 : op[i] }
+        }
+    }
+}
+
+/// One plane of `maxPool2dForward(out:x:_:relu:)`; false when the plane is not finite.
+@inline(__always)
+func maxPoolPlaneValues(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, _ s: Pool2DShape,
+                        row: UnsafeMutablePointer<Float>, slide: UnsafeMutablePointer<Float>,
+                        rowMax: UnsafeMutablePointer<Float>, rowLength: Int, span: Int) -> Bool {
+    let (H, W, P, Q) = (s.H, s.W, s.P, s.Q)
+    let stride = Q + 8
+    row.update(repeating: -.infinity, count: rowLength)
+    var finite = true
+    for h in 0..<H {
+        let src = x + h * W
+        if !copyFinite(row + s.padW, src, count: W) { finite = false; break }
+        // slide[j] = max(row[j ..< j + S]) for the window starts j = 0, stride, 2 stride, ...
+        let dst = rowMax + h * stride
+        slidingMax(slide, row, count: span, window: s.S)
+        if s.strideW == 1 {
+            dst.update(from: slide, count: Q)
+        } else {
+            for q in 0..<Q { dst[q] = slide[q * s.strideW] }
+        }
+    }
+    if !finite { return false }
+    for p in 0..<P {
+        let hs = poolWindow(p, kernel: s.R, stride: s.strideH, pad: s.padH, size: H)
+        let o = out + p * Q
+        guard !hs.isEmpty else { o.update(repeating: -.infinity, count: Q); continue }
+        o.update(from: rowMax + hs.lowerBound * stride, count: Q)
+        for h in (hs.lowerBound + 1)..<max(hs.upperBound, hs.lowerBound + 1) {
+            elementwiseMax(o, rowMax + h * stride, count: Q)
+        }
+    }
+    return true
+}
+
+/// out[j] = max(x[j ..< j + window]) for j < count (x readable up to count + window - 1 + 8).
+@inline(__always)
+func slidingMax(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int, window: Int) {
+#if arch(x86_64)
+    var j = 0
+    while j < count {
+        var m = _mm256_loadu_ps(x + j)
+        for k in 1..<max(window, 1) { m = _mm256_max_ps(m, _mm256_loadu_ps(x + (j + k))) }
+        _mm256_storeu_ps(out + j, m)
+        j += 8
+    }
+#else
+    for j in 0..<count {
+        var m = x[j]
+        for k in 1..<max(window, 1) { m = Swift.max(m, x[j + k]) }
+        out[j] = m
+    }
+#endif
+}
+
+/// dst[i] = src[i]; false when some value is not finite.
+@inline(__always)
+func copyFinite(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, count: Int) -> Bool {
+    var i = 0
+    var finite = true
+#if arch(x86_64)
+    var bad = _mm256_setzero_ps()
+    while i + 8 <= count {
+        let v = _mm256_loadu_ps(src + i)
+        bad = _mm256_or_ps(bad, _mm256_sub_ps(v, v))      // v - v: 0 when finite, NaN otherwise
+        _mm256_storeu_ps(dst + i, v)
+        i += 8
+    }
+    finite = !unsafeBitCast(bad, to: SIMD8<Float>.self).sum().isNaN
+#endif
+    while i < count { let v = src[i]; dst[i] = v; finite = finite && v.isFinite; i += 1 }
+    return finite
+}
+
+/// a[i] = max(a[i], b[i]) for finite values.
+@inline(__always)
+func elementwiseMax(_ a: UnsafeMutablePointer<Float>, _ b: UnsafePointer<Float>, count: Int) {
+    var i = 0
+#if arch(x86_64)
+    while i + 8 <= count {
+        _mm256_storeu_ps(a + i, _mm256_max_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i)))
+        i += 8
+    }
+#endif
+    while i < count { a[i] = Swift.max(a[i], b[i]); i += 1 }
+}
+
 /// dX = scatter of dOut to the argmax positions (overwrites dX). `reluOut`: the output of a fused
 /// `maxPool2dForward(relu: true)`; dOut passes only where it is not <= 0 (PyTorch's ReLU backward).
 public func maxPool2dBackward(dX: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,

@@ -99,6 +99,19 @@ final class LayerOpGradientTests: XCTestCase {
         }
     }
 
+    func testUntrackedMaxPoolSkipsTheArgmaxWithTheSameValues() {
+        let x = randn([2, 3, 15, 15], seed: 28), w = randn([1], seed: 29)
+        let plain = maxPool2d(x, kernel: (3, 3), stride: (2, 2), padding: (1, 1), ceilMode: true)
+        let (_, g) = valueWithGradient(wrt: [w]) {
+            let tracked = maxPool2d(x * w, kernel: (3, 3), stride: (2, 2), padding: (1, 1), ceilMode: true)
+            XCTAssertEqual(tracked.scalars, maxPool2d(x * w[flat: 0], kernel: (3, 3), stride: (2, 2), padding: (1, 1),
+                                                       ceilMode: true).scalars)
+            return tracked.sum()
+        }
+        XCTAssertEqual(plain.shape, [2, 3, 8, 8])
+        XCTAssertNotEqual(g[0][flat: 0], 0)
+    }
+
     func testReluPropagatesNaNAsPyTorch() {
         let y = Tensor([.nan, -1, 2]).relu()
         XCTAssertTrue(y[flat: 0].isNaN)

@@ -68,6 +68,33 @@ final class FusedKernelTests: XCTestCase {
         for o in 0..<s.outputCount where ref.out[o] > 0 { XCTAssertEqual(arg[o], ref.arg[o]) }
     }
 
+    func testInferenceMaxPoolEqualsTheArgmaxKernel() {
+        // GoogLeNet's windows (3x3 s1 p1, 3x3 s2 ceil, 2x2 s2 ceil), ResNet's stem (3x3 s2 p1), odd sizes, and
+        // widths below, at and above one vector.
+        let shapes = [Pool2DShape(N: 2, C: 3, H: 14, W: 14, R: 3, S: 3, strideH: 1, strideW: 1, padH: 1, padW: 1),
+                      Pool2DShape(N: 1, C: 2, H: 7, W: 7, R: 3, S: 3, strideH: 1, strideW: 1, padH: 1, padW: 1),
+                      Pool2DShape(N: 1, C: 2, H: 27, W: 29, R: 3, S: 3, strideH: 2, strideW: 2, ceilMode: true),
+                      Pool2DShape(N: 1, C: 2, H: 14, W: 14, R: 2, S: 2, strideH: 2, strideW: 2, ceilMode: true),
+                      Pool2DShape(N: 1, C: 2, H: 33, W: 33, R: 3, S: 3, strideH: 2, strideW: 2, padH: 1, padW: 1),
+                      Pool2DShape(N: 1, C: 1, H: 3, W: 2, R: 2, S: 3, strideH: 1, strideW: 2, padH: 1, padW: 1,
+                                  ceilMode: true)]
+        for s in shapes {
+            var rng = TestRNG(UInt64(s.H * 31 + s.W))
+            var x = rng.array(s.N * s.C * s.H * s.W)
+            x[3] = .nan                                  // plane 0 takes the general loop, the others the fast one
+            if x.count > 100 { x[x.count - 2] = .infinity }
+            for relu in [false, true] {
+                var expected = [Float](repeating: 0, count: s.outputCount), arg = [Int32](repeating: 0, count: s.outputCount)
+                maxPool2dForward(out: &expected, argmax: &arg, x: x, s, relu: relu)
+                var out = [Float](repeating: 7, count: s.outputCount)
+                maxPool2dForward(out: &out, x: x, s, relu: relu)
+                for (a, b) in zip(out, expected) {
+                    XCTAssertTrue(a == b || (a.isNaN && b.isNaN), "\(s) relu \(relu): \(a) vs \(b)")
+                }
+            }
+        }
+    }
+
     func testAdamUpdateMatchesTheScalarFormula() {
         for (count, wd) in [(1, Float(0)), (13, 0), (64, 0.01), (1001, 0.1)] {
             var rng = TestRNG(UInt64(count))
