@@ -19,8 +19,13 @@ public func maxPool2dForward(out: UnsafeMutablePointer<Float>, argmax: UnsafeMut
     let (H, W, P, Q) = (s.H, s.W, s.P, s.Q)
     let fast = s.R == 2 && s.S == 2 && s.strideH == 2 && s.strideW == 2 && s.padH == 0 && s.padW == 0
         && 2 * P <= H && 2 * Q <= W
+    let scratch = fast ? nil : PoolScratch(s, withIndex: true)
     for plane in 0..<(s.N * s.C) {
         let xp = x + plane &* H &* W, op = out + plane &* P &* Q, ap = argmax + plane &* P &* Q
+        if let scratch, maxPoolPlaneArgmax(out: op, argmax: ap, x: xp, s, scratch) {
+            if relu { for i in 0..<(P &* Q) { op[i] = op[i] < 0 ? 0 : op[i] } }
+            continue
+        }
         for p in 0..<P {
             if fast && maxPool2x2Row(out: op + p &* Q, argmax: ap + p &* Q, x: xp, W: W, p: p, Q: Q) { continue }
             let hs = poolWindow(p, kernel: s.R, stride: s.strideH, pad: s.padH, size: H)
@@ -127,19 +132,14 @@ func pool2x2Windows(_ t0: __m256, _ t1: __m256, _ u0: __m256, _ u1: __m256, _ k:
 public func maxPool2dForward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, _ s: Pool2DShape,
                              relu: Bool = false) {
     let (H, W, P, Q) = (s.H, s.W, s.P, s.Q)
-    let span = (Q - 1) * s.strideW + 1                // sliding-max positions that windows start at
-    let rowLength = max(W + 2 * s.padW, span + s.S - 1) + 8
-    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: rowLength + (span + 8) + H * (Q + 8) + 2 * (Q + 8))
-    defer { scratch.deallocate() }
-    let row = scratch, slide = row + rowLength, rowMax = slide + span + 8
+    let scratch = PoolScratch(s, withIndex: false)
     let argmax = UnsafeMutablePointer<Int32>.allocate(capacity: P * Q)
     defer { argmax.deallocate() }
     var one = s
     one.N = 1; one.C = 1
     for plane in 0..<(s.N * s.C) {
         let xp = x + plane * H * W, op = out + plane * P * Q
-        if !maxPoolPlaneValues(out: op, x: xp, s, row: row, slide: slide, rowMax: rowMax, rowLength: rowLength,
-                               span: span) {
+        if !maxPoolPlaneValues(out: op, x: xp, s, scratch) {
             maxPool2dForward(out: op, argmax: argmax, x: xp, one)
         }
         if relu {
@@ -148,38 +148,110 @@ public func maxPool2dForward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<
     }
 }
 
+/// Per-call buffers of the separable max-pools: a padded input row, the sliding maxima of one row (and their
+/// column), and the sampled row maxima of a whole plane (and their columns), with room for vector overruns.
+final class PoolScratch {
+    let span: Int, rowLength: Int, stride: Int
+    let row, slide, rowMax: UnsafeMutablePointer<Float>
+    let slideAt, rowAt: UnsafeMutablePointer<Float>?
+
+    init(_ s: Pool2DShape, withIndex: Bool) {
+        span = (s.Q - 1) * s.strideW + 1
+        rowLength = max(s.W + 2 * s.padW, span + s.S - 1) + 8
+        stride = s.Q + 8
+        row = .allocate(capacity: rowLength)
+        slide = .allocate(capacity: span + 8)
+        rowMax = .allocate(capacity: s.H * stride)
+        slideAt = withIndex ? .allocate(capacity: span + 8) : nil
+        rowAt = withIndex ? .allocate(capacity: s.H * stride) : nil
+    }
+    deinit {
+        for p in [row, slide, rowMax, slideAt, rowAt] { p?.deallocate() }
+    }
+}
+
 /// One plane of `maxPool2dForward(out:x:_:relu:)`; false when the plane is not finite.
 @inline(__always)
 func maxPoolPlaneValues(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, _ s: Pool2DShape,
-                        row: UnsafeMutablePointer<Float>, slide: UnsafeMutablePointer<Float>,
-                        rowMax: UnsafeMutablePointer<Float>, rowLength: Int, span: Int) -> Bool {
+                        _ k: PoolScratch) -> Bool {
     let (H, W, P, Q) = (s.H, s.W, s.P, s.Q)
-    let stride = Q + 8
-    row.update(repeating: -.infinity, count: rowLength)
-    var finite = true
+    k.row.update(repeating: -.infinity, count: k.rowLength)
     for h in 0..<H {
-        let src = x + h * W
-        if !copyFinite(row + s.padW, src, count: W) { finite = false; break }
-        // slide[j] = max(row[j ..< j + S]) for the window starts j = 0, stride, 2 stride, ...
-        let dst = rowMax + h * stride
-        slidingMax(slide, row, count: span, window: s.S)
-        if s.strideW == 1 {
-            dst.update(from: slide, count: Q)
-        } else {
-            for q in 0..<Q { dst[q] = slide[q * s.strideW] }
-        }
+        if !copyFinite(k.row + s.padW, x + h * W, count: W) { return false }
+        slidingMax(k.slide, k.row, count: k.span, window: s.S)
+        let dst = k.rowMax + h * k.stride
+        for q in 0..<Q { dst[q] = k.slide[q * s.strideW] }
     }
-    if !finite { return false }
     for p in 0..<P {
         let hs = poolWindow(p, kernel: s.R, stride: s.strideH, pad: s.padH, size: H)
         let o = out + p * Q
         guard !hs.isEmpty else { o.update(repeating: -.infinity, count: Q); continue }
-        o.update(from: rowMax + hs.lowerBound * stride, count: Q)
-        for h in (hs.lowerBound + 1)..<max(hs.upperBound, hs.lowerBound + 1) {
-            elementwiseMax(o, rowMax + h * stride, count: Q)
+        o.update(from: k.rowMax + hs.lowerBound * k.stride, count: Q)
+        for h in (hs.lowerBound + 1)..<hs.upperBound { elementwiseMax(o, k.rowMax + h * k.stride, count: Q) }
+    }
+    return true
+}
+
+/// One plane of the max-pool with argmax, separable: the first maximum of each row window (leftmost on ties),
+/// then the first row holding the window's maximum (topmost on ties) is the general loop's first maximum in scan
+/// order. False (nothing usable written) when the plane is not finite or the CPU is not x86-64.
+@inline(__always)
+func maxPoolPlaneArgmax(out: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>,
+                        x: UnsafePointer<Float>, _ s: Pool2DShape, _ k: PoolScratch) -> Bool {
+#if arch(x86_64)
+    let (H, W, P, Q) = (s.H, s.W, s.P, s.Q)
+    // Columns travel as floats: exact below 2^24.
+    guard let slideAt = k.slideAt, let rowAt = k.rowAt, H * W < 1 << 24 else { return false }
+    let lanes = _mm256_setr_ps(0, 1, 2, 3, 4, 5, 6, 7)
+    @inline(__always) func greater(_ a: __m256, _ b: __m256) -> __m256 {
+        unsafeBitCast(unsafeBitCast(a, to: SIMD8<Float>.self) .> unsafeBitCast(b, to: SIMD8<Float>.self), to: __m256.self)
+    }
+    k.row.update(repeating: -.infinity, count: k.rowLength)
+    for h in 0..<H {
+        if !copyFinite(k.row + s.padW, x + h * W, count: W) { return false }
+        var j = 0
+        while j < k.span {               // column (in the input row) of the first maximum of each window
+            var m = _mm256_loadu_ps(k.row + j)
+            let first = _mm256_add_ps(lanes, _mm256_set1_ps(Float(j - s.padW)))
+            var at = first
+            for t in 1..<max(s.S, 1) {
+                let v = _mm256_loadu_ps(k.row + (j + t)), g = greater(v, m)
+                m = _mm256_blendv_ps(m, v, g)
+                at = _mm256_blendv_ps(at, _mm256_add_ps(first, _mm256_set1_ps(Float(t))), g)
+            }
+            _mm256_storeu_ps(k.slide + j, m)
+            _mm256_storeu_ps(slideAt + j, at)
+            j += 8
+        }
+        let dst = k.rowMax + h * k.stride, dstAt = rowAt + h * k.stride
+        for q in 0..<Q { dst[q] = k.slide[q * s.strideW]; dstAt[q] = slideAt[q * s.strideW] + Float(h * W) }
+    }
+    for p in 0..<P {
+        let hs = poolWindow(p, kernel: s.R, stride: s.strideH, pad: s.padH, size: H)
+        if hs.isEmpty { return false }
+        var q = 0
+        while q < Q {                    // the last step overlaps the previous one instead of a scalar tail
+            let q0 = Q >= 8 ? min(q, Q - 8) : q
+            var best = _mm256_loadu_ps(k.rowMax + (hs.lowerBound * k.stride + q0))
+            var at = _mm256_loadu_ps(rowAt + (hs.lowerBound * k.stride + q0))
+            for h in (hs.lowerBound + 1)..<hs.upperBound {
+                let v = _mm256_loadu_ps(k.rowMax + (h * k.stride + q0)), g = greater(v, best)
+                best = _mm256_blendv_ps(best, v, g)
+                at = _mm256_blendv_ps(at, _mm256_loadu_ps(rowAt + (h * k.stride + q0)), g)
+            }
+            let index = unsafeBitCast(_mm256_cvtps_epi32(at), to: SIMD8<Int32>.self)
+            let values = unsafeBitCast(best, to: SIMD8<Float>.self)
+            for i in 0..<min(8, Q - q0) {
+                out[p * Q + q0 + i] = values[i]
+                argmax[p * Q + q0 + i] = index[i]
+            }
+            q = q0 + 8
         }
     }
     return true
+#else
+    return false
+#endif
 }
 
 /// out[j] = max(x[j ..< j + window]) for j < count (x readable up to count + window - 1 + 8).

@@ -95,6 +95,24 @@ final class FusedKernelTests: XCTestCase {
         }
     }
 
+    func testSeparableArgmaxKeepsTheScanOrderRuleOnGeneralWindows() {
+        let shapes = [Pool2DShape(N: 2, C: 2, H: 14, W: 14, R: 3, S: 3, strideH: 1, strideW: 1, padH: 1, padW: 1),
+                      Pool2DShape(N: 1, C: 2, H: 27, W: 29, R: 3, S: 3, strideH: 2, strideW: 2, ceilMode: true),
+                      Pool2DShape(N: 1, C: 2, H: 33, W: 20, R: 3, S: 3, strideH: 2, strideW: 2, padH: 1, padW: 1),
+                      Pool2DShape(N: 1, C: 1, H: 5, W: 3, R: 2, S: 3, strideH: 1, strideW: 2, padH: 1, padW: 1,
+                                  ceilMode: true)]
+        for s in shapes {
+            var rng = TestRNG(UInt64(s.H * 7 + s.W))
+            var x = (0..<(s.N * s.C * s.H * s.W)).map { _ in Float(Int(rng.next() % 5)) - 2 }   // ties everywhere
+            x[1] = .nan
+            var out = [Float](repeating: 0, count: s.outputCount), arg = [Int32](repeating: 0, count: s.outputCount)
+            maxPool2dForward(out: &out, argmax: &arg, x: x, s)
+            let ref = Self.reference(x, s, relu: false)
+            XCTAssertEqual(arg, ref.arg, "\(s)")
+            for (a, b) in zip(out, ref.out) { XCTAssertTrue(a == b || (a.isNaN && b.isNaN), "\(s)") }
+        }
+    }
+
     func testAdamUpdateMatchesTheScalarFormula() {
         for (count, wd) in [(1, Float(0)), (13, 0), (64, 0.01), (1001, 0.1)] {
             var rng = TestRNG(UInt64(count))
