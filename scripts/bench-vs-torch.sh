@@ -27,6 +27,16 @@ swift build -c release >/dev/null
 out=$(mktemp -d)
 echo "== PyTorch ($threads threads)"
 "$venv/bin/python" "$peer" --threads "$threads" $quick ${only:+--only "$only"} --out "$out/peer.json"
+# GoogLeNet, the paper's main network, is not in peer_torch.py: scripts/peer_googlenet.py times it the same way.
+if [[ "sweep-googlenet-1000 bypass-googlenet" == *"$only"* ]]; then
+    "$venv/bin/python" scripts/peer_googlenet.py --threads "$threads" $quick --out "$out/peer_googlenet.json"
+    python3 - "$out/peer.json" "$out/peer_googlenet.json" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+a.update({k: v for k, v in b.items() if not k.startswith("_")})
+json.dump(a, open(sys.argv[1], "w"), indent=1)
+PY
+fi
 echo "== Isthmus ($threads threads)"
 .build/release/isthmus bench --threads "$threads" $quick ${only:+--workload "$only"} --json "$out/isthmus.json"
 python3 - "$out/peer.json" "$out/isthmus.json" <<'PY'
