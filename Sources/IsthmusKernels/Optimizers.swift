@@ -27,10 +27,13 @@ public func adamUpdate(_ pp: UnsafeMutablePointer<Float>, _ pg: UnsafePointer<Fl
         v = beta2 * v + (1 - beta2) * g * g
         return p - stepSize * m / (squareRoot(v) / bc2Sqrt + eps)
     }
-    let full = count / V.scalarCount * V.scalarCount
+    // Chunks of whole vectors, one per thread of the pool for large tensors.
+    Threads.parallelFor((count + 7) / 8, grain: 8192) { vectors in
+    let end = Swift.min(count, vectors.upperBound * 8)
+    let full = end / V.scalarCount * V.scalarCount
     let rp = UnsafeMutableRawPointer(pp), rg = UnsafeRawPointer(pg), rm = UnsafeMutableRawPointer(pm)
     let rv = UnsafeMutableRawPointer(pv)
-    var i = 0
+    var i = vectors.lowerBound * 8
     while i < full {
         let o = i &* 4
         var m = rm.loadUnaligned(fromByteOffset: o, as: V.self), v = rv.loadUnaligned(fromByteOffset: o, as: V.self)
@@ -41,10 +44,11 @@ public func adamUpdate(_ pp: UnsafeMutablePointer<Float>, _ pg: UnsafePointer<Fl
         rp.storeBytes(of: p, toByteOffset: o, as: V.self)
         i &+= V.scalarCount
     }
-    while i < count {
+    while i < end {
         var m = V(repeating: pm[i]), v = V(repeating: pv[i])
         let p = lanes(V(repeating: pg[i]), V(repeating: pp[i]), &m, &v)
         pm[i] = m[0]; pv[i] = v[0]; pp[i] = p[0]
         i &+= 1
+    }
     }
 }

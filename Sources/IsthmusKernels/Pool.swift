@@ -19,8 +19,9 @@ public func maxPool2dForward(out: UnsafeMutablePointer<Float>, argmax: UnsafeMut
     let (H, W, P, Q) = (s.H, s.W, s.P, s.Q)
     let fast = s.R == 2 && s.S == 2 && s.strideH == 2 && s.strideW == 2 && s.padH == 0 && s.padW == 0
         && 2 * P <= H && 2 * Q <= W
+    Threads.parallelFor(s.N * s.C, grain: planeGrain(s)) { planes in
     let scratch = fast ? nil : PoolScratch(s, withIndex: true)
-    for plane in 0..<(s.N * s.C) {
+    for plane in planes {
         let xp = x + plane &* H &* W, op = out + plane &* P &* Q, ap = argmax + plane &* P &* Q
         if let scratch, maxPoolPlaneArgmax(out: op, argmax: ap, x: xp, s, scratch) {
             if relu { for i in 0..<(P &* Q) { op[i] = op[i] < 0 ? 0 : op[i] } }
@@ -47,7 +48,11 @@ public func maxPool2dForward(out: UnsafeMutablePointer<Float>, argmax: UnsafeMut
             for i in 0..<(P &* Q) { op[i] = op[i] < 0 ? 0 : op[i] }
         }
     }
+    }
 }
+
+/// Planes per thread worth waking the pool for: about 100k input elements.
+func planeGrain(_ s: Pool2DShape) -> Int { max(1, 100_000 / max(1, s.H * s.W)) }
 
 /// Row p of a 2x2 stride-2 max-pool without padding, 8 windows per AVX2 step (4 when Q < 8); the last step
 /// overlaps the previous one instead of leaving a scalar tail. Returns false, leaving the row to the general loop,
@@ -132,12 +137,13 @@ func pool2x2Windows(_ t0: __m256, _ t1: __m256, _ u0: __m256, _ u1: __m256, _ k:
 public func maxPool2dForward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, _ s: Pool2DShape,
                              relu: Bool = false) {
     let (H, W, P, Q) = (s.H, s.W, s.P, s.Q)
+    var one = s
+    one.N = 1; one.C = 1
+    Threads.parallelFor(s.N * s.C, grain: planeGrain(s)) { planes in
     let scratch = PoolScratch(s, withIndex: false)
     let argmax = UnsafeMutablePointer<Int32>.allocate(capacity: P * Q)
     defer { argmax.deallocate() }
-    var one = s
-    one.N = 1; one.C = 1
-    for plane in 0..<(s.N * s.C) {
+    for plane in planes {
         let xp = x + plane * H * W, op = out + plane * P * Q
         if !maxPoolPlaneValues(out: op, x: xp, s, scratch) {
             maxPool2dForward(out: op, argmax: argmax, x: xp, one)
@@ -145,6 +151,7 @@ public func maxPool2dForward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<
         if relu {
             for i in 0..<(P * Q) { op[i] = op[i] < 0 ? 0 : op[i] }
         }
+    }
     }
 }
 
@@ -314,7 +321,8 @@ public func maxPool2dBackward(dX: UnsafeMutablePointer<Float>, dOut: UnsafePoint
     let HW = s.H * s.W, PQ = s.P * s.Q
     let tiles = s.R == 2 && s.S == 2 && s.strideH == 2 && s.strideW == 2 && s.padH == 0 && s.padW == 0
         && 2 * s.P == s.H && 2 * s.Q == s.W && s.Q >= 8
-    for plane in 0..<(s.N * s.C) {
+    Threads.parallelFor(s.N * s.C, grain: planeGrain(s)) { planes in
+    for plane in planes {
         let dp = dX + plane * HW, gp = dOut + plane * PQ, ap = argmax + plane * PQ
         if tiles && maxPool2x2Backward(dX: dp, dOut: gp, argmax: ap, reluOut: reluOut.map { $0 + plane * PQ },
                                        P: s.P, Q: s.Q) { continue }
@@ -325,6 +333,7 @@ public func maxPool2dBackward(dX: UnsafeMutablePointer<Float>, dOut: UnsafePoint
         } else {
             for i in 0..<PQ where ap[i] >= 0 { dp[Int(ap[i])] += gp[i] }
         }
+    }
     }
 }
 

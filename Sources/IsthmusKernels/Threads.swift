@@ -1,8 +1,8 @@
 import CDNNL
 import Foundation
 
-/// Thread count of the compute libraries. oneDNN (and its OpenMP pool) owns the threads; Swift code stays serial
-/// inside an op and parallelises only whole independent work items. `ISTHMUS_THREADS` overrides the default:
+/// Thread count of the compute libraries. oneDNN (and its OpenMP pool) owns the threads; Swift kernels borrow the
+/// same pool through `parallelFor` (no second pool competing for the cores). `ISTHMUS_THREADS` overrides the default:
 /// all cores, or 1 when other processes already keep the cores busy at start-up (1-minute load average at least
 /// 75% of the cores): a parallel region waits for its slowest thread, and a thread that shares its core with
 /// another process makes every op as slow as a time slice.
@@ -44,6 +44,29 @@ public enum Threads {
         return cores
     }
 
+    /// Splits 0..<count into contiguous ranges, one per thread of the OpenMP pool, and runs `body` on each; serial
+    /// when one thread is configured or when a thread would get fewer than `grain` items (the pool's wake-up costs
+    /// about what a thread does with 100k floats). `body` must only touch memory (no tape, no tensors).
+    public static func parallelFor(_ count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
+        configure()
+        let n = min(current, count / max(grain, 1))
+        if n <= 1 {
+            if count > 0 { body(0..<count) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            let job = ParallelJob(count: count, body: body)
+            withExtendedLifetime(job) {
+                GOMP_parallel({ raw in
+                    let job = Unmanaged<ParallelJob>.fromOpaque(raw!).takeUnretainedValue()
+                    let t = Int(omp_get_thread_num()), n = Int(omp_get_num_threads())
+                    let lo = job.count * t / n, hi = job.count * (t + 1) / n
+                    if lo < hi { job.body(lo..<hi) }
+                }, Unmanaged.passUnretained(job).toOpaque(), UInt32(n), 0)
+            }
+        }
+    }
+
     /// Below this many flops an op runs on one thread: waking a second thread costs ~45 us on this kind of VM,
     /// and a spinning pool collapses when other processes share the cores.
     public nonisolated(unsafe) static var parallelThreshold: Double = 1e7
@@ -60,4 +83,10 @@ public enum Threads {
             omp_set_num_threads(Int32(n))
         }
     }
+}
+
+private final class ParallelJob {
+    let count: Int
+    let body: (Range<Int>) -> Void
+    init(count: Int, body: @escaping (Range<Int>) -> Void) { self.count = count; self.body = body }
 }
