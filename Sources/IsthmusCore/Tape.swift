@@ -86,6 +86,11 @@ public final class Tape {
     }
 }
 
+extension Tensor {
+    /// Whether the tape recording on this thread differentiates this tensor (ops reading it record pullbacks).
+    public var isTracked: Bool { tapeID != 0 && tapeID == Tape.current?.id }
+}
+
 /// Evaluates `f` on a tape and returns its (scalar or not) value and the gradients of `value.sum()` with
 /// respect to each tensor in `wrt`: an input image, the parameters, or both. Only what is in `wrt` is tracked,
 /// so frozen weights cost no gradient work.
