@@ -10,10 +10,15 @@ public struct Padding2D: Hashable, Codable, Sendable {
     public static let zero = Padding2D(0)
 }
 
-/// 2-D convolution (cross-correlation, as PyTorch). x: [N, C, H, W], weight: [K, C/groups, R, S], bias: [K].
-/// Output [N, K, P, Q] with P = (H + top + bottom - R) / stride + 1.
+/// 2-D convolution (cross-correlation, as PyTorch) with an optional fused activation:
+/// y = activation(conv(x, weight) + bias), activation none (identity), relu = max(., 0) or relu6 = min(max(., 0), 6).
+/// x: [N, C, H, W], weight: [K, C/groups, R, S], bias: [K]. Output [N, K, P, Q] with
+/// P = (H + top + bottom - R) / stride + 1. The activation runs inside the convolution (one pass over the output);
+/// values and gradients are those of `conv2d(...).relu()` / `.relu6()` as PyTorch computes them: the pullback
+/// gates dy by the output (relu: 0 where y <= 0, a NaN passes; relu6: dy only where 0 < y < 6), then runs the
+/// convolution's backward.
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1),
-                   padding: Padding2D = .zero, groups: Int = 1) -> Tensor {
+                   padding: Padding2D = .zero, groups: Int = 1, activation: ConvActivation = .none) -> Tensor {
     precondition(x.rank == 4 && weight.rank == 4, "conv2d: x \(x.shape), weight \(weight.shape)")
     let s = Conv2DShape(N: x.shape[0], C: x.shape[1], H: x.shape[2], W: x.shape[3], K: weight.shape[0],
                         R: weight.shape[2], S: weight.shape[3], strideH: stride.0, strideW: stride.1,
@@ -22,9 +27,19 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (In
     precondition(s.isValid && weight.shape[1] == s.Cg, "conv2d: input \(x.shape) does not fit weight \(weight.shape) (groups \(groups))")
     precondition(bias == nil || bias!.count == s.K, "conv2d: bias of \(bias!.count) for \(s.K) channels")
     let out = Tensor(uninitialized: [s.N, s.K, s.P, s.Q])
-    conv2dForward(out: out.mutableData, x: x.data, w: weight.data, bias: bias?.data, s, weightsVersion: weight.storage.version)
+    conv2dForward(out: out.mutableData, x: x.data, w: weight.data, bias: bias?.data, s, weightsVersion: weight.storage.version,
+                  activation: activation)
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
-    return Tape.record(out, inputs) { g, needs in
+    let backward = conv2dPullback(x, weight, bias, s)
+    if activation == .none { return Tape.record(out, inputs, backward) }
+    return Tape.record(out, inputs) { g, needs in backward(gateByOutput(g, out, activation), needs) }
+}
+
+/// The pullback of y = conv(x, weight) + bias: dx (backward data), dweight and dbias (backward weights), each
+/// when needed.
+private func conv2dPullback(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?,
+                            _ s: Conv2DShape) -> (Tensor, [Bool]) -> [Tensor?] {
+    { g, needs in
         var dx: Tensor?, dw: Tensor?, db: Tensor?
         if needs[0] {
             dx = Tensor(uninitialized: x.shape)
@@ -40,6 +55,19 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (In
         }
         return bias == nil ? [dx, dw] : [dx, dw, db]
     }
+}
+
+/// dy where the activation that produced y passes gradient, 0 elsewhere (PyTorch's threshold / hardtanh backward
+/// selects, so a non-finite dy is zeroed too): relu where !(y <= 0), relu6 where 0 < y < 6.
+private func gateByOutput(_ g: Tensor, _ y: Tensor, _ activation: ConvActivation) -> Tensor {
+    let d = Tensor(uninitialized: g.shape)
+    let pg = g.data, py = y.data, pd = d.mutableData
+    switch activation {
+    case .none: pd.update(from: pg, count: g.count)
+    case .relu: for i in 0..<g.count { pd[i] = py[i] <= 0 ? 0 : pg[i] }
+    case .relu6: for i in 0..<g.count { let v = py[i]; pd[i] = v > 0 && v < 6 ? pg[i] : 0 }
+    }
+    return d
 }
 
 func poolShape(_ x: Tensor, _ k: (Int, Int), _ stride: (Int, Int), _ padding: (Int, Int), _ ceil: Bool) -> Pool2DShape {

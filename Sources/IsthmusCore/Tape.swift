@@ -89,10 +89,7 @@ public final class Tape {
 extension Tensor {
     /// Whether the tape recording on this thread differentiates through this tensor (ops may skip saving what
     /// only a pullback needs when it does not).
-    public var isTracked: Bool {
-        guard let tape = Tape.current else { return false }
-        return tapeID == tape.id
-    }
+    public var isTracked: Bool { tapeID != 0 && tapeID == Tape.current?.id }
 }
 
 /// Evaluates `f` on a tape and returns its (scalar or not) value and the gradients of `value.sum()` with

@@ -2,13 +2,56 @@
 // `conv2d*` dispatch to oneDNN's blocked-layout primitives (`DNNLConv`, cached per shape) and fall back to the
 // im2col + GEMM twins `conv2d*Im2col` on any oneDNN error; `ISTHMUS_CONV=im2col` forces the twins.
 
-/// out = conv(x, w) + bias. `weightsVersion`: a stamp that changes whenever the contents at `w` change (unique over
-/// the run); given it, the reordered (blocked) weights are kept per weight buffer and reused until it changes.
+/// Activation applied to every output of a convolution, as PyTorch's: a NaN stays NaN.
+public enum ConvActivation: Hashable, Sendable {
+    /// y
+    case none
+    /// max(y, 0)
+    case relu
+    /// min(max(y, 0), 6) = hardtanh(y, 0, 6)
+    case relu6
+}
+
+/// y[i] = activation(y[i]) for i in [0, count), in place; a NaN stays NaN.
+public func applyActivation(_ y: UnsafeMutablePointer<Float>, count: Int, _ a: ConvActivation) {
+    switch a {
+    case .none: return
+    case .relu: for i in 0..<count { let v = y[i]; y[i] = v < 0 ? 0 : v }
+    case .relu6: for i in 0..<count { let v = y[i]; y[i] = v < 0 ? 0 : (v > 6 ? 6 : v) }
+    }
+}
+
+/// out = activation(conv(x, w) + bias). `weightsVersion`: a stamp that changes whenever the contents at `w` change
+/// (unique over the run); given it, the reordered (blocked) weights are kept per weight buffer and reused until it
+/// changes. oneDNN applies the activation as a post-op while it writes `out`, except when x, w or bias hold a NaN
+/// or an infinity (its post-ops turn a NaN into 0): then a plain loop applies it after the convolution.
 public func conv2dForward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
-                          bias: UnsafePointer<Float>?, _ s: Conv2DShape, weightsVersion: UInt64? = nil) {
-    if DNNLConv.enabled, let plan = DNNLConv.plan(s),
-       (try? plan.forward(out: out, x: x, w: w, bias: bias, weightsVersion: weightsVersion)) != nil { return }
+                          bias: UnsafePointer<Float>?, _ s: Conv2DShape, weightsVersion: UInt64? = nil,
+                          activation: ConvActivation = .none) {
+    if DNNLConv.enabled {
+        let post = activation != .none && DNNLConv.operandsAreFinite(x: x, w: w, bias: bias, s, weightsVersion: weightsVersion)
+            ? activation : .none
+        if let plan = DNNLConv.plan(s, activation: post),
+           (try? plan.forward(out: out, x: x, w: w, bias: bias, weightsVersion: weightsVersion)) != nil {
+            if post != activation { applyActivation(out, count: s.outputCount, activation) }
+            return
+        }
+    }
     conv2dForwardIm2col(out: out, x: x, w: w, bias: bias, s)
+    applyActivation(out, count: s.outputCount, activation)
+}
+
+/// Whether p[0..<count] holds no NaN and no infinity (x * 0 is NaN exactly for those; 16 lanes per step).
+public func allFinite(_ p: UnsafePointer<Float>, count: Int) -> Bool {
+    var acc = SIMD16<Float>(repeating: 0)
+    var i = 0
+    while i &+ 16 <= count {
+        acc += UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self) * 0
+        i &+= 16
+    }
+    var tail: Float = 0
+    while i < count { tail += p[i] * 0; i &+= 1 }
+    return acc.sum() + tail == 0
 }
 
 /// dX = d(out)/dx applied to dOut (`weightsVersion` as in `conv2dForward`).

@@ -4,9 +4,11 @@ import Foundation
 // oneDNN convolutions for one Conv2DShape. Users keep NCHW / [K, Cg, R, S] (as goihw with dims
 // [G, Kg, Cg, R, S] when grouped); the primitives are created with `dnnl_format_tag_any`, so oneDNN picks its
 // blocked layouts (nChw16c-like activations, OIhw16i16o-like weights) and every call reorders in and out.
+// A plan's forward may carry an activation as an eltwise post-op, applied to each output as it is written.
 
 final class DNNLConv {
     let shape: Conv2DShape
+    let activation: ConvActivation
     private let lock = NSLock()
     private let scratch = DNNLScratch()
     private let forwardPD: dnnl_primitive_desc_t
@@ -21,9 +23,10 @@ final class DNNLConv {
     private let x, w, b, y, xAny, wAny, yAny: dnnl_memory_desc_t
     private let strides, padL, padR: [Int64]
 
-    init(_ s: Conv2DShape) throws {
+    init(_ s: Conv2DShape, activation: ConvActivation = .none) throws {
         guard s.isValid else { throw DNNLError(status: dnnl_invalid_arguments, call: "Conv2DShape \(s)") }
         shape = s
+        self.activation = activation
         let xDims = [s.N, s.C, s.H, s.W], yDims = [s.N, s.K, s.P, s.Q]
         let wDims = s.groups == 1 ? [s.K, s.C, s.R, s.S] : [s.groups, s.Kg, s.Cg, s.R, s.S]
         x = try DNNL.md(xDims, dnnl_nchw)
@@ -42,7 +45,9 @@ final class DNNLConv {
         try dnnlCheck(dnnl_convolution_forward_desc_init(&cd, dnnl_forward_training, dnnl_convolution_direct,
                                                          &xa, &wa, &ba, &ya, strides, padL, padR),
                       "dnnl_convolution_forward_desc_init")
-        forwardPD = try DNNLConv.create(&cd, hint: nil)
+        let attr = try DNNLConv.attributes(activation)
+        defer { if let attr { dnnl_primitive_attr_destroy(attr) } }
+        forwardPD = try DNNLConv.create(&cd, attr: attr, hint: nil)
         do {
             forwardPass = try DNNLPass(forwardPD, [(DNNL_ARG_SRC, true, x), (DNNL_ARG_WEIGHTS, true, w),
                                                    (DNNL_ARG_BIAS, true, b), (DNNL_ARG_DST, false, y)],
@@ -62,12 +67,36 @@ final class DNNLConv {
         discard.deallocate()
     }
 
-    private static func create(_ cd: inout dnnl_convolution_desc_t,
+    private static func create(_ cd: inout dnnl_convolution_desc_t, attr: dnnl_primitive_attr_t? = nil,
                                hint: dnnl_primitive_desc_t?) throws -> dnnl_primitive_desc_t {
         var pd: dnnl_primitive_desc_t?
-        try dnnlCheck(dnnl_primitive_desc_create(&pd, &cd, nil, try DNNL.engine().engine, hint),
+        try dnnlCheck(dnnl_primitive_desc_create(&pd, &cd, attr, try DNNL.engine().engine, hint),
                       "dnnl_primitive_desc_create(convolution)")
         return pd!
+    }
+
+    /// Primitive attributes holding `a` as the one eltwise post-op (relu: max(y, 0); clip: min(max(y, 0), 6));
+    /// nil for `.none`. The caller destroys them.
+    private static func attributes(_ a: ConvActivation) throws -> dnnl_primitive_attr_t? {
+        let (alg, alpha, beta): (dnnl_alg_kind_t, Float, Float)
+        switch a {
+        case .none: return nil
+        case .relu: (alg, alpha, beta) = (dnnl_eltwise_relu, 0, 0)
+        case .relu6: (alg, alpha, beta) = (dnnl_eltwise_clip, 0, 6)
+        }
+        var ops: dnnl_post_ops_t?
+        try dnnlCheck(dnnl_post_ops_create(&ops), "dnnl_post_ops_create")
+        defer { dnnl_post_ops_destroy(ops) }
+        try dnnlCheck(dnnl_post_ops_append_eltwise(ops, 1, alg, alpha, beta), "dnnl_post_ops_append_eltwise")
+        var attr: dnnl_primitive_attr_t?
+        try dnnlCheck(dnnl_primitive_attr_create(&attr), "dnnl_primitive_attr_create")
+        do {
+            try dnnlCheck(dnnl_primitive_attr_set_post_ops(attr, ops), "dnnl_primitive_attr_set_post_ops")
+        } catch {
+            dnnl_primitive_attr_destroy(attr)
+            throw error
+        }
+        return attr
     }
 
     private func makeDataPass() throws -> DNNLPass {
@@ -119,20 +148,48 @@ final class DNNLConv {
     // MARK: - Plan cache
 
     // oneDNN sizes a primitive's work split for the OpenMP thread count at creation, so plans are per thread count.
-    private struct Key: Hashable { let shape: Conv2DShape; let threads: Int32 }
+    private struct Key: Hashable { let shape: Conv2DShape; let activation: ConvActivation; let threads: Int32 }
     nonisolated(unsafe) private static var plans: [Key: Result<DNNLConv, any Error>] = [:]
     private static let plansLock = NSLock()
 
-    /// The cached plan of `s` for the calling thread's OpenMP thread count, built on first request; nil (also
-    /// cached) when oneDNN cannot run the shape.
-    static func plan(_ s: Conv2DShape) -> DNNLConv? {
+    /// The cached plan of `s` (forward with `activation` as post-op) for the calling thread's OpenMP thread count,
+    /// built on first request; nil (also cached) when oneDNN cannot run the shape.
+    static func plan(_ s: Conv2DShape, activation: ConvActivation = .none) -> DNNLConv? {
         Threads.forWork(s.flops)
-        let key = Key(shape: s, threads: omp_get_max_threads())
+        let key = Key(shape: s, activation: activation, threads: omp_get_max_threads())
         plansLock.lock(); defer { plansLock.unlock() }
         if let p = plans[key] { return try? p.get() }
-        let p = Result { try DNNLConv(s) }
+        let p = Result { try DNNLConv(s, activation: activation) }
         plans[key] = p
         return try? p.get()
+    }
+
+    // Versions of weight buffers found finite (versions are unique over the run, so a stale entry never matches).
+    nonisolated(unsafe) private static var finiteWeights = Set<UInt64>()
+    private static let finiteLock = NSLock()
+
+    /// Whether x, w and bias of `s` hold only finite values, the condition for an activation post-op to equal the
+    /// activation applied afterwards (oneDNN's eltwise post-ops map a NaN to 0; non-finite operands are the source
+    /// of NaN pre-activations, short of sums overflowing to inf - inf). A finite w is remembered under
+    /// `weightsVersion`.
+    static func operandsAreFinite(x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                                  _ s: Conv2DShape, weightsVersion: UInt64?) -> Bool {
+        if let bias, !allFinite(bias, count: s.K) { return false }
+        if let v = weightsVersion {
+            finiteLock.lock()
+            let known = finiteWeights.contains(v)
+            finiteLock.unlock()
+            if !known {
+                guard allFinite(w, count: s.weightCount) else { return false }
+                finiteLock.lock()
+                if finiteWeights.count >= 4096 { finiteWeights.removeAll() }
+                finiteWeights.insert(v)
+                finiteLock.unlock()
+            }
+        } else if !allFinite(w, count: s.weightCount) {
+            return false
+        }
+        return allFinite(x, count: s.inputCount)
     }
 
     /// Whether the `conv2d*` dispatchers try oneDNN first (`ISTHMUS_CONV=im2col` disables it).

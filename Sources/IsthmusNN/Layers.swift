@@ -54,6 +54,8 @@ public final class BatchNorm2d: Module {
     public let weight: Tensor, bias: Tensor
     public let runningMean: Tensor, runningVar: Tensor, numBatchesTracked: Tensor
     public var eps: Float, momentum: Float
+    /// The convolution before this layer with it folded in, for `fusedConvBN`.
+    let fold = ConvBNFold()
     public init(_ channels: Int, eps: Float = 1e-5, momentum: Float = 0.1) {
         weight = .ones([channels]); bias = .zeros([channels])
         runningMean = .zeros([channels]); runningVar = .ones([channels]); numBatchesTracked = .zeros([])

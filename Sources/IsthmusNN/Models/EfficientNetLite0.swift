@@ -54,9 +54,9 @@ public final class MBConvBlock: Module {
 
     public override func forward(_ x: Tensor) -> Tensor {
         var h = x
-        if let expandConv, let bn0 { h = bn0(expandConv(h)).relu6() }
-        h = bn1(depthwiseConv(h)).relu6()
-        h = bn2(projectConv(h))
+        if let expandConv, let bn0 { h = fusedConvBN(h, expandConv, bn0, activation: .relu6) }
+        h = fusedConvBN(h, depthwiseConv, bn1, activation: .relu6)
+        h = fusedConvBN(h, projectConv, bn2)
         guard hasSkip else { return h }
         if training && dropConnectRate > 0 {
             // Per-sample keep mask scaled by 1 / keep (efficientnet-lite-pytorch's drop_connect).
@@ -134,9 +134,9 @@ public final class EfficientNetLite0: Module {
 
     /// Features after the head: [N, 1280, H/32, W/32].
     public func features(_ x: Tensor) -> Tensor {
-        var h = bn0(convStem(x)).relu6()
+        var h = fusedConvBN(x, convStem, bn0, activation: .relu6)
         for b in blocks { h = b(h) }
-        return bn1(convHead(h)).relu6()
+        return fusedConvBN(h, convHead, bn1, activation: .relu6)
     }
 
     public override func forward(_ x: Tensor) -> Tensor {

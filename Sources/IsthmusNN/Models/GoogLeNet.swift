@@ -8,7 +8,7 @@ public final class BasicConv2d: Module {
         bn = BatchNorm2d(cout, eps: 1e-3)
     }
     public override var children: [(String, Module)] { [("conv", conv), ("bn", bn)] }
-    public override func forward(_ x: Tensor) -> Tensor { bn(conv(x)).relu() }
+    public override func forward(_ x: Tensor) -> Tensor { fusedConvBN(x, conv, bn, activation: .relu) }
 }
 
 /// Inception module (Szegedy et al. 2015) as in torchvision: four branches concatenated on channels,

@@ -6,6 +6,7 @@ import IsthmusCore
 public final class BasicBlock: Module {
     public let conv1: Conv2d, bn1: BatchNorm2d, conv2: Conv2d, bn2: BatchNorm2d
     public let projection: Sequential?
+    let projectionLayers: (conv: Conv2d, bn: BatchNorm2d)?
     let shortcutName: String
 
     public init(_ cin: Int, _ cout: Int, stride: Int, shortcutName: String, using rng: inout SplitMix64) {
@@ -13,8 +14,9 @@ public final class BasicBlock: Module {
         bn1 = BatchNorm2d(cout)
         conv2 = Conv2d(cout, cout, kernel: 3, padding: 1, bias: false, using: &rng)
         bn2 = BatchNorm2d(cout)
-        projection = stride != 1 || cin != cout
-            ? Sequential(Conv2d(cin, cout, kernel: 1, stride: stride, bias: false, using: &rng), BatchNorm2d(cout)) : nil
+        projectionLayers = stride != 1 || cin != cout
+            ? (Conv2d(cin, cout, kernel: 1, stride: stride, bias: false, using: &rng), BatchNorm2d(cout)) : nil
+        projection = projectionLayers.map { Sequential($0.conv, $0.bn) }
         self.shortcutName = shortcutName
     }
 
@@ -23,8 +25,8 @@ public final class BasicBlock: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        let y = bn2(conv2(bn1(conv1(x)).relu()))
-        return (y + (projection?(x) ?? x)).relu()
+        let y = fusedConvBN(fusedConvBN(x, conv1, bn1, activation: .relu), conv2, bn2)
+        return (y + (projectionLayers.map { fusedConvBN(x, $0.conv, $0.bn) } ?? x)).relu()
     }
 }
 
@@ -55,7 +57,7 @@ public final class ResNet18Cifar: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        var h = bn1(conv1(x)).relu()
+        var h = fusedConvBN(x, conv1, bn1, activation: .relu)
         for l in layers { h = l(h) }
         return linear(avgPool2d(h, kernel: (4, 4)).flattened())
     }
@@ -90,7 +92,7 @@ public final class ResNet18: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        var h = reluMaxPool2d(bn1(conv1(x)), kernel: (3, 3), stride: (2, 2), padding: (1, 1))  // = maxPool2d(relu(.))
+        var h = reluMaxPool2d(fusedConvBN(x, conv1, bn1), kernel: (3, 3), stride: (2, 2), padding: (1, 1))  // = maxPool2d(relu(.))
         for l in layers { h = l(h) }
         return fc(adaptiveAvgPool2d(h, outputSize: (1, 1)).flattened())
     }

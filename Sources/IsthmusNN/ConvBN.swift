@@ -1,0 +1,61 @@
+import Foundation
+import IsthmusCore
+import IsthmusKernels
+
+/// bn(conv(x)) followed by `activation`, as one convolution when `bn` is in eval mode and none of conv.weight,
+/// conv.bias, bn.weight, bn.bias is differentiated by the active tape: conv(x, W', b') with the BatchNorm folded
+/// into the weights (`BatchNorm2d.folded(into:)`) and the activation run inside the convolution. Otherwise (training,
+/// or a parameter being differentiated) the unfused bn(conv(x)) then relu / relu6. Values agree to rounding, and
+/// gradients with respect to x follow the same formulas. x: [N, C, H, W] -> [N, K, P, Q].
+public func fusedConvBN(_ x: Tensor, _ conv: Conv2d, _ bn: BatchNorm2d, activation: ConvActivation = .none) -> Tensor {
+    let tracked = conv.weight.isTracked || (conv.bias?.isTracked ?? false) || bn.weight.isTracked || bn.bias.isTracked
+    if bn.training || tracked {
+        let y = bn(conv(x))
+        switch activation {
+        case .none: return y
+        case .relu: return y.relu()
+        case .relu6: return y.relu6()
+        }
+    }
+    let (w, b) = bn.folded(into: conv)
+    return conv2d(x, weight: w, bias: b, stride: conv.stride, padding: conv.padding, groups: conv.groups,
+                  activation: activation)
+}
+
+/// Eval-mode BatchNorm folded into the convolution before it, per output channel k:
+/// a_k = gamma_k / sqrt(var_k + eps), W'[k] = W[k] a_k, b'_k = (b_k - mean_k) a_k + beta_k (b = 0 without bias),
+/// so that bn(conv(x, W, b)) = conv(x, W', b'). Computed in Double, stored as Float. The folded tensors are built
+/// once and refolded in place when a source changes (its storage version), so they keep their storages and with
+/// them the convolution's cached blocked weights.
+final class ConvBNFold: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sources: [UInt64] = []
+    private var weight: Tensor?
+    private var bias: Tensor?
+
+    func tensors(_ conv: Conv2d, _ bn: BatchNorm2d) -> (weight: Tensor, bias: Tensor) {
+        let inputs = [conv.weight, bn.weight, bn.bias, bn.runningMean, bn.runningVar] + (conv.bias.map { [$0] } ?? [])
+        let stamp = inputs.map(\.storage.version) + [UInt64(bn.eps.bitPattern)]
+        lock.lock(); defer { lock.unlock() }
+        if let weight, let bias, stamp == sources, weight.shape == conv.weight.shape { return (weight, bias) }
+        let K = conv.weight.shape[0], per = conv.weight.count / max(K, 1)
+        precondition(bn.runningMean.count == K, "fold: BatchNorm of \(bn.runningMean.count) channels after a conv of \(K)")
+        let w = weight?.shape == conv.weight.shape ? weight! : Tensor(uninitialized: conv.weight.shape)
+        let b = bias?.count == K ? bias! : Tensor(uninitialized: [K])
+        let pw = w.mutableData, pb = b.mutableData, src = conv.weight.data
+        for k in 0..<K {
+            let a = Double(bn.weight[flat: k]) / (Double(bn.runningVar[flat: k]) + Double(bn.eps)).squareRoot()
+            for i in (k * per)..<((k + 1) * per) { pw[i] = Float(Double(src[i]) * a) }
+            let b0 = Double(conv.bias?[flat: k] ?? 0)
+            pb[k] = Float((b0 - Double(bn.runningMean[flat: k])) * a + Double(bn.bias[flat: k]))
+        }
+        weight = w; bias = b; sources = stamp
+        return (w, b)
+    }
+}
+
+extension BatchNorm2d {
+    /// The weight [K, Cg, R, S] and bias [K] of `conv` with this BatchNorm's eval-mode transform folded in (see
+    /// `ConvBNFold`); the same tensors on every call while the sources are unchanged. Not differentiable.
+    public func folded(into conv: Conv2d) -> (weight: Tensor, bias: Tensor) { fold.tensors(conv, self) }
+}
