@@ -13,5 +13,5 @@ void GOMP_parallel(void (*fn)(void *), void *data, unsigned num_threads, unsigne
 // Keep large freed blocks in the heap for reuse instead of unmapping them (see Threads.configure).
 static inline void isthmus_keep_large_blocks(void) {
     mallopt(M_MMAP_THRESHOLD, 1 << 30);
-    mallopt(M_TRIM_THRESHOLD, INT_MAX);
+    mallopt(M_TRIM_THRESHOLD, -1);   // glibc reads it as size_t: never trim
 }

@@ -11,9 +11,13 @@ enum BufferPool {
     private static let maxPooledBytes = max(1 << 30, Int(ProcessInfo.processInfo.physicalMemory / 8))
     /// Small buffers are cheap to malloc; pooling them only costs lock traffic.
     private static let minPooledCount = 4096
+    /// Larger buffers go back to malloc, which reuses their memory for any later size (best fit and splitting;
+    /// the heap is never trimmed, see `Threads.configure`), where exact-size buckets would hold one buffer per
+    /// layer size and let the process grow to several GB on 224x224 batches.
+    private static let maxPooledCount = 1 << 22
 
     static func take(_ count: Int) -> UnsafeMutablePointer<Float> {
-        if count >= minPooledCount {
+        if count >= minPooledCount && count <= maxPooledCount {
             lock.lock()
             if var list = free[count], let p = list.popLast() {
                 free[count] = list
@@ -27,7 +31,7 @@ enum BufferPool {
     }
 
     static func give(_ p: UnsafeMutablePointer<Float>, _ count: Int) {
-        if count >= minPooledCount {
+        if count >= minPooledCount && count <= maxPooledCount {
             lock.lock()
             if pooledBytes + count * 4 <= maxPooledBytes {
                 free[count, default: []].append(p)

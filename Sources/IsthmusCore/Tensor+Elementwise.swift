@@ -1,4 +1,12 @@
 import Foundation
+import IsthmusKernels
+
+/// Runs `body` over 0..<count, split across the compute threads when there are more than 64k elements per thread
+/// (memory-bound loops: below that, waking the pool costs more than it saves).
+@inline(__always)
+func parallelElements(_ count: Int, _ body: (Range<Int>) -> Void) {
+    Threads.parallelFor(count, grain: 1 << 16, body)
+}
 
 // MARK: - Broadcasting machinery
 
@@ -53,7 +61,7 @@ func binaryKernel(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> Ten
     if a.shape == b.shape {
         let out = Tensor(uninitialized: a.shape)
         let pa = a.data, pb = b.data, po = out.mutableData
-        for i in 0..<out.count { po[i] = f(pa[i], pb[i]) }
+        parallelElements(out.count) { r in for i in r { po[i] = f(pa[i], pb[i]) } }
         return out
     }
     let shape = broadcastShape(a.shape, b.shape)
@@ -61,12 +69,12 @@ func binaryKernel(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> Ten
     let pa = a.data, pb = b.data, po = out.mutableData
     if b.count == 1 {
         let y = pb[0]
-        for i in 0..<out.count { po[i] = f(pa[i], y) }
+        parallelElements(out.count) { r in for i in r { po[i] = f(pa[i], y) } }
         return out
     }
     if a.count == 1 {
         let x = pa[0]
-        for i in 0..<out.count { po[i] = f(x, pb[i]) }
+        parallelElements(out.count) { r in for i in r { po[i] = f(x, pb[i]) } }
         return out
     }
     let sa = broadcastStrides(a.shape, to: shape), sb = broadcastStrides(b.shape, to: shape)
@@ -158,7 +166,7 @@ public func / (a: Tensor, b: Tensor) -> Tensor {
 func unaryKernel(_ x: Tensor, _ f: (Float) -> Float) -> Tensor {
     let out = Tensor(uninitialized: x.shape)
     let px = x.data, po = out.mutableData
-    for i in 0..<x.count { po[i] = f(px[i]) }
+    parallelElements(x.count) { r in for i in r { po[i] = f(px[i]) } }
     return out
 }
 
@@ -241,7 +249,7 @@ extension Tensor {
         return Tape.record(out, [x]) { g, _ in
             let d = Tensor(uninitialized: x.shape)
             let pg = g.data, px = x.data, py = out.data, pd = d.mutableData
-            for i in 0..<x.count { pd[i] = pg[i] * F.derivative(px[i], py[i]) }
+            parallelElements(x.count) { r in for i in r { pd[i] = pg[i] * F.derivative(px[i], py[i]) } }
             return [d]
         }
     }
@@ -253,7 +261,7 @@ extension Tensor {
         return Tape.record(out, [x]) { g, _ in
             let d = Tensor(uninitialized: x.shape)
             let pg = g.data, px = x.data, py = out.data, pd = d.mutableData
-            for i in 0..<x.count { pd[i] = pg[i] * derivative(px[i], py[i]) }
+            parallelElements(x.count) { r in for i in r { pd[i] = pg[i] * derivative(px[i], py[i]) } }
             return [d]
         }
     }

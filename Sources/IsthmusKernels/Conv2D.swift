@@ -43,6 +43,19 @@ public func conv2dForward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Flo
 
 /// Whether p[0..<count] holds no NaN and no infinity (x * 0 is NaN exactly for those; 16 lanes per step).
 public func allFinite(_ p: UnsafePointer<Float>, count: Int) -> Bool {
+    let block = 1 << 16, blocks = (count + block - 1) / block
+    if blocks <= 1 { return finiteRun(p, count: count) }
+    let finite = UnsafeMutablePointer<Bool>.allocate(capacity: blocks)
+    defer { finite.deallocate() }
+    Threads.parallelFor(blocks, grain: 2) { r in
+        for b in r { finite[b] = finiteRun(p + b * block, count: min(block, count - b * block)) }
+    }
+    return (0..<blocks).allSatisfy { finite[$0] }
+}
+
+/// x * 0 is 0 for finite x and NaN for an infinity or a NaN.
+@inline(__always)
+func finiteRun(_ p: UnsafePointer<Float>, count: Int) -> Bool {
     var acc = SIMD16<Float>(repeating: 0)
     var i = 0
     while i &+ 16 <= count {

@@ -1,4 +1,5 @@
 import CDNNL
+import Foundation
 
 // Small wrapper over oneDNN's 2.x C API: one CPU engine and stream, memory descriptors, and `DNNLPass`, a
 // primitive bound to NCHW user buffers with the reorders to and from the layouts it chose.
@@ -70,44 +71,36 @@ enum DNNL {
     }
 }
 
-/// Scratch buffers in the layouts primitives chose, shared by the passes of one owner (which runs one pass at a
-/// time). Within a pass every operand gets its own buffer.
-final class DNNLScratch {
-    private var buffers: [(md: dnnl_memory_desc_t, memory: dnnl_memory_t)] = []
+/// Process-wide buffers for the operands that primitives keep in their own layouts (blocked activations). A pass
+/// borrows slot i for its i-th such operand while it runs, so the memory held is that of the largest pass, not the
+/// sum over every shape's plan (which reached several GB for 224x224 batches of 64). `lock` serializes passes;
+/// each primitive already uses all compute threads.
+enum DNNLArena {
+    static let lock = NSLock()
+    nonisolated(unsafe) private static var slots: [(pointer: UnsafeMutableRawPointer, bytes: Int)] = []
 
-    deinit { for b in buffers { dnnl_memory_destroy(b.memory) } }
-
-    /// A new memory object of layout `md` over a pooled buffer whose index is not in `taken` (the caller owns the
-    /// returned object; the pool owns the storage).
-    func alias(_ md: dnnl_memory_desc_t, taken: inout Set<Int>) throws -> dnnl_memory_t {
-        var want = md
-        var index = buffers.indices.first { i in
-            var have = buffers[i].md
-            return !taken.contains(i) && dnnl_memory_desc_equal(&have, &want) != 0
+    /// Slot `i`, grown to at least `bytes`. The caller holds `lock`.
+    static func buffer(_ i: Int, bytes: Int) -> UnsafeMutableRawPointer {
+        while slots.count <= i { slots.append((.allocate(byteCount: 64, alignment: 64), 64)) }
+        if slots[i].bytes < bytes {
+            slots[i].pointer.deallocate()
+            slots[i] = (.allocate(byteCount: bytes, alignment: 64), bytes)
         }
-        if index == nil {
-            buffers.append((md, try DNNL.memory(md, allocate: true)))
-            index = buffers.count - 1
-        }
-        taken.insert(index!)
-        var handle: UnsafeMutableRawPointer?
-        try dnnlCheck(dnnl_memory_get_data_handle(buffers[index!].memory, &handle), "dnnl_memory_get_data_handle")
-        let m = try DNNL.memory(md, allocate: false)
-        try dnnlCheck(dnnl_memory_set_data_handle(m, handle), "dnnl_memory_set_data_handle")
-        return m
+        return slots[i].pointer
     }
 }
 
 /// One oneDNN primitive with its operands. Each operand has a user-side memory in plain layout whose data handle is
-/// set per call; when the primitive chose another layout it also has a scratch memory in that layout and the reorder
-/// between the two (user -> scratch before an input is read, scratch -> user after an output is written).
-/// Not reentrant: the owner serialises `run` (also across passes sharing one `DNNLScratch`).
+/// set per call; when the primitive chose another layout it also has a memory in that layout (on an arena slot) and the reorder
+/// between the two (user -> arena before an input is read, arena -> user after an output is written).
+/// `run` holds `DNNLArena.lock`.
 final class DNNLPass {
     struct Operand {
         let arg: Int32
         let isInput: Bool
         let user: dnnl_memory_t
         let inner: dnnl_memory_t?
+        let innerBytes: Int
         let reorder: dnnl_primitive_t?
     }
 
@@ -120,10 +113,8 @@ final class DNNLPass {
     private static let maxCached = 256
 
     /// `specs`: (exec arg, is input, user-side descriptor), in the order `run` receives the buffers.
-    init(_ pd: dnnl_primitive_desc_t, _ specs: [(arg: Int32, isInput: Bool, user: dnnl_memory_desc_t)],
-         scratch: DNNLScratch) throws {
+    init(_ pd: dnnl_primitive_desc_t, _ specs: [(arg: Int32, isInput: Bool, user: dnnl_memory_desc_t)]) throws {
         primitive = try DNNL.primitive(pd)
-        var taken = Set<Int>()
         for spec in specs {
             let user = try DNNL.memory(spec.user, allocate: false)
             var userMD = spec.user
@@ -132,10 +123,11 @@ final class DNNLPass {
             }
             var inner: dnnl_memory_t?, reorder: dnnl_primitive_t?
             if dnnl_memory_desc_equal(&userMD, chosen) == 0 {
-                inner = try scratch.alias(chosen.pointee, taken: &taken)
+                inner = try DNNL.memory(chosen.pointee, allocate: false)     // bound to an arena slot per run
                 reorder = try spec.isInput ? DNNL.reorder(userMD, chosen.pointee) : DNNL.reorder(chosen.pointee, userMD)
             }
-            operands.append(Operand(arg: spec.arg, isInput: spec.isInput, user: user, inner: inner, reorder: reorder))
+            operands.append(Operand(arg: spec.arg, isInput: spec.isInput, user: user, inner: inner,
+                                    innerBytes: inner == nil ? 0 : dnnl_memory_desc_get_size(chosen), reorder: reorder))
             args.append(dnnl_exec_arg_t(arg: spec.arg, memory: inner ?? user))
         }
     }
@@ -154,8 +146,16 @@ final class DNNLPass {
     func run(_ buffers: [UnsafeMutableRawPointer], cached: (index: Int, version: UInt64)? = nil) throws {
         let stream = try DNNL.engine().stream
         precondition(buffers.count == operands.count)
+        DNNLArena.lock.lock()
+        defer { DNNLArena.lock.unlock() }
+        var slot = 0
         for (o, b) in zip(operands, buffers) {
             try dnnlCheck(dnnl_memory_set_data_handle(o.user, b), "dnnl_memory_set_data_handle")
+            if let inner = o.inner {
+                try dnnlCheck(dnnl_memory_set_data_handle(inner, DNNLArena.buffer(slot, bytes: o.innerBytes)),
+                              "dnnl_memory_set_data_handle")
+                slot += 1
+            }
         }
         var exec = args
         for (i, o) in operands.enumerated() where o.isInput {

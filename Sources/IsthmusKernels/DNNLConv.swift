@@ -10,7 +10,6 @@ final class DNNLConv {
     let shape: Conv2DShape
     let activation: ConvActivation
     private let lock = NSLock()
-    private let scratch = DNNLScratch()
     private let forwardPD: dnnl_primitive_desc_t
     private let forwardPass: DNNLPass
     private var dataPass: Result<DNNLPass, any Error>?
@@ -50,8 +49,7 @@ final class DNNLConv {
         forwardPD = try DNNLConv.create(&cd, attr: attr, hint: nil)
         do {
             forwardPass = try DNNLPass(forwardPD, [(DNNL_ARG_SRC, true, x), (DNNL_ARG_WEIGHTS, true, w),
-                                                   (DNNL_ARG_BIAS, true, b), (DNNL_ARG_DST, false, y)],
-                                       scratch: scratch)
+                                                   (DNNL_ARG_BIAS, true, b), (DNNL_ARG_DST, false, y)])
         } catch {
             dnnl_primitive_desc_destroy(forwardPD)
             throw error
@@ -108,7 +106,7 @@ final class DNNLConv {
         let pd = try DNNLConv.create(&cd, hint: forwardPD)
         defer { dnnl_primitive_desc_destroy(pd) }
         return try DNNLPass(pd, [(DNNL_ARG_DIFF_DST, true, y), (DNNL_ARG_WEIGHTS, true, w),
-                                 (DNNL_ARG_DIFF_SRC, false, x)], scratch: scratch)
+                                 (DNNL_ARG_DIFF_SRC, false, x)])
     }
 
     private func makeWeightsPass() throws -> DNNLPass {
@@ -120,8 +118,7 @@ final class DNNLConv {
         let pd = try DNNLConv.create(&cd, hint: forwardPD)
         defer { dnnl_primitive_desc_destroy(pd) }
         return try DNNLPass(pd, [(DNNL_ARG_SRC, true, x), (DNNL_ARG_DIFF_DST, true, y),
-                                 (DNNL_ARG_DIFF_WEIGHTS, false, w), (DNNL_ARG_DIFF_BIAS, false, b)],
-                            scratch: scratch)
+                                 (DNNL_ARG_DIFF_WEIGHTS, false, w), (DNNL_ARG_DIFF_BIAS, false, b)])
     }
 
     func forward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
