@@ -101,6 +101,29 @@ final class ConvTests: XCTestCase {
         }
     }
 
+    /// Shapes share the arena's blocked buffers: interleaving a large and a small shape, from several threads,
+    /// leaves every result equal to the im2col twin's.
+    func testArenaSharedAcrossShapes() {
+        let shapes = [Conv2DShape(N: 4, C: 16, H: 24, W: 24, K: 32, R: 3, S: 3, padTop: 1, padBottom: 1, padLeft: 1,
+                                  padRight: 1),
+                      Conv2DShape(N: 1, C: 32, H: 6, W: 6, K: 16, R: 3, S: 3, strideH: 2, strideW: 2)]
+        var rng = TestRNG(6)
+        let inputs = shapes.map { (rng.array($0.inputCount), rng.array($0.weightCount)) }
+        let expected = zip(shapes, inputs).map { s, xw -> [Float] in
+            var out = [Float](repeating: 0, count: s.outputCount)
+            conv2dForwardIm2col(out: &out, x: xw.0, w: xw.1, bias: nil, s)
+            return out
+        }
+        DispatchQueue.concurrentPerform(iterations: 4) { t in
+            for k in 0..<6 {
+                let i = (t + k) % 2, s = shapes[i]
+                var out = [Float](repeating: .nan, count: s.outputCount)
+                conv2dForward(out: &out, x: inputs[i].0, w: inputs[i].1, bias: nil, s)
+                assertClose(out, expected[i], "thread \(t) step \(k)")
+            }
+        }
+    }
+
     /// Gradients of L = sum(g * conv(x, w) + g * bias) against central differences of a Double direct conv.
     func testGradientsMatchFiniteDifferences() {
         let s = Conv2DShape(N: 2, C: 4, H: 5, W: 6, K: 6, R: 3, S: 2, strideH: 2, strideW: 1,
