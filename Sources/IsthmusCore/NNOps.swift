@@ -35,6 +35,61 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (In
     return Tape.record(out, inputs) { g, needs in backward(gateByOutput(g, out, activation), needs) }
 }
 
+/// `reluMaxPool2d(conv2d(x, weight, bias, padding), kernel: (2, 2))` as one op, same values and gradients. When
+/// oneDNN keeps the conv output in nChw16c, the pooling reads it there and writes its gradient there: the
+/// largest activation of a small CNN is never reordered to NCHW and back. Otherwise (and when some value is not
+/// finite: the NCHW kernels' NaN rule decides) it runs the two ops.
+public func conv2dReluMaxPool2x2(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, padding: Padding2D = .zero) -> Tensor {
+    let composite = { reluMaxPool2d(conv2d(x, weight: weight, bias: bias, padding: padding), kernel: (2, 2)) }
+    guard x.rank == 4, weight.rank == 4, weight.shape[1] == x.shape[1], bias == nil || bias!.count == weight.shape[0]
+    else { return composite() }
+    let s = Conv2DShape(N: x.shape[0], C: x.shape[1], H: x.shape[2], W: x.shape[3], K: weight.shape[0],
+                        R: weight.shape[2], S: weight.shape[3], padTop: padding.top, padBottom: padding.bottom,
+                        padLeft: padding.left, padRight: padding.right)
+    guard s.isValid, s.P % 2 == 0, s.Q % 2 == 0, BlockedConv.available(s) else { return composite() }
+    let y = Tensor(uninitialized: [s.outputCount])            // nChw16c
+    guard BlockedConv.forward(outBlocked: y.mutableData, x: x.data, w: weight.data, bias: bias?.data, s,
+                              weightsVersion: weight.storage.version) else { return composite() }
+    let out = Tensor(uninitialized: [s.N, s.K, s.P / 2, s.Q / 2])
+    let idx = IndexBuffer(.allocate(capacity: out.count))
+    guard reluMaxPool2x2Blocked(out: out.mutableData, argmax: idx.pointer, y: y.data, N: s.N, C: s.K, H: s.P, W: s.Q)
+    else { return composite() }
+    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+    return Tape.record(out, inputs) { g, needs in
+        let dy = Tensor(uninitialized: [s.outputCount])
+        reluMaxPool2x2BlockedBackward(dY: dy.mutableData, dOut: g.data, argmax: idx.pointer, out: out.data,
+                                      N: s.N, C: s.K, H: s.P, W: s.Q)
+        var dx: Tensor?, dw: Tensor?, db: Tensor?
+        var plain: Tensor?                                     // dy in NCHW, only if oneDNN refuses a pass
+        func nchw() -> Tensor {
+            if let plain { return plain }
+            let t = Tensor(uninitialized: [s.N, s.K, s.P, s.Q])
+            reorderBlocked16(t.mutableData, dy.data, N: s.N, C: s.K, HW: s.P * s.Q, toBlocked: false)
+            plain = t
+            return t
+        }
+        if needs[0] {
+            let d = Tensor(uninitialized: x.shape)
+            if !BlockedConv.backwardData(dX: d.mutableData, dOutBlocked: dy.data, w: weight.data, s,
+                                         weightsVersion: weight.storage.version) {
+                conv2dBackwardData(dX: d.mutableData, dOut: nchw().data, w: weight.data, s)
+            }
+            dx = d
+        }
+        let needBias = needs.count > 2 && needs[2]
+        if needs[1] || needBias {
+            let w = Tensor(uninitialized: weight.shape), b = needBias ? Tensor(uninitialized: [s.K]) : nil
+            if !BlockedConv.backwardWeights(dW: w.mutableData, dBias: b?.mutableData, dOutBlocked: dy.data,
+                                            x: x.data, s) {
+                conv2dBackwardWeights(dW: w.mutableData, dBias: b?.mutableData, dOut: nchw().data, x: x.data, s)
+            }
+            dw = needs[1] ? w : nil
+            db = b
+        }
+        return bias == nil ? [dx, dw] : [dx, dw, db]
+    }
+}
+
 /// The pullback of y = conv(x, weight) + bias: dx (backward data), dweight and dbias (backward weights), each
 /// when needed.
 private func conv2dPullback(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?,

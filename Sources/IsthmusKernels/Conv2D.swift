@@ -256,3 +256,50 @@ public func conv2dForwardDirect(out: UnsafeMutablePointer<Float>, x: UnsafePoint
         }
     }
 }
+
+/// Convolutions whose output (and output gradient) stay in oneDNN's nChw16c layout, [N, K/16, P, Q, 16], for a
+/// consumer that reads and writes them there (the fused conv-ReLU-max-pool): the output's reorder to NCHW and the
+/// gradient's reorder back, each a pass over the largest activation, disappear. x, w and dX stay NCHW.
+public enum BlockedConv {
+    /// Whether oneDNN runs `s` with its output in nChw16c in all three passes (false with `ISTHMUS_CONV=im2col`).
+    public static func available(_ s: Conv2DShape) -> Bool {
+        guard DNNLConv.enabled, s.groups == 1, s.K % 16 == 0, let plan = DNNLConv.plan(s) else { return false }
+        return plan.keepsBlockedOutput
+    }
+
+    /// outBlocked = conv(x, w) + bias in nChw16c. Requires `available(s)`; false if oneDNN fails.
+    public static func forward(outBlocked: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>,
+                               w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, _ s: Conv2DShape,
+                               weightsVersion: UInt64? = nil) -> Bool {
+        guard let plan = DNNLConv.plan(s) else { return false }
+        return (try? plan.forward(outBlocked: outBlocked, x: x, w: w, bias: bias, weightsVersion: weightsVersion)) != nil
+    }
+
+    /// dX (NCHW) from dOutBlocked (nChw16c).
+    public static func backwardData(dX: UnsafeMutablePointer<Float>, dOutBlocked: UnsafePointer<Float>,
+                                    w: UnsafePointer<Float>, _ s: Conv2DShape, weightsVersion: UInt64? = nil) -> Bool {
+        guard let plan = DNNLConv.plan(s) else { return false }
+        return (try? plan.backwardData(dX: dX, dOutBlocked: dOutBlocked, w: w, weightsVersion: weightsVersion)) != nil
+    }
+
+    /// dW (and dBias) from dOutBlocked (nChw16c) and x (NCHW).
+    public static func backwardWeights(dW: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
+                                       dOutBlocked: UnsafePointer<Float>, x: UnsafePointer<Float>,
+                                       _ s: Conv2DShape) -> Bool {
+        guard let plan = DNNLConv.plan(s) else { return false }
+        return (try? plan.backwardWeights(dW: dW, dBias: dBias, dOutBlocked: dOutBlocked, x: x)) != nil
+    }
+}
+
+/// NCHW [N, C, H, W] -> nChw16c [N, C/16, H, W, 16] (C a multiple of 16), and back with `toBlocked: false`.
+public func reorderBlocked16(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, N: Int, C: Int, HW: Int,
+                             toBlocked: Bool) {
+    for n in 0..<N {
+        for c in 0..<C {
+            let plain = (n * C + c) * HW, blocked = (n * C + c / 16 * 16) * HW, lane = c % 16
+            for i in 0..<HW {
+                if toBlocked { dst[blocked + i * 16 + lane] = src[plain + i] } else { dst[plain + i] = src[blocked + i * 16 + lane] }
+            }
+        }
+    }
+}

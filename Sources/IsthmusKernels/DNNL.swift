@@ -102,6 +102,8 @@ final class DNNLPass {
         let inner: dnnl_memory_t?
         let innerBytes: Int
         let reorder: dnnl_primitive_t?
+        /// The layout the primitive chose for this operand.
+        let chosen: dnnl_memory_desc_t
     }
 
     let primitive: dnnl_primitive_t
@@ -127,7 +129,8 @@ final class DNNLPass {
                 reorder = try spec.isInput ? DNNL.reorder(userMD, chosen.pointee) : DNNL.reorder(chosen.pointee, userMD)
             }
             operands.append(Operand(arg: spec.arg, isInput: spec.isInput, user: user, inner: inner,
-                                    innerBytes: inner == nil ? 0 : dnnl_memory_desc_get_size(chosen), reorder: reorder))
+                                    innerBytes: inner == nil ? 0 : dnnl_memory_desc_get_size(chosen), reorder: reorder,
+                                    chosen: chosen.pointee))
             args.append(dnnl_exec_arg_t(arg: spec.arg, memory: inner ?? user))
         }
     }
@@ -143,13 +146,26 @@ final class DNNLPass {
 
     /// Runs the primitive on `buffers` (one per operand, in plain layout) and waits for it. `cached`: (operand index,
     /// version stamp of its buffer): that input's reordered copy is kept per buffer and reused while the stamp holds.
-    func run(_ buffers: [UnsafeMutableRawPointer], cached: (index: Int, version: UInt64)? = nil) throws {
+    /// Whether operand `index` is kept in layout `md` by the primitive.
+    func chooses(_ md: dnnl_memory_desc_t, for index: Int) -> Bool {
+        var a = operands[index].chosen, b = md
+        return dnnl_memory_desc_equal(&a, &b) != 0
+    }
+
+    /// `native`: operands whose buffer already is in the primitive's layout (no reorder in or out).
+    func run(_ buffers: [UnsafeMutableRawPointer], cached: (index: Int, version: UInt64)? = nil,
+             native: Set<Int> = []) throws {
         let stream = try DNNL.engine().stream
         precondition(buffers.count == operands.count)
         DNNLArena.lock.lock()
         defer { DNNLArena.lock.unlock() }
         var slot = 0
-        for (o, b) in zip(operands, buffers) {
+        var exec = args
+        for (i, (o, b)) in zip(operands, buffers).enumerated() {
+            if native.contains(i) {
+                try dnnlCheck(dnnl_memory_set_data_handle(o.inner ?? o.user, b), "dnnl_memory_set_data_handle")
+                continue
+            }
             try dnnlCheck(dnnl_memory_set_data_handle(o.user, b), "dnnl_memory_set_data_handle")
             if let inner = o.inner {
                 try dnnlCheck(dnnl_memory_set_data_handle(inner, DNNLArena.buffer(slot, bytes: o.innerBytes)),
@@ -157,8 +173,7 @@ final class DNNLPass {
                 slot += 1
             }
         }
-        var exec = args
-        for (i, o) in operands.enumerated() where o.isInput {
+        for (i, o) in operands.enumerated() where o.isInput && !native.contains(i) {
             guard let c = cached, c.index == i, let reorder = o.reorder, let inner = o.inner else { try Self.move(o, stream); continue }
             let key = buffers[i]
             if let hit = cache[key], hit.version == c.version {
@@ -181,7 +196,7 @@ final class DNNLPass {
             exec[i].memory = memory
         }
         try dnnlCheck(dnnl_primitive_execute(primitive, stream, Int32(exec.count), &exec), "dnnl_primitive_execute")
-        for o in operands where !o.isInput { try Self.move(o, stream) }
+        for (i, o) in operands.enumerated() where !o.isInput && !native.contains(i) { try Self.move(o, stream) }
         try dnnlCheck(dnnl_stream_wait(stream), "dnnl_stream_wait")
     }
 

@@ -142,6 +142,48 @@ final class DNNLConv {
         try weightsPass!.get().run([.init(reading: x), .init(reading: dOut), .init(dW), .init(dBias ?? discard)])
     }
 
+    // MARK: - Output kept in nChw16c
+
+    /// Whether the forward output and the output gradient of both backward passes are in oneDNN's nChw16c layout
+    /// ([N, K/16, P, Q, 16]), so a consumer may read and write them there (`native` runs below).
+    var keepsBlockedOutput: Bool {
+        lock.lock(); defer { lock.unlock() }
+        if blockedOutput == nil { blockedOutput = checkBlockedOutput() }
+        return blockedOutput!
+    }
+    private var blockedOutput: Bool?
+
+    private func checkBlockedOutput() -> Bool {
+        guard shape.K % 16 == 0, let blocked = try? DNNL.md([shape.N, shape.K, shape.P, shape.Q], dnnl_aBcd16b),
+              forwardPass.chooses(blocked, for: 3) else { return false }
+        if dataPass == nil { dataPass = Result { try makeDataPass() } }
+        if weightsPass == nil { weightsPass = Result { try makeWeightsPass() } }
+        guard let d = try? dataPass!.get(), let w = try? weightsPass!.get() else { return false }
+        return d.chooses(blocked, for: 0) && w.chooses(blocked, for: 1)
+    }
+
+    /// The forward pass writing `outBlocked` in nChw16c (requires `keepsBlockedOutput`).
+    func forward(outBlocked: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
+                 bias: UnsafePointer<Float>?, weightsVersion: UInt64?) throws {
+        lock.lock(); defer { lock.unlock() }
+        try forwardPass.run([.init(reading: x), .init(reading: w), .init(reading: bias ?? UnsafePointer(zeros)),
+                             .init(outBlocked)], cached: weightsVersion.map { (1, $0) }, native: [3])
+    }
+
+    func backwardData(dX: UnsafeMutablePointer<Float>, dOutBlocked: UnsafePointer<Float>, w: UnsafePointer<Float>,
+                      weightsVersion: UInt64?) throws {
+        lock.lock(); defer { lock.unlock() }
+        try dataPass!.get().run([.init(reading: dOutBlocked), .init(reading: w), .init(dX)],
+                                cached: weightsVersion.map { (1, $0) }, native: [0])
+    }
+
+    func backwardWeights(dW: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
+                         dOutBlocked: UnsafePointer<Float>, x: UnsafePointer<Float>) throws {
+        lock.lock(); defer { lock.unlock() }
+        try weightsPass!.get().run([.init(reading: x), .init(reading: dOutBlocked), .init(dW), .init(dBias ?? discard)],
+                                   native: [1])
+    }
+
     // MARK: - Plan cache
 
     // oneDNN sizes a primitive's work split for the OpenMP thread count at creation, so plans are per thread count.

@@ -42,14 +42,19 @@ public enum KernelBenchmark {
                     sgemm(transA: false, transB: false, M: M, N: N, K: K, A: a, lda: K, B: b, ldb: N, C: c, ldc: N)
                 }
             }
-            for batch in [1, 64] {
-                let s = Conv2DShape(N: batch, C: 64, H: 32, W: 32, K: 64, R: 3, S: 3, padTop: 1, padBottom: 1,
-                                    padLeft: 1, padRight: 1)
+            let cases: [(String, Conv2DShape)] = [1, 64].map { batch in
+                ("conv64 32x32 b\(batch)", Conv2DShape(N: batch, C: 64, H: 32, W: 32, K: 64, R: 3, S: 3, padTop: 1,
+                                                     padBottom: 1, padLeft: 1, padRight: 1))
+            } + [("mnist conv1 b64", Conv2DShape(N: 64, C: 1, H: 28, W: 28, K: 32, R: 3, S: 3, padTop: 1, padBottom: 1,
+                                                 padLeft: 1, padRight: 1)),
+                 ("mnist conv2 b64", Conv2DShape(N: 64, C: 32, H: 14, W: 14, K: 64, R: 3, S: 3, padTop: 1,
+                                                 padBottom: 1, padLeft: 1, padRight: 1))]
+            for (tag, s) in cases {
+                let batch = s.N
                 let x = randomBuffer(s.inputCount), w = randomBuffer(s.weightCount), y = randomBuffer(s.outputCount)
                 let dx = randomBuffer(s.inputCount), dw = randomBuffer(s.weightCount), db = randomBuffer(s.K)
                 defer { for p in [x, w, y, dx, dw, db] { p.deallocate() } }
                 let reps = batch == 1 ? 5 : 3
-                let tag = "conv64 32x32 b\(batch)"
                 if let plan = DNNLConv.plan(s) {
                     add("\(tag) onednn fwd", t, flops: s.flops, minReps: reps) {
                         try? plan.forward(out: y, x: x, w: w, bias: nil)

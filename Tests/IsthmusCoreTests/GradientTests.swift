@@ -1,5 +1,6 @@
 import XCTest
 import IsthmusCore
+import IsthmusKernels
 
 final class ElementwiseGradientTests: XCTestCase {
     func testBroadcastArithmetic() {
@@ -110,6 +111,27 @@ final class LayerOpGradientTests: XCTestCase {
         }
         XCTAssertEqual(plain.shape, [2, 3, 8, 8])
         XCTAssertNotEqual(g[0][flat: 0], 0)
+    }
+
+    func testFusedConvReluPoolEqualsTheComposite() {
+        let x = randn([3, 16, 8, 6], seed: 30), w = randn([32, 16, 3, 3], seed: 31), b = randn([32], seed: 32)
+        XCTAssertTrue(BlockedConv.available(Conv2DShape(N: 3, C: 16, H: 8, W: 6, K: 32, R: 3, S: 3, padTop: 1,
+                                                        padBottom: 1, padLeft: 1, padRight: 1)), "the fused path runs")
+        let (y1, g1) = valueWithGradient(wrt: [x, w, b]) {
+            probe(conv2dReluMaxPool2x2(x, weight: w, bias: b, padding: Padding2D(1)))
+        }
+        let (y2, g2) = valueWithGradient(wrt: [x, w, b]) {
+            probe(reluMaxPool2d(conv2d(x, weight: w, bias: b, padding: Padding2D(1)), kernel: (2, 2)))
+        }
+        XCTAssertEqual(y1.scalar, y2.scalar, accuracy: 1e-5 * max(1, abs(y2.scalar)))
+        for (a, e) in zip(g1, g2) {
+            let scale = e.scalars.map(abs).max() ?? 1
+            for i in 0..<e.count { XCTAssertEqual(a[flat: i], e[flat: i], accuracy: 1e-5 * max(1, scale)) }
+        }
+        // A NaN input takes the composite path and propagates as PyTorch.
+        let bad = x.copy()
+        bad.mutableData[5] = .nan
+        XCTAssertTrue(conv2dReluMaxPool2x2(bad, weight: w, bias: b, padding: Padding2D(1)).scalars.contains { $0.isNaN })
     }
 
     func testReluPropagatesNaNAsPyTorch() {

@@ -176,3 +176,33 @@ extension ParallelForTests {
         }
     }
 }
+
+/// The 2x2 max-pool reading an nChw16c activation equals the NCHW kernel on the same values.
+final class BlockedPoolTests: XCTestCase {
+    func testBlockedPoolEqualsNCHWPool() {
+        let (N, C, H, W) = (2, 32, 6, 10)
+        var rng = TestRNG(9)
+        let x = (0..<(N * C * H * W)).map { _ in Float(Int(rng.next() % 7)) - 3 }      // ties and values <= 0
+        var blocked = [Float](repeating: 0, count: x.count)
+        reorderBlocked16(&blocked, x, N: N, C: C, HW: H * W, toBlocked: true)
+        var back = [Float](repeating: 0, count: x.count)
+        reorderBlocked16(&back, blocked, N: N, C: C, HW: H * W, toBlocked: false)
+        XCTAssertEqual(back, x)
+        let s = Pool2DShape(N: N, C: C, H: H, W: W, R: 2, S: 2, strideH: 2, strideW: 2)
+        var expected = [Float](repeating: 0, count: s.outputCount), expectedArg = [Int32](repeating: 0, count: s.outputCount)
+        maxPool2dForward(out: &expected, argmax: &expectedArg, x: x, s, relu: true)
+        var out = [Float](repeating: 9, count: s.outputCount), arg = [Int32](repeating: -1, count: s.outputCount)
+        XCTAssertTrue(reluMaxPool2x2Blocked(out: &out, argmax: &arg, y: blocked, N: N, C: C, H: H, W: W))
+        XCTAssertEqual(out, expected)
+        for o in 0..<s.outputCount where expected[o] > 0 { XCTAssertEqual(arg[o], expectedArg[o]) }
+        let g = (0..<s.outputCount).map { Float($0 % 11) - 5 }
+        var dx = [Float](repeating: 0, count: x.count)
+        maxPool2dBackward(dX: &dx, dOut: g, argmax: arg, s, reluOut: out)
+        var dyBlocked = [Float](repeating: .nan, count: x.count), dy = [Float](repeating: 0, count: x.count)
+        reluMaxPool2x2BlockedBackward(dY: &dyBlocked, dOut: g, argmax: arg, out: out, N: N, C: C, H: H, W: W)
+        reorderBlocked16(&dy, dyBlocked, N: N, C: C, HW: H * W, toBlocked: false)
+        XCTAssertEqual(dy, dx)
+        blocked[37] = .nan
+        XCTAssertFalse(reluMaxPool2x2Blocked(out: &out, argmax: &arg, y: blocked, N: N, C: C, H: H, W: W))
+    }
+}

@@ -12,8 +12,9 @@ public final class MnistCNN: Module {
     }
     public override var children: [(String, Module)] { [("conv1", conv1), ("conv2", conv2), ("fc1", fc1), ("fc2", fc2)] }
     public override func forward(_ x: Tensor) -> Tensor {
-        var h = reluMaxPool2d(conv1(x), kernel: (2, 2))      // = maxPool2d(relu(.)), one pass
-        h = reluMaxPool2d(conv2(h), kernel: (2, 2))
+        // = maxPool2d(relu(conv(.)), 2): one op, the conv output never leaves oneDNN's blocked layout.
+        var h = conv2dReluMaxPool2x2(x, weight: conv1.weight, bias: conv1.bias, padding: conv1.padding)
+        h = conv2dReluMaxPool2x2(h, weight: conv2.weight, bias: conv2.bias, padding: conv2.padding)
         return fc2(fc1(h.flattened()).relu())
     }
 }
