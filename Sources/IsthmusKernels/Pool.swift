@@ -477,15 +477,15 @@ public func reluMaxPool2x2Blocked(out: UnsafeMutablePointer<Float>, argmax: Unsa
         for nb in range {
             let n = nb / blocks, c0 = nb % blocks * 16
             let src = y + nb * H * W * 16
-            var ok = true
+            var bad = SIMD8<Int32>()
             let PQ = P &* Q, planes = out + (n &* C &+ c0) &* PQ, indices = argmax + (n &* C &+ c0) &* PQ
             for p in 0..<P {
                 for q in 0..<Q {
                     let a = src + ((2 &* p) &* W &+ 2 &* q) &* 16, o = p &* Q &+ q
                     let first = Int32(truncatingIfNeeded: 2 &* p &* W &+ 2 &* q)
                     for half in 0..<2 {
-                        let (best, at, fine) = pool2x2Lanes8(a + half &* 8, rowStride: W &* 16)
-                        ok = ok && fine
+                        let (best, at, check) = pool2x2Lanes8(a + half &* 8, rowStride: W &* 16)
+                        bad |= unsafeBitCast(check, to: SIMD8<Int32>.self)
                         let lane0 = half &* 8 &* PQ &+ o
                         for l in 0..<8 {
                             planes[lane0 &+ l &* PQ] = best[l]
@@ -494,16 +494,17 @@ public func reluMaxPool2x2Blocked(out: UnsafeMutablePointer<Float>, argmax: Unsa
                     }
                 }
             }
-            finite[nb] = ok
+            finite[nb] = !unsafeBitCast(bad, to: SIMD8<Float>.self).sum().isNaN
         }
     }
     return (0..<(N * blocks)).allSatisfy { finite[$0] }
 }
 
 /// relu(max) over the window (a, a + 16 / a + rowStride, a + rowStride + 16) of 8 channels, the offset of the
-/// first maximum (0, 1, W, W + 1 with W = rowStride / 16), and whether all four are finite.
+/// first maximum (0, 1, W, W + 1 with W = rowStride / 16), and sum - sum of the four (0 when they are finite,
+/// NaN otherwise; callers OR these bits together and test once).
 @inline(__always)
-func pool2x2Lanes8(_ a: UnsafePointer<Float>, rowStride: Int) -> (SIMD8<Float>, SIMD8<Int32>, Bool) {
+func pool2x2Lanes8(_ a: UnsafePointer<Float>, rowStride: Int) -> (SIMD8<Float>, SIMD8<Int32>, SIMD8<Float>) {
     let w = Int32(truncatingIfNeeded: rowStride / 16)
 #if arch(x86_64)
     @inline(__always) func greater(_ x: __m256, _ y: __m256) -> __m256 {
@@ -519,19 +520,20 @@ func pool2x2Lanes8(_ a: UnsafePointer<Float>, rowStride: Int) -> (SIMD8<Float>, 
     m = greater(v3, best)
     best = _mm256_blendv_ps(best, v3, m); at = _mm256_blendv_ps(at, _mm256_set1_ps(Float(w + 1)), m)
     let sum = _mm256_add_ps(_mm256_add_ps(v0, v1), _mm256_add_ps(v2, v3))
-    let finite = unsafeBitCast(_mm256_sub_ps(sum, sum), to: SIMD8<Float>.self) == SIMD8<Float>(repeating: 0)
     return (unsafeBitCast(_mm256_max_ps(best, _mm256_setzero_ps()), to: SIMD8<Float>.self),
-            unsafeBitCast(_mm256_cvtps_epi32(at), to: SIMD8<Int32>.self), finite)
+            unsafeBitCast(_mm256_cvtps_epi32(at), to: SIMD8<Int32>.self),
+            unsafeBitCast(_mm256_sub_ps(sum, sum), to: SIMD8<Float>.self))
 #else
-    var best = SIMD8<Float>(), at = SIMD8<Int32>(), finite = true
+    var best = SIMD8<Float>(), at = SIMD8<Int32>(), bad = SIMD8<Float>()
     for l in 0..<8 {
         let v = [a[l], a[16 + l], a[rowStride + l], a[rowStride + 16 + l]], offsets = [0, 1, w, w + 1]
         var b = v[0], o: Int32 = 0
         for k in 1..<4 where v[k] > b { b = v[k]; o = offsets[k] }
-        finite = finite && v.allSatisfy(\.isFinite)
+        let sum = v[0] + v[1] + v[2] + v[3]
+        bad[l] = sum - sum
         best[l] = Swift.max(b, 0); at[l] = o
     }
-    return (best, at, finite)
+    return (best, at, bad)
 #endif
 }
 
