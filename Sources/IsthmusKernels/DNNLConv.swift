@@ -9,6 +9,8 @@ import Foundation
 final class DNNLConv {
     let shape: Conv2DShape
     let activation: ConvActivation
+    /// Direct, or Winograd F(4x4, 3x3) under `ISTHMUS_CONV=winograd`.
+    let algorithm: dnnl_alg_kind_t
     private let lock = NSLock()
     private let forwardPD: dnnl_primitive_desc_t
     private let forwardPass: DNNLPass
@@ -39,14 +41,25 @@ final class DNNLConv {
         padL = [Int64(s.padTop), Int64(s.padLeft)]
         padR = [Int64(s.padBottom), Int64(s.padRight)]
 
-        var (xa, wa, ba, ya) = (xAny, wAny, b, yAny)
-        var cd = dnnl_convolution_desc_t()
-        try dnnlCheck(dnnl_convolution_forward_desc_init(&cd, dnnl_forward_training, dnnl_convolution_direct,
-                                                         &xa, &wa, &ba, &ya, strides, padL, padR),
-                      "dnnl_convolution_forward_desc_init")
         let attr = try DNNLConv.attributes(activation)
         defer { if let attr { dnnl_primitive_attr_destroy(attr) } }
-        forwardPD = try DNNLConv.create(&cd, attr: attr, hint: nil)
+        // Winograd when asked for and oneDNN has it for the shape, else direct. Only for batches: the primitive
+        // transforms the weights on every call, which costs more than it saves on one image.
+        var chosen: (dnnl_alg_kind_t, dnnl_primitive_desc_t)?
+        for alg in DNNLConv.winograd && s.N >= 16 && s.groups == 1 && s.R == 3 && s.S == 3 && s.strideH == 1 && s.strideW == 1
+            ? [dnnl_convolution_winograd, dnnl_convolution_direct] : [dnnl_convolution_direct] {
+            var (xa, wa, ba, ya) = (xAny, wAny, b, yAny)
+            var cd = dnnl_convolution_desc_t()
+            try dnnlCheck(dnnl_convolution_forward_desc_init(&cd, dnnl_forward_training, alg, &xa, &wa, &ba, &ya,
+                                                             strides, padL, padR),
+                          "dnnl_convolution_forward_desc_init")
+            if let pd = try? DNNLConv.create(&cd, attr: attr, hint: nil) { chosen = (alg, pd); break }
+        }
+        guard let chosen else {
+            throw DNNLError(status: dnnl_unimplemented, call: "dnnl_primitive_desc_create(convolution \(s))")
+        }
+        algorithm = chosen.0
+        forwardPD = chosen.1
         do {
             forwardPass = try DNNLPass(forwardPD, [(DNNL_ARG_SRC, true, x), (DNNL_ARG_WEIGHTS, true, w),
                                                    (DNNL_ARG_BIAS, true, b), (DNNL_ARG_DST, false, y)])
@@ -100,7 +113,7 @@ final class DNNLConv {
     private func makeDataPass() throws -> DNNLPass {
         var (xa, wa, ya) = (xAny, wAny, yAny)
         var cd = dnnl_convolution_desc_t()
-        try dnnlCheck(dnnl_convolution_backward_data_desc_init(&cd, dnnl_convolution_direct, &xa, &wa, &ya,
+        try dnnlCheck(dnnl_convolution_backward_data_desc_init(&cd, algorithm, &xa, &wa, &ya,
                                                                strides, padL, padR),
                       "dnnl_convolution_backward_data_desc_init")
         let pd = try DNNLConv.create(&cd, hint: forwardPD)
@@ -112,7 +125,7 @@ final class DNNLConv {
     private func makeWeightsPass() throws -> DNNLPass {
         var (xa, wa, ba, ya) = (xAny, wAny, b, yAny)
         var cd = dnnl_convolution_desc_t()
-        try dnnlCheck(dnnl_convolution_backward_weights_desc_init(&cd, dnnl_convolution_direct, &xa, &wa, &ba, &ya,
+        try dnnlCheck(dnnl_convolution_backward_weights_desc_init(&cd, algorithm, &xa, &wa, &ba, &ya,
                                                                   strides, padL, padR),
                       "dnnl_convolution_backward_weights_desc_init")
         let pd = try DNNLConv.create(&cd, hint: forwardPD)
@@ -187,7 +200,9 @@ final class DNNLConv {
     // MARK: - Plan cache
 
     // oneDNN sizes a primitive's work split for the OpenMP thread count at creation, so plans are per thread count.
-    private struct Key: Hashable { let shape: Conv2DShape; let activation: ConvActivation; let threads: Int32 }
+    private struct Key: Hashable {
+        let shape: Conv2DShape; let activation: ConvActivation; let threads: Int32; let winograd: Bool
+    }
     nonisolated(unsafe) private static var plans: [Key: Result<DNNLConv, any Error>] = [:]
     private static let plansLock = NSLock()
 
@@ -195,7 +210,7 @@ final class DNNLConv {
     /// built on first request; nil (also cached) when oneDNN cannot run the shape.
     static func plan(_ s: Conv2DShape, activation: ConvActivation = .none) -> DNNLConv? {
         Threads.forWork(s.flops)
-        let key = Key(shape: s, activation: activation, threads: omp_get_max_threads())
+        let key = Key(shape: s, activation: activation, threads: omp_get_max_threads(), winograd: winograd)
         plansLock.lock(); defer { plansLock.unlock() }
         if let p = plans[key] { return try? p.get() }
         let p = Result { try DNNLConv(s, activation: activation) }
@@ -233,6 +248,10 @@ final class DNNLConv {
 
     /// Whether the `conv2d*` dispatchers try oneDNN first (`ISTHMUS_CONV=im2col` disables it).
     static let enabled: Bool = ProcessInfo.processInfo.environment["ISTHMUS_CONV"]?.lowercased() != "im2col"
+
+    /// See `ConvolutionSettings.winograd`.
+    nonisolated(unsafe) static var winograd: Bool =
+        ProcessInfo.processInfo.environment["ISTHMUS_CONV"]?.lowercased() == "winograd"
 }
 
 private extension UnsafeMutableRawPointer {

@@ -183,3 +183,27 @@ func directConvDouble(_ x: [Double], _ w: [Double], _ s: Conv2DShape) -> [Double
     }
     return out
 }
+
+extension ConvTests {
+    /// Winograd (opt-in) agrees with the direct convolution to float32 rounding of its transforms, in all passes.
+    func testWinogradOptInAgreesWithDirect() {
+        let s = Conv2DShape(N: 16, C: 32, H: 12, W: 12, K: 32, R: 3, S: 3, padTop: 1, padBottom: 1, padLeft: 1,
+                            padRight: 1)
+        var rng = TestRNG(8)
+        let x = rng.array(s.inputCount), w = rng.array(s.weightCount), g = rng.array(s.outputCount)
+        func passes() -> [Float] {
+            var y = [Float](repeating: 0, count: s.outputCount), dx = [Float](repeating: 0, count: s.inputCount)
+            var dw = [Float](repeating: 0, count: s.weightCount)
+            conv2dForward(out: &y, x: x, w: w, bias: nil, s)
+            conv2dBackwardData(dX: &dx, dOut: g, w: w, s)
+            conv2dBackwardWeights(dW: &dw, dBias: nil, dOut: g, x: x, s)
+            return y + dx + dw
+        }
+        let direct = passes()
+        ConvolutionSettings.winograd = true
+        defer { ConvolutionSettings.winograd = false }
+        let wino = passes()
+        XCTAssertLessThan(relError(wino, direct), 1e-4)
+        XCTAssertGreaterThan(relError(wino, direct), 0, "Winograd ran (it rounds differently)")
+    }
+}
