@@ -1,6 +1,7 @@
 import XCTest
 import IsthmusCore
 import IsthmusKernels
+import IsthmusTestSupport
 
 /// conv2d with a fused activation against conv2d followed by relu / relu6: values, gradients and NaN semantics.
 final class FusedConvTests: XCTestCase {
@@ -10,22 +11,6 @@ final class FusedConvTests: XCTestCase {
         case .relu: return y.relu()
         case .relu6: return y.relu6()
         }
-    }
-
-    /// max |a - b| / max |b| over finite entries; NaN must match NaN.
-    func assertClose(_ a: Tensor, _ b: Tensor, rtol: Float = 1e-5, _ message: String,
-                     file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(a.shape, b.shape, message, file: file, line: line)
-        var diff: Float = 0, scale: Float = 1e-30
-        for i in 0..<b.count {
-            let u = a[flat: i], v = b[flat: i]
-            if u.isNaN || v.isNaN {
-                XCTAssertTrue(u.isNaN && v.isNaN, "\(message): \(u) vs \(v) at \(i)", file: file, line: line)
-                continue
-            }
-            diff = max(diff, abs(u - v)); scale = max(scale, abs(v))
-        }
-        XCTAssertLessThanOrEqual(diff / scale, rtol, "\(message): relative error \(diff / scale)", file: file, line: line)
     }
 
     static let cases: [(name: String, x: [Int], w: [Int], stride: (Int, Int), padding: Padding2D, groups: Int)] = [

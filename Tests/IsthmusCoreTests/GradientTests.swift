@@ -1,5 +1,6 @@
 import XCTest
 import IsthmusCore
+import IsthmusTestSupport
 import IsthmusKernels
 
 final class ElementwiseGradientTests: XCTestCase {

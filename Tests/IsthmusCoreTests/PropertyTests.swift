@@ -1,5 +1,6 @@
 import XCTest
 import IsthmusCore
+import IsthmusTestSupport
 
 final class PropertyTests: XCTestCase {
     func testSoftmaxRowsSumToOneEvenAtHugeLogits() {

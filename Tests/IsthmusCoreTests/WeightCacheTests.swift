@@ -1,5 +1,6 @@
 import XCTest
 import IsthmusCore
+import IsthmusTestSupport
 
 /// The blocked-weight cache of the convolutions must never serve stale weights: every write through `mutableData`
 /// or `assign` renews the storage's version, and a buffer reused for another tensor gets a new version too.

@@ -1,17 +1,11 @@
 import XCTest
 import IsthmusCore
 import IsthmusKernels
+import IsthmusTestSupport
 @testable import IsthmusNN
 
 /// fusedConvBN (BatchNorm folded into the convolution, activation fused) against bn(conv(x)) then relu / relu6.
 final class ConvBNFusionTests: XCTestCase {
-    static func randn(_ shape: [Int], seed: UInt64, std: Float = 1) -> Tensor {
-        var rng = SplitMix64(seed: seed)
-        return Tensor.normal(shape, std: std, using: &rng)
-    }
-
-    static func probe(_ y: Tensor, seed: UInt64 = 5) -> Tensor { (y * randn(y.shape, seed: seed)).sum() }
-
     static func unfused(_ x: Tensor, _ conv: Conv2d, _ bn: BatchNorm2d, _ a: ConvActivation) -> Tensor {
         let y = bn(conv(x))
         switch a {
@@ -35,30 +29,14 @@ final class ConvBNFusionTests: XCTestCase {
         return (conv, bn)
     }
 
-    /// max |a - b| / max |b| (NaN must match NaN).
-    func assertClose(_ a: Tensor, _ b: Tensor, rtol: Float = 1e-5, _ message: String,
-                     file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(a.shape, b.shape, message, file: file, line: line)
-        var diff: Float = 0, scale: Float = 1e-30
-        for i in 0..<b.count {
-            let u = a[flat: i], v = b[flat: i]
-            if u.isNaN || v.isNaN {
-                XCTAssertTrue(u.isNaN && v.isNaN, "\(message): \(u) vs \(v) at \(i)", file: file, line: line)
-                continue
-            }
-            diff = max(diff, abs(u - v)); scale = max(scale, abs(v))
-        }
-        XCTAssertLessThanOrEqual(diff / scale, rtol, "\(message): relative error \(diff / scale)", file: file, line: line)
-    }
-
     /// Values and input gradients of the fused path against the unfused one.
     func assertFusedMatchesUnfused(_ x: Tensor, _ conv: Conv2d, _ bn: BatchNorm2d, _ a: ConvActivation, _ message: String,
                                    file: StaticString = #filePath, line: UInt = #line) {
         let fused = withoutGradients { fusedConvBN(x, conv, bn, activation: a) }
         let plain = withoutGradients { Self.unfused(x, conv, bn, a) }
         assertClose(fused, plain, message + " values", file: file, line: line)
-        let (_, fg) = valueWithGradient(wrt: [x]) { Self.probe(fusedConvBN(x, conv, bn, activation: a)) }
-        let (_, ug) = valueWithGradient(wrt: [x]) { Self.probe(Self.unfused(x, conv, bn, a)) }
+        let (_, fg) = valueWithGradient(wrt: [x]) { probe(fusedConvBN(x, conv, bn, activation: a)) }
+        let (_, ug) = valueWithGradient(wrt: [x]) { probe(Self.unfused(x, conv, bn, a)) }
         assertClose(fg[0], ug[0], message + " input gradient", file: file, line: line)
     }
 
@@ -75,7 +53,7 @@ final class ConvBNFusionTests: XCTestCase {
             for eps: Float in [1e-3, 1e-5] {
                 let (conv, bn) = Self.pair(l.1, l.2, kernel: l.3, stride: l.4, padding: l.5, groups: l.6, bias: l.7, eps: eps,
                                            seed: UInt64(li))
-                let x = Self.randn([2, l.1, 11, 10], seed: UInt64(100 + li), std: 3)
+                let x = randn([2, l.1, 11, 10], seed: UInt64(100 + li), std: 3)
                 for a in [ConvActivation.none, .relu, .relu6] {
                     assertFusedMatchesUnfused(x, conv, bn, a, "\(l.0) eps \(eps) \(a)")
                 }
@@ -89,7 +67,7 @@ final class ConvBNFusionTests: XCTestCase {
 
     func testFoldedTensorsAreReusedWhileSourcesAreUnchanged() {
         let (conv, bn) = Self.pair(8, 8, kernel: 3, padding: 1, eps: 1e-3, seed: 7)
-        let x = Self.randn([1, 8, 6, 6], seed: 8)
+        let x = randn([1, 8, 6, 6], seed: 8)
         let first = bn.folded(into: conv)
         let stamps = (first.weight.storage.version, first.bias.storage.version)
         _ = fusedConvBN(x, conv, bn, activation: .relu)
@@ -101,14 +79,14 @@ final class ConvBNFusionTests: XCTestCase {
 
     func testFoldIsRefreshedWhenASourceChanges() {
         let (conv, bn) = Self.pair(8, 12, kernel: 3, padding: 1, eps: 1e-3, seed: 9)
-        let x = Self.randn([2, 8, 6, 6], seed: 10, std: 2)
+        let x = randn([2, 8, 6, 6], seed: 10, std: 2)
         assertFusedMatchesUnfused(x, conv, bn, .relu6, "initial")
         let folded = bn.folded(into: conv)
         let edits: [(String, () -> Void)] = [
             ("runningVar via mutableData", { bn.runningVar.mutableData[3] = 4.5 }),
-            ("runningMean via assign", { bn.runningMean.assign(Self.randn([12], seed: 11)) }),
+            ("runningMean via assign", { bn.runningMean.assign(randn([12], seed: 11)) }),
             ("bn.weight", { bn.weight.mutableData[0] = -0.7 }),
-            ("bn.bias", { bn.bias.assign(Self.randn([12], seed: 12)) }),
+            ("bn.bias", { bn.bias.assign(randn([12], seed: 12)) }),
             ("conv.weight", { conv.weight.mutableData[5] += 1 }),
             ("eps", { bn.eps = 1e-5 }),
         ]
@@ -127,7 +105,7 @@ final class ConvBNFusionTests: XCTestCase {
     func testTrainingModeAndTrackedParametersAreUnfused() {
         let (convA, bnA) = Self.pair(4, 6, kernel: 3, padding: 1, bias: true, eps: 1e-5, seed: 13)
         let (convB, bnB) = Self.pair(4, 6, kernel: 3, padding: 1, bias: true, eps: 1e-5, seed: 13)
-        let x = Self.randn([3, 4, 5, 5], seed: 14, std: 2)
+        let x = randn([3, 4, 5, 5], seed: 14, std: 2)
         bnA.setTraining(true); bnB.setTraining(true)
         let fused = fusedConvBN(x, convA, bnA, activation: .relu)
         let plain = Self.unfused(x, convB, bnB, .relu)
@@ -141,14 +119,14 @@ final class ConvBNFusionTests: XCTestCase {
             let paramsA = [x, convA.weight, convA.bias!, bnA.weight, bnA.bias]
             let paramsB = [x, convB.weight, convB.bias!, bnB.weight, bnB.bias]
             for a in [ConvActivation.relu, .relu6] {
-                let (va, ga) = valueWithGradient(wrt: paramsA) { Self.probe(fusedConvBN(x, convA, bnA, activation: a)) }
-                let (vb, gb) = valueWithGradient(wrt: paramsB) { Self.probe(Self.unfused(x, convB, bnB, a)) }
+                let (va, ga) = valueWithGradient(wrt: paramsA) { probe(fusedConvBN(x, convA, bnA, activation: a)) }
+                let (vb, gb) = valueWithGradient(wrt: paramsB) { probe(Self.unfused(x, convB, bnB, a)) }
                 XCTAssertEqual(va.scalar, vb.scalar, "training \(training) \(a)")
                 for k in 0..<paramsA.count { XCTAssertEqual(ga[k].scalars, gb[k].scalars, "training \(training) \(a) input \(k)") }
             }
             // Only bn.weight differentiated: unfused, so it gets its gradient.
-            let (_, gw) = valueWithGradient(wrt: [bnA.weight]) { Self.probe(fusedConvBN(x, convA, bnA, activation: .relu)) }
-            let (_, gu) = valueWithGradient(wrt: [bnB.weight]) { Self.probe(Self.unfused(x, convB, bnB, .relu)) }
+            let (_, gw) = valueWithGradient(wrt: [bnA.weight]) { probe(fusedConvBN(x, convA, bnA, activation: .relu)) }
+            let (_, gu) = valueWithGradient(wrt: [bnB.weight]) { probe(Self.unfused(x, convB, bnB, .relu)) }
             XCTAssertEqual(gw[0].scalars, gu[0].scalars)
             XCTAssertTrue(gw[0].scalars.contains { $0 != 0 })
         }
@@ -159,8 +137,8 @@ final class ConvBNFusionTests: XCTestCase {
             for a in [ConvActivation.relu, .relu6] {
                 // conv.bias has no effect on batch-normalized outputs.
                 let params = training ? [conv.weight, bn.weight, bn.bias] : [conv.weight, conv.bias!, bn.weight, bn.bias]
-                assertParameterGradientsMatchFiniteDifferences(params, "training \(training) \(a)") {
-                    Self.probe(fusedConvBN(x, conv, bn, activation: a))
+                assertGradientsMatchFiniteDifferences(params, "training \(training) \(a)", eps: 1e-3, maxChecks: 16) {
+                    probe(fusedConvBN(x, conv, bn, activation: a))
                 }
             }
         }
@@ -170,38 +148,13 @@ final class ConvBNFusionTests: XCTestCase {
     /// differences below (weights moved by 1e-3) see a smooth function.
     func kinkFreeInput(_ shape: [Int], _ conv: Conv2d, _ bn: BatchNorm2d) -> Tensor {
         for seed in UInt64(200)..<1200 {
-            let x = Self.randn(shape, seed: seed)
+            let x = randn(shape, seed: seed)
             let pre = withoutGradients { batchNorm(conv(x), weight: bn.weight, bias: bn.bias, runningMean: bn.runningMean.copy(),
                                                    runningVar: bn.runningVar.copy(), training: bn.training, eps: bn.eps) }
             if pre.scalars.allSatisfy({ abs($0) > 0.02 && abs($0 - 6) > 0.02 }) { return x }
         }
         XCTFail("no kink-free input among the seeds")
-        return Self.randn(shape, seed: 0)
-    }
-
-    /// Central differences (as IsthmusCoreTests' assertGradientsMatchFiniteDifferences), on seeded coordinates.
-    func assertParameterGradientsMatchFiniteDifferences(_ xs: [Tensor], _ message: String, eps: Float = 1e-3,
-                                                        rtol: Float = 2e-2, atol: Float = 2e-3, maxChecks: Int = 16,
-                                                        file: StaticString = #filePath, line: UInt = #line,
-                                                        _ f: () -> Tensor) {
-        let (_, grads) = valueWithGradient(wrt: xs, f)
-        var rng = SplitMix64(seed: 99)
-        for (k, x) in xs.enumerated() {
-            let idx = x.count <= maxChecks ? Array(0..<x.count) : (0..<maxChecks).map { _ in Int(rng.next() % UInt64(x.count)) }
-            for i in idx {
-                let old = x[flat: i]
-                x.mutableData[i] = old + eps
-                let up = Double(withoutGradients(f).scalar)
-                x.mutableData[i] = old - eps
-                let down = Double(withoutGradients(f).scalar)
-                x.mutableData[i] = old
-                let numeric = Float((up - down) / (2 * Double(eps)))
-                let analytic = grads[k][flat: i]
-                XCTAssertLessThanOrEqual(abs(numeric - analytic), atol + rtol * max(abs(numeric), abs(analytic)),
-                                         "\(message): tensor \(k) \(x.shape) element \(i): numeric \(numeric) vs tape \(analytic)",
-                                         file: file, line: line)
-            }
-        }
+        return randn(shape, seed: 0)
     }
 
     /// The models' eval forward (fused) equals the same model run layer by layer without fusion.
