@@ -48,12 +48,14 @@ public func conv2dReluMaxPool2x2(_ x: Tensor, weight: Tensor, bias: Tensor? = ni
                         padLeft: padding.left, padRight: padding.right)
     guard s.isValid, s.P % 2 == 0, s.Q % 2 == 0, BlockedConv.available(s) else { return composite() }
     let y = Tensor(uninitialized: [s.outputCount])            // nChw16c
-    guard BlockedConv.forward(outBlocked: y.mutableData, x: x.data, w: weight.data, bias: bias?.data, s,
+    guard BlockedConv.forward(out: y.mutableData, x: x.data, w: weight.data, bias: bias?.data, s,
                               weightsVersion: weight.storage.version) else { return composite() }
     let out = Tensor(uninitialized: [s.N, s.K, s.P / 2, s.Q / 2])
     let idx = IndexBuffer(.allocate(capacity: out.count))
-    guard reluMaxPool2x2Blocked(out: out.mutableData, argmax: idx.pointer, y: y.data, N: s.N, C: s.K, H: s.P, W: s.Q)
-    else { return composite() }
+    // y is only read through a pointer: keep it alive until the kernel returns.
+    guard withExtendedLifetime(y, {
+        reluMaxPool2x2Blocked(out: out.mutableData, argmax: idx.pointer, y: y.data, N: s.N, C: s.K, H: s.P, W: s.Q)
+    }) else { return composite() }
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return Tape.record(out, inputs) { g, needs in
         let dy = Tensor(uninitialized: [s.outputCount])
@@ -70,7 +72,7 @@ public func conv2dReluMaxPool2x2(_ x: Tensor, weight: Tensor, bias: Tensor? = ni
         }
         if needs[0] {
             let d = Tensor(uninitialized: x.shape)
-            if !BlockedConv.backwardData(dX: d.mutableData, dOutBlocked: dy.data, w: weight.data, s,
+            if !BlockedConv.backwardData(dX: d.mutableData, dOut: dy.data, w: weight.data, s,
                                          weightsVersion: weight.storage.version) {
                 conv2dBackwardData(dX: d.mutableData, dOut: nchw().data, w: weight.data, s)
             }
@@ -86,7 +88,61 @@ public func conv2dReluMaxPool2x2(_ x: Tensor, weight: Tensor, bias: Tensor? = ni
             dw = needs[1] ? w : nil
             db = b
         }
-        return bias == nil ? [dx, dw] : [dx, dw, db]
+        return withExtendedLifetime(dy) { bias == nil ? [dx, dw] : [dx, dw, db] }
+    }
+}
+
+/// `conv2d(conv2d(x, w1, bias: b1, stride: stride1, padding: padding1, activation: a1), w2, bias: b2,
+/// padding: padding2, activation: a2)` with the intermediate kept in oneDNN's nChw16c layout: it is never reordered
+/// to NCHW and back, in the forward pass nor in the gradient with respect to x. For frozen weights (a ResNet
+/// block's convolutions in input-space experiments); when a weight or bias is differentiated, or oneDNN keeps
+/// another layout, or an operand is not finite, the two convolutions.
+public func conv2dPair(_ x: Tensor, _ w1: Tensor, _ b1: Tensor?, stride1: (Int, Int) = (1, 1),
+                       padding1: Padding2D = .zero, activation1: ConvActivation = .none,
+                       _ w2: Tensor, _ b2: Tensor?, padding2: Padding2D = .zero,
+                       activation2: ConvActivation = .none) -> Tensor {
+    let composite = {
+        conv2d(conv2d(x, weight: w1, bias: b1, stride: stride1, padding: padding1, activation: activation1),
+               weight: w2, bias: b2, padding: padding2, activation: activation2)
+    }
+    let frozen = ![w1, w2].contains(where: \.isTracked) && !(b1?.isTracked ?? false) && !(b2?.isTracked ?? false)
+    guard frozen, x.rank == 4, w1.rank == 4, w2.rank == 4, w1.shape[1] == x.shape[1], w2.shape[1] == w1.shape[0],
+          b1 == nil || b1!.count == w1.shape[0], b2 == nil || b2!.count == w2.shape[0] else { return composite() }
+    let s1 = Conv2DShape(N: x.shape[0], C: x.shape[1], H: x.shape[2], W: x.shape[3], K: w1.shape[0], R: w1.shape[2],
+                         S: w1.shape[3], strideH: stride1.0, strideW: stride1.1, padTop: padding1.top,
+                         padBottom: padding1.bottom, padLeft: padding1.left, padRight: padding1.right)
+    guard s1.isValid else { return composite() }
+    let s2 = Conv2DShape(N: s1.N, C: s1.K, H: s1.P, W: s1.Q, K: w2.shape[0], R: w2.shape[2], S: w2.shape[3],
+                         padTop: padding2.top, padBottom: padding2.bottom, padLeft: padding2.left,
+                         padRight: padding2.right)
+    guard s2.isValid, BlockedConv.available(s1, activation: activation1, output: true),
+          BlockedConv.available(s2, activation: activation2, input: true, output: false) else { return composite() }
+    let h = Tensor(uninitialized: [s1.outputCount])            // nChw16c
+    let out = Tensor(uninitialized: [s2.N, s2.K, s2.P, s2.Q])
+    guard BlockedConv.forward(out: h.mutableData, x: x.data, w: w1.data, bias: b1?.data, s1, activation: activation1,
+                              weightsVersion: w1.storage.version),
+          BlockedConv.forward(out: out.mutableData, x: h.data, w: w2.data, bias: b2?.data, s2, activation: activation2,
+                              weightsVersion: w2.storage.version, blockedInput: true, blockedOutput: false)
+    else { return composite() }
+    return Tape.record(out, [x]) { g, _ in
+        let g2 = gateByOutput(g, out, activation2)
+        let dh = Tensor(uninitialized: [s1.outputCount]), dx = Tensor(uninitialized: x.shape)
+        // Every buffer handed to a kernel is a named tensor, alive until the kernel returns.
+        let blockedDone = BlockedConv.backwardData(dX: dh.mutableData, dOut: g2.data, w: w2.data, s2,
+                                                   activation: activation2, weightsVersion: w2.storage.version,
+                                                   blockedInput: true, blockedOutput: false)
+        let gh = gateByOutput(dh, h, activation1)
+        if blockedDone && BlockedConv.backwardData(dX: dx.mutableData, dOut: gh.data, w: w1.data, s1,
+                                                   activation: activation1, weightsVersion: w1.storage.version) {
+            return withExtendedLifetime((g2, gh)) { [dx] }
+        }
+        // oneDNN failed a pass it planned: the same gradient through NCHW.
+        let plainH = Tensor(uninitialized: [s1.N, s1.K, s1.P, s1.Q]), plainDH = Tensor(uninitialized: plainH.shape)
+        reorderBlocked16(plainH.mutableData, h.data, N: s1.N, C: s1.K, HW: s1.P * s1.Q, toBlocked: false)
+        conv2dBackwardData(dX: plainDH.mutableData, dOut: g2.data, w: w2.data, s2)
+        let plainGH = gateByOutput(plainDH, plainH, activation1)
+        conv2dBackwardData(dX: dx.mutableData, dOut: plainGH.data, w: w1.data, s1)
+        return withExtendedLifetime((g2, plainGH)) { [dx] }
     }
 }
 

@@ -257,29 +257,41 @@ public func conv2dForwardDirect(out: UnsafeMutablePointer<Float>, x: UnsafePoint
     }
 }
 
-/// Convolutions whose output (and output gradient) stay in oneDNN's nChw16c layout, [N, K/16, P, Q, 16], for a
-/// consumer that reads and writes them there (the fused conv-ReLU-max-pool): the output's reorder to NCHW and the
-/// gradient's reorder back, each a pass over the largest activation, disappear. x, w and dX stay NCHW.
+/// Convolutions whose output and/or input (and their gradients) stay in oneDNN's nChw16c layout,
+/// [N, C/16, H, W, 16], for a neighbour that reads and writes them there (the fused conv-ReLU-max-pool, two
+/// convolutions in a row): the reorders of those activations to NCHW and back, each a pass over memory, disappear.
+/// Weights, bias and their gradients stay plain.
 public enum BlockedConv {
-    /// Whether oneDNN runs `s` with its output in nChw16c in all three passes (false with `ISTHMUS_CONV=im2col`).
-    public static func available(_ s: Conv2DShape) -> Bool {
-        guard DNNLConv.enabled, s.groups == 1, s.K % 16 == 0, let plan = DNNLConv.plan(s) else { return false }
-        return plan.keepsBlockedOutput
+    /// Whether oneDNN runs `s` (with `activation` as post-op) keeping its output (`output`) and its input (`input`) in
+    /// nChw16c in all passes (false with `ISTHMUS_CONV=im2col`).
+    public static func available(_ s: Conv2DShape, activation: ConvActivation = .none, input: Bool = false,
+                                 output: Bool = true) -> Bool {
+        guard DNNLConv.enabled, s.groups == 1, let plan = DNNLConv.plan(s, activation: activation) else { return false }
+        return (!output || plan.keepsBlockedOutput) && (!input || plan.keepsBlockedInput)
     }
 
-    /// outBlocked = conv(x, w) + bias in nChw16c. Requires `available(s)`; false if oneDNN fails.
-    public static func forward(outBlocked: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>,
-                               w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, _ s: Conv2DShape,
-                               weightsVersion: UInt64? = nil) -> Bool {
-        guard let plan = DNNLConv.plan(s) else { return false }
-        return (try? plan.forward(outBlocked: outBlocked, x: x, w: w, bias: bias, weightsVersion: weightsVersion)) != nil
+    /// out = activation(conv(x, w) + bias), x and/or out in nChw16c as flagged. Requires `available`; false
+    /// (nothing written) if oneDNN fails, or with an activation when an operand is not finite (the post-op would
+    /// map a NaN to 0: the caller takes the unfused ops, whose NaN propagates as PyTorch's).
+    public static func forward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
+                               bias: UnsafePointer<Float>?, _ s: Conv2DShape, activation: ConvActivation = .none,
+                               weightsVersion: UInt64? = nil, blockedInput: Bool = false,
+                               blockedOutput: Bool = true) -> Bool {
+        guard let plan = DNNLConv.plan(s, activation: activation) else { return false }
+        if activation != .none
+            && !DNNLConv.operandsAreFinite(x: x, w: w, bias: bias, s, weightsVersion: weightsVersion) { return false }
+        return (try? plan.forward(out: out, x: x, w: w, bias: bias, weightsVersion: weightsVersion,
+                                  blockedInput: blockedInput, blockedOutput: blockedOutput)) != nil
     }
 
-    /// dX (NCHW) from dOutBlocked (nChw16c).
-    public static func backwardData(dX: UnsafeMutablePointer<Float>, dOutBlocked: UnsafePointer<Float>,
-                                    w: UnsafePointer<Float>, _ s: Conv2DShape, weightsVersion: UInt64? = nil) -> Bool {
-        guard let plan = DNNLConv.plan(s) else { return false }
-        return (try? plan.backwardData(dX: dX, dOutBlocked: dOutBlocked, w: w, weightsVersion: weightsVersion)) != nil
+    /// dX from dOut, dX and/or dOut in nChw16c as flagged.
+    public static func backwardData(dX: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
+                                    w: UnsafePointer<Float>, _ s: Conv2DShape, activation: ConvActivation = .none,
+                                    weightsVersion: UInt64? = nil, blockedInput: Bool = false,
+                                    blockedOutput: Bool = true) -> Bool {
+        guard let plan = DNNLConv.plan(s, activation: activation) else { return false }
+        return (try? plan.backwardData(dX: dX, dOut: dOut, w: w, weightsVersion: weightsVersion,
+                                       blockedInput: blockedInput, blockedOutput: blockedOutput)) != nil
     }
 
     /// dW (and dBias) from dOutBlocked (nChw16c) and x (NCHW).

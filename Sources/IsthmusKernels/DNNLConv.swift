@@ -155,39 +155,50 @@ final class DNNLConv {
         try weightsPass!.get().run([.init(reading: x), .init(reading: dOut), .init(dW), .init(dBias ?? discard)])
     }
 
-    // MARK: - Output kept in nChw16c
+    // MARK: - Activations kept in nChw16c
 
-    /// Whether the forward output and the output gradient of both backward passes are in oneDNN's nChw16c layout
+    /// Whether the output (and the output gradient in both backward passes) are in oneDNN's nChw16c layout
     /// ([N, K/16, P, Q, 16]), so a consumer may read and write them there (`native` runs below).
-    var keepsBlockedOutput: Bool {
-        lock.lock(); defer { lock.unlock() }
-        if blockedOutput == nil { blockedOutput = checkBlockedOutput() }
-        return blockedOutput!
-    }
-    private var blockedOutput: Bool?
+    var keepsBlockedOutput: Bool { blockedLayouts().output }
+    /// Whether the input (and the input gradient of backward-data) are in nChw16c, [N, C/16, H, W, 16].
+    var keepsBlockedInput: Bool { blockedLayouts().input }
+    private var blocked: (input: Bool, output: Bool)?
 
-    private func checkBlockedOutput() -> Bool {
-        guard shape.K % 16 == 0, let blocked = try? DNNL.md([shape.N, shape.K, shape.P, shape.Q], dnnl_aBcd16b),
-              forwardPass.chooses(blocked, for: 3) else { return false }
+    private func blockedLayouts() -> (input: Bool, output: Bool) {
+        lock.lock(); defer { lock.unlock() }
+        if let blocked { return blocked }
+        let s = shape
         if dataPass == nil { dataPass = Result { try makeDataPass() } }
         if weightsPass == nil { weightsPass = Result { try makeWeightsPass() } }
-        guard let d = try? dataPass!.get(), let w = try? weightsPass!.get() else { return false }
-        return d.chooses(blocked, for: 0) && w.chooses(blocked, for: 1)
+        var result = (input: false, output: false)
+        if let d = try? dataPass!.get(), let w = try? weightsPass!.get() {
+            if s.K % 16 == 0, let out = try? DNNL.md([s.N, s.K, s.P, s.Q], dnnl_aBcd16b) {
+                result.output = forwardPass.chooses(out, for: 3) && d.chooses(out, for: 0) && w.chooses(out, for: 1)
+            }
+            if s.C % 16 == 0, let inp = try? DNNL.md([s.N, s.C, s.H, s.W], dnnl_aBcd16b) {
+                result.input = forwardPass.chooses(inp, for: 0) && d.chooses(inp, for: 2)
+            }
+        }
+        blocked = result
+        return result
     }
 
-    /// The forward pass writing `outBlocked` in nChw16c (requires `keepsBlockedOutput`).
-    func forward(outBlocked: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
-                 bias: UnsafePointer<Float>?, weightsVersion: UInt64?) throws {
+    /// The forward pass with x and/or out in nChw16c (as `keepsBlockedInput` / `keepsBlockedOutput` allow).
+    func forward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
+                 bias: UnsafePointer<Float>?, weightsVersion: UInt64?, blockedInput: Bool, blockedOutput: Bool) throws {
         lock.lock(); defer { lock.unlock() }
         try forwardPass.run([.init(reading: x), .init(reading: w), .init(reading: bias ?? UnsafePointer(zeros)),
-                             .init(outBlocked)], cached: weightsVersion.map { (1, $0) }, native: [3])
+                             .init(out)], cached: weightsVersion.map { (1, $0) },
+                            native: Set((blockedInput ? [0] : []) + (blockedOutput ? [3] : [])))
     }
 
-    func backwardData(dX: UnsafeMutablePointer<Float>, dOutBlocked: UnsafePointer<Float>, w: UnsafePointer<Float>,
-                      weightsVersion: UInt64?) throws {
+    /// Backward-data with dOut and/or dX in nChw16c.
+    func backwardData(dX: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, w: UnsafePointer<Float>,
+                      weightsVersion: UInt64?, blockedInput: Bool, blockedOutput: Bool) throws {
         lock.lock(); defer { lock.unlock() }
-        try dataPass!.get().run([.init(reading: dOutBlocked), .init(reading: w), .init(dX)],
-                                cached: weightsVersion.map { (1, $0) }, native: [0])
+        try dataPass!.get().run([.init(reading: dOut), .init(reading: w), .init(dX)],
+                                cached: weightsVersion.map { (1, $0) },
+                                native: Set((blockedOutput ? [0] : []) + (blockedInput ? [2] : [])))
     }
 
     func backwardWeights(dW: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,

@@ -22,6 +22,21 @@ public func fusedConvBN(_ x: Tensor, _ conv: Conv2d, _ bn: BatchNorm2d, activati
                   activation: activation)
 }
 
+/// `fusedConvBN(fusedConvBN(x, conv1, bn1, activation: a1), conv2, bn2, activation: a2)` (a ResNet block's main
+/// path). With both BatchNorms folded (eval mode, frozen parameters) the two convolutions run as `conv2dPair`, the
+/// intermediate activation kept in oneDNN's blocked layout.
+public func fusedConvBNPair(_ x: Tensor, _ conv1: Conv2d, _ bn1: BatchNorm2d, activation1: ConvActivation,
+                            _ conv2: Conv2d, _ bn2: BatchNorm2d, activation2: ConvActivation = .none) -> Tensor {
+    let tracked = [conv1.weight, conv2.weight, bn1.weight, bn1.bias, bn2.weight, bn2.bias].contains(where: \.isTracked)
+        || (conv1.bias?.isTracked ?? false) || (conv2.bias?.isTracked ?? false)
+    guard !bn1.training, !bn2.training, !tracked, conv1.groups == 1, conv2.groups == 1, conv2.stride == (1, 1) else {
+        return fusedConvBN(fusedConvBN(x, conv1, bn1, activation: activation1), conv2, bn2, activation: activation2)
+    }
+    let (w1, b1) = bn1.folded(into: conv1), (w2, b2) = bn2.folded(into: conv2)
+    return conv2dPair(x, w1, b1, stride1: conv1.stride, padding1: conv1.padding, activation1: activation1,
+                      w2, b2, padding2: conv2.padding, activation2: activation2)
+}
+
 /// Eval-mode BatchNorm folded into the convolution before it, per output channel k:
 /// a_k = gamma_k / sqrt(var_k + eps), W'[k] = W[k] a_k, b'_k = (b_k - mean_k) a_k + beta_k (b = 0 without bias),
 /// so that bn(conv(x, W, b)) = conv(x, W', b'). Computed in Double, stored as Float. The folded tensors are built

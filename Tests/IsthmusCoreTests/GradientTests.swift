@@ -135,6 +135,33 @@ final class LayerOpGradientTests: XCTestCase {
         XCTAssertTrue(conv2dReluMaxPool2x2(bad, weight: w, bias: b, padding: Padding2D(1)).scalars.contains { $0.isNaN })
     }
 
+    func testConvPairWithBlockedIntermediateEqualsTwoConvolutions() {
+        for (stride, a1) in [((1, 1), ConvActivation.relu), ((2, 2), .none)] {
+            let x = randn([2, 16, 10, 10], seed: 33), w1 = randn([32, 16, 3, 3], seed: 34, std: 0.2)
+            let b1 = randn([32], seed: 35), w2 = randn([32, 32, 3, 3], seed: 36, std: 0.2)
+            let s1 = Conv2DShape(N: 2, C: 16, H: 10, W: 10, K: 32, R: 3, S: 3, strideH: stride.0, strideW: stride.1,
+                                 padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)
+            XCTAssertTrue(BlockedConv.available(s1, activation: a1), "the blocked path runs")
+            let pair = { conv2dPair(x, w1, b1, stride1: stride, padding1: Padding2D(1), activation1: a1, w2, nil,
+                                    padding2: Padding2D(1)) }
+            let two = { conv2d(conv2d(x, weight: w1, bias: b1, stride: stride, padding: Padding2D(1), activation: a1),
+                               weight: w2, padding: Padding2D(1)) }
+            let (y1, g1) = valueWithGradient(wrt: [x]) { probe(pair()) }
+            let (y2, g2) = valueWithGradient(wrt: [x]) { probe(two()) }
+            XCTAssertEqual(y1.scalar, y2.scalar, accuracy: 1e-5 * max(1, abs(y2.scalar)))
+            assertClose(g1[0], g2[0], rtol: 1e-5, "input gradient, stride \(stride)")
+            // Differentiating a weight takes the two convolutions (the pair has no weight gradients).
+            let (_, gw) = valueWithGradient(wrt: [x, w2]) { probe(pair()) }
+            let (_, gw2) = valueWithGradient(wrt: [x, w2]) { probe(two()) }
+            assertClose(gw[1], gw2[1], rtol: 1e-5, "weight gradient")
+        }
+        let bad = randn([2, 16, 10, 10], seed: 37)
+        bad.mutableData[3] = .nan
+        let y = conv2dPair(bad, randn([32, 16, 3, 3], seed: 34), nil, padding1: Padding2D(1), activation1: .relu,
+                           randn([32, 32, 3, 3], seed: 36), nil, padding2: Padding2D(1))
+        XCTAssertTrue(y.scalars.contains { $0.isNaN }, "a NaN propagates as PyTorch")
+    }
+
     func testReluPropagatesNaNAsPyTorch() {
         let y = Tensor([.nan, -1, 2]).relu()
         XCTAssertTrue(y[flat: 0].isNaN)

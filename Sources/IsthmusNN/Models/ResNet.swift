@@ -25,7 +25,7 @@ public final class BasicBlock: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        let y = fusedConvBN(fusedConvBN(x, conv1, bn1, activation: .relu), conv2, bn2)
+        let y = fusedConvBNPair(x, conv1, bn1, activation1: .relu, conv2, bn2)
         return (y + (projectionLayers.map { fusedConvBN(x, $0.conv, $0.bn) } ?? x)).relu()
     }
 }
