@@ -74,7 +74,8 @@ public func conv2dReluMaxPool2x2(_ x: Tensor, weight: Tensor, bias: Tensor? = ni
             let d = Tensor(uninitialized: x.shape)
             if !BlockedConv.backwardData(dX: d.mutableData, dOut: dy.data, w: weight.data, s,
                                          weightsVersion: weight.storage.version) {
-                conv2dBackwardData(dX: d.mutableData, dOut: nchw().data, w: weight.data, s)
+                let p = nchw()
+                withExtendedLifetime(p) { conv2dBackwardData(dX: d.mutableData, dOut: p.data, w: weight.data, s) }
             }
             dx = d
         }
@@ -83,7 +84,10 @@ public func conv2dReluMaxPool2x2(_ x: Tensor, weight: Tensor, bias: Tensor? = ni
             let w = Tensor(uninitialized: weight.shape), b = needBias ? Tensor(uninitialized: [s.K]) : nil
             if !BlockedConv.backwardWeights(dW: w.mutableData, dBias: b?.mutableData, dOutBlocked: dy.data,
                                             x: x.data, s) {
-                conv2dBackwardWeights(dW: w.mutableData, dBias: b?.mutableData, dOut: nchw().data, x: x.data, s)
+                let p = nchw()
+                withExtendedLifetime(p) {
+                    conv2dBackwardWeights(dW: w.mutableData, dBias: b?.mutableData, dOut: p.data, x: x.data, s)
+                }
             }
             dw = needs[1] ? w : nil
             db = b
