@@ -145,6 +145,8 @@ struct BenchCommand: Command {
         if let threads { Threads.set(threads) }
         let chosen = Workloads.all.filter { only.isEmpty || $0.name.contains(only) }
         if chosen.isEmpty { throw CLIError("no workload matches '\(only)'") }
+        print("\(KernelSettings.cpuModel), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Threads.count) threads; "
+              + KernelSettings.summary)
         var out = JSONValue.object([])
         var entries: [(String, JSONValue)] = []
         for w in chosen {
@@ -154,7 +156,9 @@ struct BenchCommand: Command {
             entries.append((w.name, .object([("ms", .number((ms * 1000).rounded() / 1000)), ("unit", .string(w.unit))])))
         }
         entries.append(("_meta", .object([("isthmus", .string(IsthmusReportModule.version)), ("threads", .number(Double(Threads.count))),
-                                         ("gitCommit", .string(RunInfo.current(seed: 0).gitCommit))])))
+                                         ("gitCommit", .string(RunInfo.current(seed: 0).gitCommit)),
+                                         ("cpu", .string(KernelSettings.cpuModel)),
+                                         ("oneDNNISA", .string(KernelSettings.oneDNNISA))])))
         out = .object(entries)
         if let json { try atomicWrite(Data(out.render(pretty: true).utf8), to: URL(fileURLWithPath: json)) }
     }

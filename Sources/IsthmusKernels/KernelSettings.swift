@@ -27,6 +27,14 @@ public enum KernelSettings {
             + ", Winograd \(ConvolutionSettings.winogradAvailable ? "available" : "unavailable")"
     }
 
+    /// The CPU's model name (from /proc/cpuinfo on Linux), or "unknown CPU".
+    public static var cpuModel: String {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
+              let colon = line.firstIndex(of: ":") else { return "unknown CPU" }
+        return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+    }
+
     static func isaName(_ isa: dnnl_cpu_isa_t) -> String {
         switch isa {
         case dnnl_cpu_isa_sse41: return "sse41"
