@@ -5,7 +5,7 @@ import IsthmusLandscape
 import IsthmusNN
 import IsthmusReport
 
-/// The workloads of ../shared/bench/peer_torch.py, with the same models, shapes, batch sizes, hyper-parameters and
+/// The workloads of scripts/peer_torch.py (the PyTorch peer in this repository), with the same models, shapes, batch sizes, hyper-parameters and
 /// per-iteration work, timed the same way (median of repetitions after 2 warm-ups).
 enum Workloads {
     struct Workload {
@@ -124,9 +124,12 @@ enum Workloads {
 }
 
 struct BenchCommand: Command {
-    static let name = "bench", summary = "the paper's workloads, timed as ../shared/bench/peer_torch.py times them in PyTorch"
+    static let name = "bench", summary = "the paper's workloads (sweeps, bypass, attack, FVO and training steps), timed"
     static var help: String { """
     usage: isthmus bench [--workload NAME] [--threads T] [--quick] [--json FILE]
+    Times the paper's workloads: loss sweeps along a segment (batches of 64), one bypass, attack or FVO step at
+    batch 1, one training step at batch 64; the median of repetitions after 2 warm-ups. scripts/peer_torch.py times
+    the same workloads in PyTorch, and scripts/bench-vs-torch.sh runs both and prints the ratios.
       --workload NAME       run the workloads whose name contains NAME (default all):
                             \(Workloads.all.map(\.name).joined(separator: ", "))
       --threads T           compute threads (default: ISTHMUS_THREADS or all cores)
