@@ -220,3 +220,24 @@ final class BlockedPoolTests: XCTestCase {
                        message)
     }
 }
+
+extension ParallelForTests {
+    /// parallelFor measures its threads' descheduled time: a fraction in [0, 1] once enough work was timed.
+    func testParallelRegionsMeasureOversubscription() throws {
+        let saved = Threads.count
+        defer { Threads.set(saved) }
+        Threads.set(2)
+        let n = 1 << 20
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: n)
+        defer { buffer.deallocate() }
+        buffer.initialize(repeating: 1, count: n)
+        let start = Date()
+        while Threads.oversubscription == nil && Date().timeIntervalSince(start) < 20 {
+            Threads.parallelFor(n, grain: 1024) { range in
+                for i in range { buffer[i] = (buffer[i] * 1.000001).squareRoot() }
+            }
+        }
+        let share = try XCTUnwrap(Threads.oversubscription, "0.5 s of parallel work was measured")
+        XCTAssertTrue((0...1).contains(share), "\(share)")
+    }
+}
