@@ -120,6 +120,23 @@ final class LayerOpGradientTests: XCTestCase {
         KernelSettings.hasAVX512 ? 16 : KernelSettings.oneDNNISA.hasPrefix("avx2") ? 8 : nil
     }
 
+    /// The MNIST CNN's two conv-ReLU-pools and every ResNet-18-CIFAR block's conv pair keep the blocked layout of this
+    /// CPU's ISA, at batch 1 (input-space optimization) and 64 (sweeps).
+    func testBlockedPathsEngageForTheZooShapes() {
+        for n in [1, 64] {
+            for (c, hw, k, stride) in [(1, 28, 32, 1), (32, 14, 64, 1), (64, 32, 64, 1), (64, 32, 128, 2), (128, 16, 128, 1),
+                                       (128, 16, 256, 2), (256, 8, 256, 1), (256, 8, 512, 2), (512, 4, 512, 1)] {
+                let s1 = Conv2DShape(N: n, C: c, H: hw, W: hw, K: k, R: 3, S: 3, strideH: stride, strideW: stride,
+                                     padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)
+                let s2 = Conv2DShape(N: n, C: k, H: s1.P, W: s1.Q, K: k, R: 3, S: 3, padTop: 1, padBottom: 1, padLeft: 1,
+                                     padRight: 1)
+                XCTAssertEqual(BlockedConv.blockSize(s1), Self.expectedBlock, "output of \(s1) (\(KernelSettings.summary))")
+                XCTAssertEqual(BlockedConv.blockSize(s2, input: true, output: false), Self.expectedBlock,
+                               "input of \(s2) (\(KernelSettings.summary))")
+            }
+        }
+    }
+
     func testFusedConvReluPoolEqualsTheComposite() {
         let x = randn([3, 16, 8, 6], seed: 30), w = randn([32, 16, 3, 3], seed: 31), b = randn([32], seed: 32)
         // The fused path engages on this CPU, in the block oneDNN uses for its ISA (16 with AVX-512, 8 with AVX2).
