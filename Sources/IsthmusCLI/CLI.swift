@@ -105,7 +105,7 @@ public enum CLI {
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "isthmus.sigint"))
         source.setEventHandler {
-            let line = "\nisthmus \(command): " + RunState.interruptMessage() + "\n"
+            let line = (isatty(2) == 1 ? "\r\u{1B}[K" : "") + "isthmus \(command): " + RunState.interruptMessage() + "\n"
             _ = line.withCString { write(2, $0, strlen($0)) }
             _exit(130)
         }

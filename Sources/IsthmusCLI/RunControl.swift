@@ -156,3 +156,22 @@ struct ManyPairRun {
     /// The unit indices 0..<count this process owns.
     func owned(_ count: Int) -> [Int] { (0..<count).filter { shard?.owns($0) ?? true } }
 }
+
+/// A status line on stderr every `interval` seconds while one long computation runs (bypass, chain, connect), so a
+/// long run can be told from a hung one: `bypass: 0:15 elapsed (up to 1 round(s) of 1024 Adam steps per bend)`.
+final class Heartbeat: @unchecked Sendable {
+    private let timer: DispatchSourceTimer
+
+    init(_ label: String, detail: String, interval: Double = 5) {
+        let start = Date()
+        timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "isthmus.heartbeat"))
+        timer.schedule(deadline: .now() + interval, repeating: interval)
+        timer.setEventHandler {
+            note("\(label): \(Progress.duration(Date().timeIntervalSince(start))) elapsed (\(detail))")
+        }
+        timer.resume()
+    }
+
+    func stop() { timer.cancel() }
+    deinit { timer.cancel() }
+}
