@@ -63,7 +63,8 @@ struct ModelArguments {
 
 /// The hint added to an input-shape mismatch for models whose input side is an option.
 func inputSizeHint(_ info: ModelInfo, _ shape: [Int]) -> String {
-    guard ModelArguments.sizeConfigurable.contains(info.name), shape.count == 3, shape[1] == shape[2] else { return "" }
+    guard ModelArguments.sizeConfigurable.contains(info.name), shape.count == 3, shape[1] == shape[2],
+          shape[0] == info.inputShape[0] || info.name == "mlp" else { return "" }
     return " (pass --input-size \(shape[1]))"
 }
 
@@ -109,7 +110,10 @@ struct OutputArguments {
     }
 
     /// Refuses an empty, unusable or occupied --out early, before any work starts.
-    func check() throws { try checkOutPath(path, replace: force, resume: false) }
+    func check() throws {
+        try checkOutPath(path, replace: force, resume: false)
+        RunState.setBuildsOutput()
+    }
 
     /// The hidden temporary folder beside DIR for this process.
     var temporaryPath: String {

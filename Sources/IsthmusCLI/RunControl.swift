@@ -74,19 +74,22 @@ enum RunState {
     nonisolated(unsafe) private static var units: (kept: Int, total: Int)?
     nonisolated(unsafe) private static var temporary: String?
     nonisolated(unsafe) private static var freshFolder: String?
+    nonisolated(unsafe) private static var buildsOutput = false
     /// The command being run (recorded as the `kind` of the run folders it makes).
     nonisolated(unsafe) static var command = "isthmus"
 
     static func setUnits(kept: Int, total: Int) { lock.lock(); units = (kept, total); lock.unlock() }
     static func setTemporary(_ path: String?) { lock.lock(); temporary = path; lock.unlock() }
+    /// A simple command checked its --out: it writes the folder only at the end.
+    static func setBuildsOutput() { lock.lock(); buildsOutput = true; lock.unlock() }
     static func setFresh(_ path: String?) { lock.lock(); freshFolder = path; lock.unlock() }
 
     /// The line printed on SIGINT; removes a simple command's unfinished temporary folder.
     static func interruptMessage() -> String {
         lock.lock(); defer { lock.unlock() }
         if let u = units { return "interrupted; \(u.kept) of \(u.total) units kept; continue with --resume" }
-        if let t = temporary {
-            try? FileManager.default.removeItem(atPath: t)
+        if let t = temporary { try? FileManager.default.removeItem(atPath: t) }
+        if temporary != nil || buildsOutput {
             return "interrupted; nothing was written (the run folder appears only when the command finishes)"
         }
         return "interrupted"
