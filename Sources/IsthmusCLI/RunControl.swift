@@ -165,7 +165,9 @@ struct ManyPairRun {
 final class Heartbeat: @unchecked Sendable {
     private let timer: DispatchSourceTimer
 
+    /// `ISTHMUS_STATUS_SECONDS` overrides the interval (tests use a short one).
     init(_ label: String, detail: String, interval: Double = 5) {
+        let interval = ProcessInfo.processInfo.environment["ISTHMUS_STATUS_SECONDS"].flatMap(Double.init).map { max(0.05, $0) } ?? interval
         let start = Date()
         timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "isthmus.heartbeat"))
         timer.schedule(deadline: .now() + interval, repeating: interval)

@@ -236,6 +236,26 @@ final class CLIRunTests: XCTestCase {
         XCTAssertEqual(text, "isthmus percolate: interrupted; nothing was written (the run folder appears only when the command finishes)\n")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), [])
     }
+
+    /// A long single-pair command prints a status line every few seconds (here every 0.05 s).
+    func testBypassReportsThatItIsWorking() throws {
+        let dir = tempDir("heartbeat")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try Tensor.zeros([1, 28, 28]).writeNpy(dir + "/a.npy")
+        try Tensor(shape: [1, 28, 28], scalars: [Float](repeating: 1, count: 784)).writeNpy(dir + "/c.npy")
+        let p = Process()
+        p.executableURL = isthmusExecutable
+        p.arguments = ["bypass", "--model", "mnist-cnn", "--untrained", "--class", "1", "--from", dir + "/a.npy", "--to", dir + "/c.npy",
+                       "--mode", "exact", "--tolerance", "0", "--iterations", "3000", "--steps", "50", "--points", "20", "--out", dir + "/run"]
+        p.environment = ProcessInfo.processInfo.environment.merging(["ISTHMUS_STATUS_SECONDS": "0.05"]) { $1 }
+        let err = Pipe()
+        p.standardOutput = FileHandle.nullDevice; p.standardError = err
+        try p.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, text)
+        XCTAssertTrue(text.contains("bypass: 0:0") && text.contains("elapsed (up to 1 round(s) of 3000 Adam steps per bend)"), text)
+    }
 }
 
 final class ListOptionTests: XCTestCase {
