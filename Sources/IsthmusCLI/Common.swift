@@ -112,6 +112,7 @@ struct OutputArguments {
     /// Refuses an empty, unusable or occupied --out early, before any work starts.
     func check() throws {
         try checkOutPath(path, replace: force, resume: false)
+        removeStaleTemporaries()
         RunState.setBuildsOutput()
     }
 
@@ -140,7 +141,6 @@ struct OutputArguments {
     /// Builds the folder in `.DIR.tmp-PID`, then moves it to DIR.
     func write(_ body: (RunDirectory) throws -> Void) throws {
         try check()
-        removeStaleTemporaries()
         let tmp = temporaryPath
         let fm = FileManager.default
         try? fm.removeItem(atPath: tmp)   // only this process uses its PID's name
