@@ -31,7 +31,7 @@ let package = Package(
         .testTarget(name: "IsthmusKernelsTests", dependencies: ["IsthmusKernels"]),
         .testTarget(name: "IsthmusCoreTests", dependencies: ["IsthmusCore", "IsthmusTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "IsthmusFormatsTests", dependencies: ["IsthmusFormats"]),
+        .testTarget(name: "IsthmusFormatsTests", dependencies: ["IsthmusFormats", "IsthmusTestSupport"]),
         .testTarget(name: "IsthmusNNTests", dependencies: ["IsthmusNN", "IsthmusTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "IsthmusReportTests", dependencies: ["IsthmusReport"]),

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs the paper's workloads in PyTorch (../shared/bench/peer_torch.py) and in Isthmus (isthmus bench) one after the
-# other on the same machine and prints the ratio Isthmus / PyTorch per workload (< 1: Isthmus is faster).
+# Runs the paper's workloads in PyTorch (scripts/peer_torch.py) and in Isthmus (isthmus bench) one after the other on
+# the same machine and prints the ratio Isthmus / PyTorch per workload (< 1: Isthmus is faster), with the CPU and
+# the ISA each side dispatches on.
 #   scripts/bench-vs-torch.sh [--threads 2] [--quick] [--only NAME]
-# The PyTorch side runs in a virtual environment this script creates (.venv-torch, git-ignored) with torch,
-# torchvision and efficientnet-lite-pytorch (for the EfficientNet-Lite0 workloads).
+# The PyTorch side runs in a virtual environment this script creates (.venv-torch, git-ignored; TORCH_VENV=DIR uses
+# another) with torch, torchvision and efficientnet-lite-pytorch (for the EfficientNet-Lite0 workloads).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 threads=2; quick=""; only=""
@@ -15,8 +16,6 @@ while [ $# -gt 0 ]; do
         *) echo "bench-vs-torch: unknown option $1" >&2; exit 2 ;;
     esac
 done
-peer=${PEER_TORCH:-../shared/bench/peer_torch.py}
-[ -f "$peer" ] || { echo "bench-vs-torch: $peer not found" >&2; exit 2; }
 venv=${TORCH_VENV:-.venv-torch}
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
@@ -25,18 +24,9 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 swift build -c release >/dev/null
 out=$(mktemp -d)
+grep -m1 'model name' /proc/cpuinfo || true
 echo "== PyTorch ($threads threads)"
-"$venv/bin/python" "$peer" --threads "$threads" $quick ${only:+--only "$only"} --out "$out/peer.json"
-# GoogLeNet, the paper's main network, is not in peer_torch.py: scripts/peer_googlenet.py times it the same way.
-if [[ "sweep-googlenet-1000 bypass-googlenet" == *"$only"* ]]; then
-    "$venv/bin/python" scripts/peer_googlenet.py --threads "$threads" $quick --out "$out/peer_googlenet.json"
-    python3 - "$out/peer.json" "$out/peer_googlenet.json" <<'PY'
-import json, sys
-a, b = (json.load(open(p)) for p in sys.argv[1:3])
-a.update({k: v for k, v in b.items() if not k.startswith("_")})
-json.dump(a, open(sys.argv[1], "w"), indent=1)
-PY
-fi
+"$venv/bin/python" scripts/peer_torch.py --threads "$threads" $quick ${only:+--only "$only"} --out "$out/peer.json"
 echo "== Isthmus ($threads threads)"
 .build/release/isthmus bench --threads "$threads" $quick ${only:+--workload "$only"} --json "$out/isthmus.json"
 python3 - "$out/peer.json" "$out/isthmus.json" <<'PY'
@@ -48,5 +38,6 @@ for name, p in peer.items():
         continue
     o = ours[name]
     print(f"{name:32s} {p['ms']:12.2f} {o['ms']:12.2f} {o['ms'] / p['ms']:7.2f}")
-print(f"\n(torch {peer['_meta'].get('torch')}, {peer['_meta'].get('threads')} threads; ratio = Isthmus / PyTorch, lower is better)")
+print(f"\n(torch {peer['_meta'].get('torch')} on {peer['_meta'].get('cpuCapability')}, Isthmus on oneDNN "
+      f"{ours['_meta'].get('oneDNNISA')}, {peer['_meta'].get('threads')} threads; ratio = Isthmus / PyTorch, lower is better)")
 PY

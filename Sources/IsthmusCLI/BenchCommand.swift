@@ -5,7 +5,7 @@ import IsthmusLandscape
 import IsthmusNN
 import IsthmusReport
 
-/// The workloads of ../shared/bench/peer_torch.py, with the same models, shapes, batch sizes, hyper-parameters and
+/// The workloads of scripts/peer_torch.py (the PyTorch peer in this repository), with the same models, shapes, batch sizes, hyper-parameters and
 /// per-iteration work, timed the same way (median of repetitions after 2 warm-ups).
 enum Workloads {
     struct Workload {
@@ -124,9 +124,12 @@ enum Workloads {
 }
 
 struct BenchCommand: Command {
-    static let name = "bench", summary = "the paper's workloads, timed as ../shared/bench/peer_torch.py times them in PyTorch"
+    static let name = "bench", summary = "the paper's workloads (sweeps, bypass, attack, FVO and training steps), timed"
     static var help: String { """
     usage: isthmus bench [--workload NAME] [--threads T] [--quick] [--json FILE]
+    Times the paper's workloads: loss sweeps along a segment (batches of 64), one bypass, attack or FVO step at
+    batch 1, one training step at batch 64; the median of repetitions after 2 warm-ups. scripts/peer_torch.py times
+    the same workloads in PyTorch, and scripts/bench-vs-torch.sh runs both and prints the ratios.
       --workload NAME       run the workloads whose name contains NAME (default all):
                             \(Workloads.all.map(\.name).joined(separator: ", "))
       --threads T           compute threads (default: ISTHMUS_THREADS or all cores)
@@ -145,6 +148,8 @@ struct BenchCommand: Command {
         if let threads { Threads.set(threads) }
         let chosen = Workloads.all.filter { only.isEmpty || $0.name.contains(only) }
         if chosen.isEmpty { throw CLIError("no workload matches '\(only)'") }
+        print("\(KernelSettings.cpuModel), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Threads.count) threads; "
+              + KernelSettings.summary)
         var out = JSONValue.object([])
         var entries: [(String, JSONValue)] = []
         for w in chosen {
@@ -154,7 +159,9 @@ struct BenchCommand: Command {
             entries.append((w.name, .object([("ms", .number((ms * 1000).rounded() / 1000)), ("unit", .string(w.unit))])))
         }
         entries.append(("_meta", .object([("isthmus", .string(IsthmusReportModule.version)), ("threads", .number(Double(Threads.count))),
-                                         ("gitCommit", .string(RunInfo.current(seed: 0).gitCommit))])))
+                                         ("gitCommit", .string(RunInfo.current(seed: 0).gitCommit)),
+                                         ("cpu", .string(KernelSettings.cpuModel)),
+                                         ("oneDNNISA", .string(KernelSettings.oneDNNISA))])))
         out = .object(entries)
         if let json { try atomicWrite(Data(out.render(pretty: true).utf8), to: URL(fileURLWithPath: json)) }
     }

@@ -152,6 +152,7 @@ struct KernelBenchCommand: Command {
     static func run(_ args: inout Arguments) throws {
         let threads = try args.intList("--threads", default: [1, 2])
         try args.finish()
-        for row in KernelBenchmark.run(threads: threads) { print(row) }
+        print("\(KernelSettings.cpuModel), \(ProcessInfo.processInfo.activeProcessorCount) cores; " + KernelSettings.summary)
+        _ = KernelBenchmark.run(threads: threads)                 // prints each row as it completes
     }
 }

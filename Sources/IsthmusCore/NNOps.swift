@@ -36,7 +36,8 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (In
 }
 
 /// `reluMaxPool2d(conv2d(x, weight, bias, padding), kernel: (2, 2))` as one op, same values and gradients. When
-/// oneDNN keeps the conv output in nChw16c, the pooling reads it there and writes its gradient there: the
+/// oneDNN keeps the conv output in a blocked layout (nChw16c with AVX-512, nChw8c with AVX2), the pooling reads it
+/// there and writes its gradient there: the
 /// largest activation of a small CNN is never reordered to NCHW and back. Otherwise (and when some value is not
 /// finite: the NCHW kernels' NaN rule decides) it runs the two ops.
 public func conv2dReluMaxPool2x2(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, padding: Padding2D = .zero) -> Tensor {
@@ -46,27 +47,28 @@ public func conv2dReluMaxPool2x2(_ x: Tensor, weight: Tensor, bias: Tensor? = ni
     let s = Conv2DShape(N: x.shape[0], C: x.shape[1], H: x.shape[2], W: x.shape[3], K: weight.shape[0],
                         R: weight.shape[2], S: weight.shape[3], padTop: padding.top, padBottom: padding.bottom,
                         padLeft: padding.left, padRight: padding.right)
-    guard s.isValid, s.P % 2 == 0, s.Q % 2 == 0, BlockedConv.available(s) else { return composite() }
-    let y = Tensor(uninitialized: [s.outputCount])            // nChw16c
+    guard s.isValid, s.P % 2 == 0, s.Q % 2 == 0, let block = BlockedConv.blockSize(s) else { return composite() }
+    let y = Tensor(uninitialized: [s.outputCount])            // nChw{block}c
     guard BlockedConv.forward(out: y.mutableData, x: x.data, w: weight.data, bias: bias?.data, s,
                               weightsVersion: weight.storage.version) else { return composite() }
     let out = Tensor(uninitialized: [s.N, s.K, s.P / 2, s.Q / 2])
     let idx = IndexBuffer(.allocate(capacity: out.count))
     // y is only read through a pointer: keep it alive until the kernel returns.
     guard withExtendedLifetime(y, {
-        reluMaxPool2x2Blocked(out: out.mutableData, argmax: idx.pointer, y: y.data, N: s.N, C: s.K, H: s.P, W: s.Q)
+        reluMaxPool2x2Blocked(out: out.mutableData, argmax: idx.pointer, y: y.data, N: s.N, C: s.K, H: s.P, W: s.Q,
+                              block: block)
     }) else { return composite() }
     let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
     return Tape.record(out, inputs) { g, needs in
         let dy = Tensor(uninitialized: [s.outputCount])
         reluMaxPool2x2BlockedBackward(dY: dy.mutableData, dOut: g.data, argmax: idx.pointer, out: out.data,
-                                      N: s.N, C: s.K, H: s.P, W: s.Q)
+                                      N: s.N, C: s.K, H: s.P, W: s.Q, block: block)
         var dx: Tensor?, dw: Tensor?, db: Tensor?
         var plain: Tensor?                                     // dy in NCHW, only if oneDNN refuses a pass
         func nchw() -> Tensor {
             if let plain { return plain }
             let t = Tensor(uninitialized: [s.N, s.K, s.P, s.Q])
-            reorderBlocked16(t.mutableData, dy.data, N: s.N, C: s.K, HW: s.P * s.Q, toBlocked: false)
+            reorderBlocked(t.mutableData, dy.data, N: s.N, C: s.K, HW: s.P * s.Q, block: block, toBlocked: false)
             plain = t
             return t
         }
@@ -97,7 +99,8 @@ public func conv2dReluMaxPool2x2(_ x: Tensor, weight: Tensor, bias: Tensor? = ni
 }
 
 /// `conv2d(conv2d(x, w1, bias: b1, stride: stride1, padding: padding1, activation: a1), w2, bias: b2,
-/// padding: padding2, activation: a2)` with the intermediate kept in oneDNN's nChw16c layout: it is never reordered
+/// padding: padding2, activation: a2)` with the intermediate kept in oneDNN's blocked layout (nChw16c or nChw8c, the
+/// same block for both convolutions): it is never reordered
 /// to NCHW and back, in the forward pass nor in the gradient with respect to x. For frozen weights (a ResNet
 /// block's convolutions in input-space experiments); when a weight or bias is differentiated, or oneDNN keeps
 /// another layout, or an operand is not finite, the two convolutions.
@@ -119,9 +122,10 @@ public func conv2dPair(_ x: Tensor, _ w1: Tensor, _ b1: Tensor?, stride1: (Int, 
     let s2 = Conv2DShape(N: s1.N, C: s1.K, H: s1.P, W: s1.Q, K: w2.shape[0], R: w2.shape[2], S: w2.shape[3],
                          padTop: padding2.top, padBottom: padding2.bottom, padLeft: padding2.left,
                          padRight: padding2.right)
-    guard s2.isValid, BlockedConv.available(s1, activation: activation1, output: true),
-          BlockedConv.available(s2, activation: activation2, input: true, output: false) else { return composite() }
-    let h = Tensor(uninitialized: [s1.outputCount])            // nChw16c
+    guard s2.isValid, let block = BlockedConv.blockSize(s1, activation: activation1, output: true),
+          BlockedConv.blockSize(s2, activation: activation2, input: true, output: false) == block
+    else { return composite() }
+    let h = Tensor(uninitialized: [s1.outputCount])            // nChw{block}c
     let out = Tensor(uninitialized: [s2.N, s2.K, s2.P, s2.Q])
     guard BlockedConv.forward(out: h.mutableData, x: x.data, w: w1.data, bias: b1?.data, s1, activation: activation1,
                               weightsVersion: w1.storage.version),
@@ -142,7 +146,7 @@ public func conv2dPair(_ x: Tensor, _ w1: Tensor, _ b1: Tensor?, stride1: (Int, 
         }
         // oneDNN failed a pass it planned: the same gradient through NCHW.
         let plainH = Tensor(uninitialized: [s1.N, s1.K, s1.P, s1.Q]), plainDH = Tensor(uninitialized: plainH.shape)
-        reorderBlocked16(plainH.mutableData, h.data, N: s1.N, C: s1.K, HW: s1.P * s1.Q, toBlocked: false)
+        reorderBlocked(plainH.mutableData, h.data, N: s1.N, C: s1.K, HW: s1.P * s1.Q, block: block, toBlocked: false)
         conv2dBackwardData(dX: plainDH.mutableData, dOut: g2.data, w: w2.data, s2)
         let plainGH = gateByOutput(plainDH, plainH, activation1)
         conv2dBackwardData(dX: dx.mutableData, dOut: plainGH.data, w: w1.data, s1)

@@ -1,3 +1,4 @@
+import CDNNL
 // Conv2D kernels. x: [N, C, H, W], w: [K, Cg, R, S], out: [N, K, P, Q]. Every kernel overwrites its outputs.
 // `conv2d*` dispatch to oneDNN's blocked-layout primitives (`DNNLConv`, cached per shape) and fall back to the
 // im2col + GEMM twins `conv2d*Im2col` on any oneDNN error; `ISTHMUS_CONV=im2col` forces the twins.
@@ -257,20 +258,31 @@ public func conv2dForwardDirect(out: UnsafeMutablePointer<Float>, x: UnsafePoint
     }
 }
 
-/// Convolutions whose output and/or input (and their gradients) stay in oneDNN's nChw16c layout,
-/// [N, C/16, H, W, 16], for a neighbour that reads and writes them there (the fused conv-ReLU-max-pool, two
-/// convolutions in a row): the reorders of those activations to NCHW and back, each a pass over memory, disappear.
-/// Weights, bias and their gradients stay plain.
+/// Convolutions whose output and/or input (and their gradients) stay in oneDNN's blocked layout nChw{b}c,
+/// [N, C/b, H, W, b], with the channel block b the CPU's choice (16 with AVX-512, 8 with AVX2), for a neighbour that
+/// reads and writes them there (the fused conv-ReLU-max-pool, two convolutions in a row): the reorders of those
+/// activations to NCHW and back, each a pass over memory, disappear. Weights, bias and their gradients stay plain.
 public enum BlockedConv {
-    /// Whether oneDNN runs `s` (with `activation` as post-op) keeping its output (`output`) and its input (`input`) in
-    /// nChw16c in all passes (false with `ISTHMUS_CONV=im2col`).
-    public static func available(_ s: Conv2DShape, activation: ConvActivation = .none, input: Bool = false,
-                                 output: Bool = true) -> Bool {
-        guard DNNLConv.enabled, s.groups == 1, let plan = DNNLConv.plan(s, activation: activation) else { return false }
-        return (!output || plan.keepsBlockedOutput) && (!input || plan.keepsBlockedInput)
+    /// The channel block b (16 or 8) in which oneDNN runs `s` (with `activation` as post-op) keeping its output
+    /// (`output`) and/or its input (`input`) in nChw{b}c in all passes; nil when no block size does (or with
+    /// `ISTHMUS_CONV=im2col`), and then the caller takes the unfused path. When both are asked for, they share b.
+    public static func blockSize(_ s: Conv2DShape, activation: ConvActivation = .none, input: Bool = false,
+                                 output: Bool = true) -> Int? {
+        guard DNNLConv.enabled, s.groups == 1, input || output, let plan = DNNLConv.plan(s, activation: activation)
+        else { return nil }
+        let o = output ? plan.blockedOutput : nil, i = input ? plan.blockedInput : nil
+        if output && o == nil || input && i == nil { return nil }
+        if let o, let i, o != i { return nil }
+        return o ?? i
     }
 
-    /// out = activation(conv(x, w) + bias), x and/or out in nChw16c as flagged. Requires `available`; false
+    /// Whether `blockSize` finds a block size.
+    public static func available(_ s: Conv2DShape, activation: ConvActivation = .none, input: Bool = false,
+                                 output: Bool = true) -> Bool {
+        blockSize(s, activation: activation, input: input, output: output) != nil
+    }
+
+    /// out = activation(conv(x, w) + bias), x and/or out blocked as flagged. Requires `available`; false
     /// (nothing written) if oneDNN fails, or with an activation when an operand is not finite (the post-op would
     /// map a NaN to 0: the caller takes the unfused ops, whose NaN propagates as PyTorch's).
     public static func forward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
@@ -284,7 +296,7 @@ public enum BlockedConv {
                                   blockedInput: blockedInput, blockedOutput: blockedOutput)) != nil
     }
 
-    /// dX from dOut, dX and/or dOut in nChw16c as flagged.
+    /// dX from dOut, dX and/or dOut blocked as flagged.
     public static func backwardData(dX: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
                                     w: UnsafePointer<Float>, _ s: Conv2DShape, activation: ConvActivation = .none,
                                     weightsVersion: UInt64? = nil, blockedInput: Bool = false,
@@ -294,7 +306,7 @@ public enum BlockedConv {
                                        blockedInput: blockedInput, blockedOutput: blockedOutput)) != nil
     }
 
-    /// dW (and dBias) from dOutBlocked (nChw16c) and x (NCHW).
+    /// dW (and dBias) from dOutBlocked (blocked) and x (NCHW).
     public static func backwardWeights(dW: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
                                        dOutBlocked: UnsafePointer<Float>, x: UnsafePointer<Float>,
                                        _ s: Conv2DShape) -> Bool {
@@ -303,14 +315,18 @@ public enum BlockedConv {
     }
 }
 
-/// NCHW [N, C, H, W] -> nChw16c [N, C/16, H, W, 16] (C a multiple of 16), and back with `toBlocked: false`.
-public func reorderBlocked16(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, N: Int, C: Int, HW: Int,
-                             toBlocked: Bool) {
+/// NCHW [N, C, H, W] -> nChw{block}c [N, C/block, H, W, block] (C a multiple of block), and back with
+/// `toBlocked: false`.
+public func reorderBlocked(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, N: Int, C: Int, HW: Int,
+                           block: Int, toBlocked: Bool) {
+    precondition(block > 0 && C % block == 0, "reorderBlocked: C = \(C) is not a multiple of the block \(block)")
     for n in 0..<N {
         for c in 0..<C {
-            let plain = (n * C + c) * HW, blocked = (n * C + c / 16 * 16) * HW, lane = c % 16
+            let plain = (n * C + c) * HW, blocked = (n * C + c / block * block) * HW, lane = c % block
             for i in 0..<HW {
-                if toBlocked { dst[blocked + i * 16 + lane] = src[plain + i] } else { dst[plain + i] = src[blocked + i * 16 + lane] }
+                if toBlocked { dst[blocked + i * block + lane] = src[plain + i] } else {
+                    dst[plain + i] = src[blocked + i * block + lane]
+                }
             }
         }
     }
@@ -320,9 +336,19 @@ public func reorderBlocked16(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePo
 public enum ConvolutionSettings {
     /// 3x3 stride-1 convolutions of batches of 16 or more use oneDNN's Winograd F(4x4, 3x3) algorithm: about 1.4x
     /// faster ResNet-18 sweeps and 1.2x GoogLeNet sweeps, but not bit-compatible with PyTorch's direct convolution
-    /// (logits differ by about 2e-5 relative). Off by default; `ISTHMUS_CONV=winograd` turns it on.
+    /// (logits differ by about 2e-5 relative). Off by default; `ISTHMUS_CONV=winograd` turns it on. oneDNN has
+    /// Winograd only with AVX-512: elsewhere (`winogradAvailable` false) a request warns once on stderr and every
+    /// convolution stays direct.
     public static var winograd: Bool {
         get { DNNLConv.winograd }
         set { DNNLConv.winograd = newValue }
+    }
+
+    /// Whether oneDNN implements Winograd on this CPU (probed once on a 16x64x32x32 3x3 convolution).
+    public static var winogradAvailable: Bool { DNNLConv.winogradAvailable }
+
+    /// Whether the cached plan of `s` runs Winograd (true only when asked for, available and applicable to `s`).
+    public static func usesWinograd(_ s: Conv2DShape) -> Bool {
+        DNNLConv.plan(s).map { $0.algorithm == dnnl_convolution_winograd } ?? false
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 
 // oneDNN convolutions for one Conv2DShape. Users keep NCHW / [K, Cg, R, S] (as goihw with dims
 // [G, Kg, Cg, R, S] when grouped); the primitives are created with `dnnl_format_tag_any`, so oneDNN picks its
-// blocked layouts (nChw16c-like activations, OIhw16i16o-like weights) and every call reorders in and out.
+// blocked layouts (nChw16c / nChw8c-like activations, OIhw16i16o-like weights, by the CPU) and every call reorders in and out.
 // A plan's forward may carry an activation as an eltwise post-op, applied to each output as it is written.
 
 final class DNNLConv {
@@ -155,35 +155,44 @@ final class DNNLConv {
         try weightsPass!.get().run([.init(reading: x), .init(reading: dOut), .init(dW), .init(dBias ?? discard)])
     }
 
-    // MARK: - Activations kept in nChw16c
+    // MARK: - Activations kept in blocked layouts (nChw16c on AVX-512, nChw8c on AVX2)
 
-    /// Whether the output (and the output gradient in both backward passes) are in oneDNN's nChw16c layout
-    /// ([N, K/16, P, Q, 16]), so a consumer may read and write them there (`native` runs below).
-    var keepsBlockedOutput: Bool { blockedLayouts().output }
-    /// Whether the input (and the input gradient of backward-data) are in nChw16c, [N, C/16, H, W, 16].
-    var keepsBlockedInput: Bool { blockedLayouts().input }
-    private var blocked: (input: Bool, output: Bool)?
+    /// The channel block (16 or 8) of the layout nChw{b}c, [N, K/b, P, Q, b], in which oneDNN keeps the output
+    /// (and the output gradient in both backward passes), so a consumer may read and write them there (`native` runs
+    /// below); nil when all three passes do not agree on such a layout.
+    var blockedOutput: Int? { blockedLayouts().output }
+    /// The channel block of the input (and the input gradient of backward-data), nChw{b}c [N, C/b, H, W, b]; nil when
+    /// the passes do not keep it in such a layout.
+    var blockedInput: Int? { blockedLayouts().input }
+    private var blocked: (input: Int?, output: Int?)?
 
-    private func blockedLayouts() -> (input: Bool, output: Bool) {
+    /// Blocks oneDNN uses for activations: 16 floats (one AVX-512 register) or 8 (one AVX2 register).
+    static let channelBlocks: [(size: Int, tag: dnnl_format_tag_t)] = [(16, dnnl_aBcd16b), (8, dnnl_aBcd8b)]
+
+    private func blockedLayouts() -> (input: Int?, output: Int?) {
         lock.lock(); defer { lock.unlock() }
         if let blocked { return blocked }
         let s = shape
         if dataPass == nil { dataPass = Result { try makeDataPass() } }
         if weightsPass == nil { weightsPass = Result { try makeWeightsPass() } }
-        var result = (input: false, output: false)
+        var result: (input: Int?, output: Int?) = (nil, nil)
         if let d = try? dataPass!.get(), let w = try? weightsPass!.get() {
-            if s.K % 16 == 0, let out = try? DNNL.md([s.N, s.K, s.P, s.Q], dnnl_aBcd16b) {
-                result.output = forwardPass.chooses(out, for: 3) && d.chooses(out, for: 0) && w.chooses(out, for: 1)
-            }
-            if s.C % 16 == 0, let inp = try? DNNL.md([s.N, s.C, s.H, s.W], dnnl_aBcd16b) {
-                result.input = forwardPass.chooses(inp, for: 0) && d.chooses(inp, for: 2)
+            for (b, tag) in DNNLConv.channelBlocks {
+                if result.output == nil, s.K % b == 0, let out = try? DNNL.md([s.N, s.K, s.P, s.Q], tag),
+                   forwardPass.chooses(out, for: 3) && d.chooses(out, for: 0) && w.chooses(out, for: 1) {
+                    result.output = b
+                }
+                if result.input == nil, s.C % b == 0, let inp = try? DNNL.md([s.N, s.C, s.H, s.W], tag),
+                   forwardPass.chooses(inp, for: 0) && d.chooses(inp, for: 2) {
+                    result.input = b
+                }
             }
         }
         blocked = result
         return result
     }
 
-    /// The forward pass with x and/or out in nChw16c (as `keepsBlockedInput` / `keepsBlockedOutput` allow).
+    /// The forward pass with x and/or out in their blocked layouts (as `blockedInput` / `blockedOutput` allow).
     func forward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
                  bias: UnsafePointer<Float>?, weightsVersion: UInt64?, blockedInput: Bool, blockedOutput: Bool) throws {
         lock.lock(); defer { lock.unlock() }
@@ -192,7 +201,7 @@ final class DNNLConv {
                             native: Set((blockedInput ? [0] : []) + (blockedOutput ? [3] : [])))
     }
 
-    /// Backward-data with dOut and/or dX in nChw16c.
+    /// Backward-data with dOut and/or dX in their blocked layouts.
     func backwardData(dX: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, w: UnsafePointer<Float>,
                       weightsVersion: UInt64?, blockedInput: Bool, blockedOutput: Bool) throws {
         lock.lock(); defer { lock.unlock() }
@@ -221,6 +230,7 @@ final class DNNLConv {
     /// built on first request; nil (also cached) when oneDNN cannot run the shape.
     static func plan(_ s: Conv2DShape, activation: ConvActivation = .none) -> DNNLConv? {
         Threads.forWork(s.flops)
+        if winograd && !winogradAvailable { warnNoWinograd }
         let key = Key(shape: s, activation: activation, threads: omp_get_max_threads(), winograd: winograd)
         plansLock.lock(); defer { plansLock.unlock() }
         if let p = plans[key] { return try? p.get() }
@@ -259,6 +269,30 @@ final class DNNLConv {
 
     /// Whether the `conv2d*` dispatchers try oneDNN first (`ISTHMUS_CONV=im2col` disables it).
     static let enabled: Bool = ProcessInfo.processInfo.environment["ISTHMUS_CONV"]?.lowercased() != "im2col"
+
+    /// See `ConvolutionSettings.winogradAvailable`.
+    static let winogradAvailable: Bool = {
+        let s = Conv2DShape(N: 16, C: 64, H: 32, W: 32, K: 64, R: 3, S: 3, padTop: 1, padBottom: 1, padLeft: 1,
+                            padRight: 1)
+        guard let x = try? DNNL.md([s.N, s.C, s.H, s.W], dnnl_format_tag_any),
+              let w = try? DNNL.md([s.K, s.C, s.R, s.S], dnnl_format_tag_any),
+              let y = try? DNNL.md([s.N, s.K, s.P, s.Q], dnnl_format_tag_any), let b = try? DNNL.md([s.K], dnnl_x),
+              let engine = try? DNNL.engine().engine else { return false }
+        var (xa, wa, ba, ya) = (x, w, b, y)
+        var cd = dnnl_convolution_desc_t()
+        guard dnnl_convolution_forward_desc_init(&cd, dnnl_forward_training, dnnl_convolution_winograd, &xa, &wa, &ba,
+                                                 &ya, [1, 1], [1, 1], [1, 1]) == dnnl_success else { return false }
+        var pd: dnnl_primitive_desc_t?
+        guard dnnl_primitive_desc_create(&pd, &cd, nil, engine, nil) == dnnl_success, let pd else { return false }
+        dnnl_primitive_desc_destroy(pd)
+        return true
+    }()
+
+    /// Said once when Winograd is asked for on a CPU without it.
+    private static let warnNoWinograd: Void = {
+        FileHandle.standardError.write(Data(("isthmus: Winograd convolution is not available with oneDNN ISA "
+            + "\(KernelSettings.oneDNNISA) (it needs AVX-512); using the direct algorithm\n").utf8))
+    }()
 
     /// See `ConvolutionSettings.winograd`.
     nonisolated(unsafe) static var winograd: Bool =

@@ -21,11 +21,12 @@ public func adamUpdate(_ pp: UnsafeMutablePointer<Float>, _ pg: UnsafePointer<Fl
                        _ pv: UnsafeMutablePointer<Float>, count: Int, beta1: Float, beta2: Float, eps: Float,
                        weightDecay: Float, stepSize: Float, bc2Sqrt: Float) {
     typealias V = SIMD8<Float>
+    let portable = KernelSettings.portable
     @inline(__always) func lanes(_ g0: V, _ p: V, _ m: inout V, _ v: inout V) -> V {
         let g = weightDecay != 0 ? g0 + weightDecay * p : g0
         m += (1 - beta1) * (g - m)                      // torch: m.lerp_(g, 1 - b1)
         v = beta2 * v + (1 - beta2) * g * g
-        return p - stepSize * m / (squareRoot(v) / bc2Sqrt + eps)
+        return p - stepSize * m / ((portable ? v.squareRoot() : squareRoot(v)) / bc2Sqrt + eps)
     }
     // Chunks of whole vectors, one per thread of the pool for large tensors.
     Threads.parallelFor((count + 7) / 8, grain: 8192) { vectors in

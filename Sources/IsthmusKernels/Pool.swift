@@ -62,7 +62,7 @@ func planeGrain(_ s: Pool2DShape) -> Int { max(1, 100_000 / max(1, s.H * s.W)) }
 func maxPool2x2Row(out: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>, x: UnsafePointer<Float>,
                    W: Int, p: Int, Q: Int) -> Bool {
 #if arch(x86_64)
-    guard Q >= 4 else { return false }
+    guard Q >= 4, !KernelSettings.portable else { return false }
     let r0 = x + (2 &* p) &* W, r1 = r0 + W
     let base = Int32(truncatingIfNeeded: (2 &* p) &* W)
     let offsets = Pool2x2Offsets(W: W)
@@ -208,7 +208,7 @@ func maxPoolPlaneArgmax(out: UnsafeMutablePointer<Float>, argmax: UnsafeMutableP
 #if arch(x86_64)
     let (H, W, P, Q) = (s.H, s.W, s.P, s.Q)
     // Columns travel as floats: exact below 2^24.
-    guard let slideAt = k.slideAt, let rowAt = k.rowAt, H * W < 1 << 24 else { return false }
+    guard let slideAt = k.slideAt, let rowAt = k.rowAt, H * W < 1 << 24, !KernelSettings.portable else { return false }
     let lanes = _mm256_setr_ps(0, 1, 2, 3, 4, 5, 6, 7)
     @inline(__always) func greater(_ a: __m256, _ b: __m256) -> __m256 {
         unsafeBitCast(unsafeBitCast(a, to: SIMD8<Float>.self) .> unsafeBitCast(b, to: SIMD8<Float>.self), to: __m256.self)
@@ -265,20 +265,22 @@ func maxPoolPlaneArgmax(out: UnsafeMutablePointer<Float>, argmax: UnsafeMutableP
 @inline(__always)
 func slidingMax(_ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, count: Int, window: Int) {
 #if arch(x86_64)
-    var j = 0
-    while j < count {
-        var m = _mm256_loadu_ps(x + j)
-        for k in 1..<max(window, 1) { m = _mm256_max_ps(m, _mm256_loadu_ps(x + (j + k))) }
-        _mm256_storeu_ps(out + j, m)
-        j += 8
+    if !KernelSettings.portable {
+        var j = 0
+        while j < count {
+            var m = _mm256_loadu_ps(x + j)
+            for k in 1..<max(window, 1) { m = _mm256_max_ps(m, _mm256_loadu_ps(x + (j + k))) }
+            _mm256_storeu_ps(out + j, m)
+            j += 8
+        }
+        return
     }
-#else
+#endif
     for j in 0..<count {
         var m = x[j]
         for k in 1..<max(window, 1) { m = Swift.max(m, x[j + k]) }
         out[j] = m
     }
-#endif
 }
 
 /// dst[i] = src[i]; false when some value is not finite.
@@ -288,7 +290,8 @@ func copyFinite(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>,
     var finite = true
 #if arch(x86_64)
     var bad = _mm256_setzero_ps()
-    while i + 8 <= count {
+    let vector = !KernelSettings.portable
+    while vector && i + 8 <= count {
         let v = _mm256_loadu_ps(src + i)
         bad = _mm256_or_ps(bad, _mm256_sub_ps(v, v))      // v - v: 0 when finite, NaN otherwise
         _mm256_storeu_ps(dst + i, v)
@@ -305,7 +308,8 @@ func copyFinite(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>,
 func elementwiseMax(_ a: UnsafeMutablePointer<Float>, _ b: UnsafePointer<Float>, count: Int) {
     var i = 0
 #if arch(x86_64)
-    while i + 8 <= count {
+    let vector = !KernelSettings.portable
+    while vector && i + 8 <= count {
         _mm256_storeu_ps(a + i, _mm256_max_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i)))
         i += 8
     }
@@ -344,6 +348,7 @@ public func maxPool2dBackward(dX: UnsafeMutablePointer<Float>, dOut: UnsafePoint
 func maxPool2x2Backward(dX: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, argmax: UnsafePointer<Int32>,
                         reluOut: UnsafePointer<Float>?, P: Int, Q: Int) -> Bool {
 #if arch(x86_64)
+    if KernelSettings.portable { return false }
     let W = 2 * Q
     let spread = unsafeBitCast(SIMD8<Int32>(0, 1, 4, 5, 2, 3, 6, 7), to: __m256i.self)
     @inline(__always) func equal(_ a: SIMD8<Int32>, _ b: Int32) -> __m256 {

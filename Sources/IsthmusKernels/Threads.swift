@@ -2,10 +2,11 @@ import CDNNL
 import Foundation
 
 /// Thread count of the compute libraries. oneDNN (and its OpenMP pool) owns the threads; Swift kernels borrow the
-/// same pool through `parallelFor` (no second pool competing for the cores). `ISTHMUS_THREADS` overrides the default:
-/// all cores, or 1 when other processes already keep the cores busy at start-up (1-minute load average at least
-/// 75% of the cores): a parallel region waits for its slowest thread, and a thread that shares its core with
-/// another process makes every op as slow as a time slice.
+/// same pool through `parallelFor` (no second pool competing for the cores). The default is all cores;
+/// `ISTHMUS_THREADS` overrides it. A parallel region waits for its slowest thread, so a thread that shares its core
+/// with another process makes every op as slow as a time slice: `parallelFor` measures how long its threads wait
+/// descheduled (wall time against thread CPU time) and says so once on stderr when that exceeds a third of their
+/// time (`oversubscription`), never changing the count by itself.
 public enum Threads {
     nonisolated(unsafe) private static var configured = false
     nonisolated(unsafe) private static var current = 1
@@ -23,7 +24,7 @@ public enum Threads {
         if getenv("DNNL_ITT_TASK_LEVEL") == nil { setenv("DNNL_ITT_TASK_LEVEL", "0", 1) }
         if getenv("ONEDNN_ITT_TASK_LEVEL") == nil { setenv("ONEDNN_ITT_TASK_LEVEL", "0", 1) }
         let env = ProcessInfo.processInfo.environment["ISTHMUS_THREADS"].flatMap { Int($0) }
-        set(env.map { max(1, $0) } ?? defaultCount())
+        set(env.map { max(1, $0) } ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 
     /// Sets the number of threads of the compute libraries.
@@ -36,12 +37,30 @@ public enum Threads {
 
     public static var count: Int { configure(); return current }
 
-    /// All cores on an idle machine, 1 on a busy one (see the type's documentation).
-    static func defaultCount() -> Int {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        var load = [Double](repeating: 0, count: 1)
-        if getloadavg(&load, 1) == 1 && load[0] >= 0.75 * Double(cores) { return 1 }
-        return cores
+    /// Wall time and thread CPU time summed over the threads of every parallel region of `parallelFor` so far
+    /// (seconds), and whether the warning was given.
+    nonisolated(unsafe) private static var measured = (wall: 0.0, cpu: 0.0, warned: false)
+    private static let measuredLock = NSLock()
+
+    /// The fraction of the threads' time in `parallelFor` regions spent waiting descheduled, (wall - cpu) / wall:
+    /// near 0 on idle cores, large when other processes share them. nil before 0.5 s of measured work.
+    public static var oversubscription: Double? {
+        measuredLock.lock(); defer { measuredLock.unlock() }
+        return measured.wall < 0.5 ? nil : max(0, measured.wall - measured.cpu) / measured.wall
+    }
+
+    private static func record(wall: Double, cpu: Double) {
+        measuredLock.lock()
+        measured.wall += wall; measured.cpu += cpu
+        let warn = !measured.warned && measured.wall >= 2 && measured.wall - measured.cpu > measured.wall / 3
+        if warn { measured.warned = true }
+        let share = measured.wall > 0 ? (measured.wall - measured.cpu) / measured.wall : 0
+        measuredLock.unlock()
+        if warn {
+            FileHandle.standardError.write(Data(String(format: "isthmus: the %d compute threads spend %.0f%% of their "
+                + "time descheduled: other processes share the cores; ISTHMUS_THREADS=1 may be faster\n",
+                current, 100 * share).utf8))
+        }
     }
 
     /// Splits 0..<count into contiguous ranges, one per thread of the OpenMP pool, and runs `body` on each; serial
@@ -55,15 +74,21 @@ public enum Threads {
             return
         }
         withoutActuallyEscaping(body) { body in
-            let job = ParallelJob(count: count, body: body)
+            let job = ParallelJob(count: count, threads: n, body: body)
             withExtendedLifetime(job) {
                 GOMP_parallel({ raw in
                     let job = Unmanaged<ParallelJob>.fromOpaque(raw!).takeUnretainedValue()
                     let t = Int(omp_get_thread_num()), n = Int(omp_get_num_threads())
                     let lo = job.count * t / n, hi = job.count * (t + 1) / n
+                    let wall0 = ParallelJob.seconds(CLOCK_MONOTONIC), cpu0 = ParallelJob.seconds(CLOCK_THREAD_CPUTIME_ID)
                     if lo < hi { job.body(lo..<hi) }
+                    if t < job.threads {
+                        job.times[2 * t] = ParallelJob.seconds(CLOCK_MONOTONIC) - wall0
+                        job.times[2 * t + 1] = ParallelJob.seconds(CLOCK_THREAD_CPUTIME_ID) - cpu0
+                    }
                 }, Unmanaged.passUnretained(job).toOpaque(), UInt32(n), 0)
             }
+            record(wall: (0..<n).reduce(0) { $0 + job.times[2 * $1] }, cpu: (0..<n).reduce(0) { $0 + job.times[2 * $1 + 1] })
         }
     }
 
@@ -88,5 +113,19 @@ public enum Threads {
 private final class ParallelJob {
     let count: Int
     let body: (Range<Int>) -> Void
-    init(count: Int, body: @escaping (Range<Int>) -> Void) { self.count = count; self.body = body }
+    let threads: Int
+    /// Per thread t: wall (2t) and CPU (2t + 1) seconds of its share; each thread writes its own slots.
+    let times: UnsafeMutablePointer<Double>
+    init(count: Int, threads: Int, body: @escaping (Range<Int>) -> Void) {
+        self.count = count; self.body = body; self.threads = threads
+        times = .allocate(capacity: 2 * threads)
+        times.initialize(repeating: 0, count: 2 * threads)
+    }
+    deinit { times.deallocate() }
+
+    static func seconds(_ clock: clockid_t) -> Double {
+        var t = timespec()
+        clock_gettime(clock, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+    }
 }

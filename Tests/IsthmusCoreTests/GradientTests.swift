@@ -114,10 +114,25 @@ final class LayerOpGradientTests: XCTestCase {
         XCTAssertNotEqual(g[0][flat: 0], 0)
     }
 
+    /// The activation block of oneDNN's ISA: 16 floats with AVX-512, 8 with AVX2, none below (a cap such as
+    /// `ONEDNN_MAX_CPU_ISA=AVX`: the fused ops then take the unfused path).
+    static var expectedBlock: Int? {
+        KernelSettings.hasAVX512 ? 16 : KernelSettings.oneDNNISA.hasPrefix("avx2") ? 8 : nil
+    }
+
     func testFusedConvReluPoolEqualsTheComposite() {
         let x = randn([3, 16, 8, 6], seed: 30), w = randn([32, 16, 3, 3], seed: 31), b = randn([32], seed: 32)
-        XCTAssertTrue(BlockedConv.available(Conv2DShape(N: 3, C: 16, H: 8, W: 6, K: 32, R: 3, S: 3, padTop: 1,
-                                                        padBottom: 1, padLeft: 1, padRight: 1)), "the fused path runs")
+        // The fused path engages on this CPU, in the block oneDNN uses for its ISA (16 with AVX-512, 8 with AVX2).
+        let expectedBlock = Self.expectedBlock
+        XCTAssertEqual(BlockedConv.blockSize(Conv2DShape(N: 3, C: 16, H: 8, W: 6, K: 32, R: 3, S: 3, padTop: 1,
+                                                         padBottom: 1, padLeft: 1, padRight: 1)), expectedBlock,
+                       "the fused path runs (\(KernelSettings.summary))")
+        // So does the MNIST CNN's first layer (1 -> 32 channels, 28x28), at batch 1 and 64.
+        for n in [1, 64] {
+            XCTAssertEqual(BlockedConv.blockSize(Conv2DShape(N: n, C: 1, H: 28, W: 28, K: 32, R: 3, S: 3, padTop: 1,
+                                                             padBottom: 1, padLeft: 1, padRight: 1)), expectedBlock,
+                           "MNIST conv1 at batch \(n) (\(KernelSettings.summary))")
+        }
         let (y1, g1) = valueWithGradient(wrt: [x, w, b]) {
             probe(conv2dReluMaxPool2x2(x, weight: w, bias: b, padding: Padding2D(1)))
         }
@@ -141,7 +156,8 @@ final class LayerOpGradientTests: XCTestCase {
             let b1 = randn([32], seed: 35), w2 = randn([32, 32, 3, 3], seed: 36, std: 0.2)
             let s1 = Conv2DShape(N: 2, C: 16, H: 10, W: 10, K: 32, R: 3, S: 3, strideH: stride.0, strideW: stride.1,
                                  padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)
-            XCTAssertTrue(BlockedConv.available(s1, activation: a1), "the blocked path runs")
+            XCTAssertEqual(BlockedConv.blockSize(s1, activation: a1), Self.expectedBlock,
+                           "the blocked path runs (\(KernelSettings.summary))")
             let pair = { conv2dPair(x, w1, b1, stride1: stride, padding1: Padding2D(1), activation1: a1, w2, nil,
                                     padding2: Padding2D(1)) }
             let two = { conv2d(conv2d(x, weight: w1, bias: b1, stride: stride, padding: Padding2D(1), activation: a1),

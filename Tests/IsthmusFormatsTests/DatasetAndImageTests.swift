@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import IsthmusTestSupport
 @testable import IsthmusFormats
 
 func tempDir(_ name: String) -> String {
@@ -142,9 +143,8 @@ final class MNIST5kTests: XCTestCase {
         XCTAssertEqual(g.next(), 0x06C4_5D18_8009_454F)
     }
 
-    func testRealFileIfPresent() throws {
-        let path = "/work/main/data/mnist_5k.csv.gz"
-        guard FileManager.default.fileExists(atPath: path) else { return }
+    func testRealMNIST5k() throws {
+        let path = try TestData.path("mnist_5k.csv.gz")
         let (img, lab) = try MNIST5k.read(path)
         XCTAssertEqual(img.shape, [5000, 28, 28])
         for c in 0..<10 { XCTAssertEqual(lab.filter { $0 == c }.count, 500) }
@@ -246,9 +246,9 @@ final class ImageDecodeTests: XCTestCase {
         XCTAssertEqual(rgb.downscaled(maxPixels: 1), DecodedImage(width: 1, height: 1, channels: 3, pixels: [200, 200, 200]))
     }
 
-    func testPhotosIfPresent() throws {
-        let dir = "/work/main/data/photos/"
-        guard FileManager.default.fileExists(atPath: dir + "chelsea.png") else { return }
+    func testRealPhotos() throws {
+        let dir = try TestData.path("photos") + "/"
+        _ = try TestData.path("photos/chelsea.png")
         let c = try ImageDecode.read(dir + "chelsea.png")
         XCTAssertEqual([c.width, c.height, c.channels], [451, 300, 3])
         XCTAssertEqual(Array(c.pixels.prefix(6)), [143, 120, 104, 143, 120, 104])  // as Pillow decodes it

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import IsthmusTestSupport
 @testable import IsthmusFormats
 
 /// Asserts `body` throws a `FormatError` (and does not crash).
@@ -259,9 +260,8 @@ final class TorchCheckpointTests: XCTestCase {
         XCTAssertEqual(try TorchCheckpoint.materialize(ok, storage: storage, name: "x", label: "l").count, 3)
     }
 
-    func testEfficientNetCheckpointIfPresent() throws {
-        let path = "/work/main/data/efficientnet-lite0.pth"
-        guard FileManager.default.fileExists(atPath: path) else { return }
+    func testRealEfficientNetCheckpoint() throws {
+        let path = try TestData.path("efficientnet-lite0.pth")
         let t = try TorchCheckpoint.read(path)
         XCTAssertEqual(t.count, 296)
         let d = Dictionary(uniqueKeysWithValues: t.map { ($0.name, $0.array) })

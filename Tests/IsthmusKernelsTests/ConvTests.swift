@@ -200,10 +200,22 @@ extension ConvTests {
             return y + dx + dw
         }
         let direct = passes()
+        XCTAssertFalse(ConvolutionSettings.usesWinograd(s), "off by default")
         ConvolutionSettings.winograd = true
         defer { ConvolutionSettings.winograd = false }
         let wino = passes()
-        XCTAssertLessThan(relError(wino, direct), 1e-4)
-        XCTAssertGreaterThan(relError(wino, direct), 0, "Winograd ran (it rounds differently)")
+        // oneDNN implements Winograd with AVX-512 only; elsewhere the request falls back to the direct algorithm.
+        XCTAssertEqual(ConvolutionSettings.winogradAvailable, KernelSettings.hasAVX512, KernelSettings.summary)
+        if ConvolutionSettings.winogradAvailable {
+            XCTAssertTrue(ConvolutionSettings.usesWinograd(s))
+            XCTAssertLessThan(relError(wino, direct), 1e-4)
+            XCTAssertGreaterThan(relError(wino, direct), 0, "Winograd ran (it rounds differently)")
+        } else {
+            XCTAssertFalse(ConvolutionSettings.usesWinograd(s), "fell back to direct (\(KernelSettings.summary))")
+            XCTAssertEqual(wino, direct, "the fallback is the direct convolution, bit for bit")
+        }
+        // Batch 1 never uses it.
+        XCTAssertFalse(ConvolutionSettings.usesWinograd(Conv2DShape(N: 1, C: 32, H: 12, W: 12, K: 32, R: 3, S: 3,
+                                                                    padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)))
     }
 }

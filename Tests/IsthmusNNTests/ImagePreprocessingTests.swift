@@ -1,11 +1,12 @@
 import Foundation
 import XCTest
+import IsthmusTestSupport
 @testable import IsthmusCore
 @testable import IsthmusFormats
 @testable import IsthmusNN
 
 /// ImagePreprocessing against torchvision's float tensor path and Pillow (scripts/golden/make_image_fixtures.py,
-/// Fixtures/images.json); PhotoSet determinism and DATA.md's coffee pair; ImageNet class names.
+/// Fixtures/images.json); PhotoSet determinism and the coffee crop pair; ImageNet class names.
 final class ImagePreprocessingTests: XCTestCase {
     static let fixtures: [String: Any] = {
         let url = Bundle.module.url(forResource: "images", withExtension: "json", subdirectory: "Fixtures")!
@@ -114,10 +115,9 @@ final class ImagePreprocessingTests: XCTestCase {
         XCTAssertEqual(ds.image(1).scalars, PhotoSet.cropPair(photo, size: 16).1.scalars)
     }
 
-    /// DATA.md: two 85% crops of coffee.png (600x400), at (0, 0) and offset by 15% = (90, 60), 510x340, to 224x224.
+    /// Two 85% crops of coffee.png (600x400), at (0, 0) and offset by 15% = (90, 60), 510x340, to 224x224.
     func testCoffeeCropPair() throws {
-        let path = "/work/main/data/photos/coffee.png"
-        guard FileManager.default.fileExists(atPath: path) else { return }
+        let path = try TestData.path("photos/coffee.png")
         let photo = Photo(name: "coffee.png", image: try ImageDecode.read(path))
         let (va, vb) = PhotoSet.cropPairViews(width: photo.image.width, height: photo.image.height)
         XCTAssertEqual(va, PhotoView(x: 0, y: 0, width: 510, height: 340))

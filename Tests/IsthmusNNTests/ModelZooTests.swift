@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import IsthmusCore
 import IsthmusNN
+import IsthmusTestSupport
 
 /// EfficientNet-Lite0, GoogLeNet and ViT against their PyTorch references (efficientnet-lite-pytorch 0.1.0,
 /// torchvision) with the closed-form weights of `ModelGoldenTests.fillPattern`, in eval mode
@@ -13,8 +14,9 @@ final class ModelZooTests: XCTestCase {
     }
     static let zoo = fixture("zoo") as! [String: Any]
 
-    /// Logits, loss and input-gradient samples within `tolerance` relative to the largest expected magnitude.
-    func check(_ name: String, _ model: Module, tolerance: Float = 1e-4, sampledGradientTolerance: Float? = nil) {
+    /// Logits and the whole input gradient against PyTorch float32 and float64 (`GoldenReference.check`), and the
+    /// loss within the float32 error model.
+    func check(_ name: String, _ model: Module, kinkAllowance: Double? = nil, label: String? = nil) throws {
         let c = Self.zoo[name] as! [String: Any]
         XCTAssertEqual(model.state.map(\.name), c["stateNames"] as! [String], "\(name): state_dict names and order")
         ModelGoldenTests.fillPattern(model)
@@ -25,37 +27,26 @@ final class ModelZooTests: XCTestCase {
             logits = model(x)
             return crossEntropy(logits: logits, labels: c["labels"] as! [Int])
         }
-        let expected = (c["logits"] as! [Double]).map(Float.init)
-        XCTAssertEqual(logits.count, expected.count)
-        let scale = expected.map(abs).max()!
-        var worstLogit: Float = 0
-        for (i, e) in expected.enumerated() { worstLogit = max(worstLogit, abs(logits[flat: i] - e) / scale) }
-        XCTAssertLessThan(worstLogit, tolerance, "\(name): logits")
-        XCTAssertEqual(loss.scalar, Float(c["loss"] as! Double), accuracy: tolerance * max(1, loss.scalar), "\(name): loss")
-        let expectedGrad = (c["gradAtIndex"] as! [Double]).map(Float.init)
-        let gradScale = expectedGrad.map(abs).max()!
-        var worstGrad: Float = 0
-        for (i, e) in zip(c["gradIndex"] as! [Int], expectedGrad) {
-            worstGrad = max(worstGrad, abs(g[0][flat: i] - e) / gradScale)
-        }
-        XCTAssertLessThan(worstGrad, sampledGradientTolerance ?? tolerance, "\(name): input gradient samples")
-        let absSum = (0..<g[0].count).map { abs(Double(g[0][flat: $0])) }.reduce(0, +)
-        let absSumError = abs(absSum / (c["gradAbsSum"] as! Double) - 1)
-        XCTAssertLessThan(absSumError, Double(tolerance), "\(name): sum |input gradient|")
-        print(String(format: "%@: max logit error %.2e, max gradient error %.2e (relative to largest), |grad| sum %.2e",
-                     name, worstLogit, worstGrad, absSumError))
+        try GoldenReference(name).check(model, logits: logits, gradient: g[0], kinkAllowance: kinkAllowance,
+                                        label.map { "\(name) (\($0))" } ?? name)
+        let (depth, n) = GoldenReference.errorModelTerms(model)
+        XCTAssertEqual(loss.scalar, Float(c["loss"] as! Double),
+                       accuracy: Float(Float32ErrorModel.bound(depth: depth, summationLength: n)) * max(1, loss.scalar),
+                       "\(name): loss")
     }
 
     // MARK: - EfficientNet-Lite0
 
     /// Full 224x224 code path (static SAME padding for 224), batch 1.
-    func testEfficientNetLite0MatchesReference() {
-        var r = SplitMix64(seed: 0)
-        // oneDNN's blocked convolutions sum in another order than PyTorch (about 1e-7 relative on activations); among
-        // the millions of ReLU6 inputs of a 224x224 pass with pattern weights, a few lie that close to 0 or 6 and flip,
-        // which moves a small patch of the input gradient (3e-4 of the largest entry; im2col convolutions give 8e-6,
-        // and the whole gradient's |sum| still agrees to 2e-5). The real-weights test holds the same path to 1e-4.
-        check("efficientnet-lite0", EfficientNetLite0(classes: 10, using: &r), sampledGradientTolerance: 1e-3)
+    func testEfficientNetLite0MatchesReference() throws {
+        // The closed-form input lies 1.4e-7 (relative) from a ReLU6 kink. Unfused, Isthmus rounds as PyTorch does and
+        // is held to the strict rule; with BatchNorm folded (the default: fewer passes, one more rounding of each
+        // weight) that kink flips, which moves 0.5% of the gradient entries on AVX2 (the rest stays at rounding level).
+        try GoldenReference.withAndWithoutFolding(folded: 0.01) { label, allowance in
+            var r = SplitMix64(seed: 0)
+            try check("efficientnet-lite0", EfficientNetLite0(classes: 10, using: &r), kinkAllowance: allowance,
+                      label: label)
+        }
     }
 
     /// Names and shapes of the official checkpoint (efficientnet-lite0.pth), entry by entry.
@@ -109,9 +100,9 @@ final class ModelZooTests: XCTestCase {
 
     // MARK: - GoogLeNet
 
-    func testGoogLeNetMatchesTorchvision() {
+    func testGoogLeNetMatchesTorchvision() throws {
         var r = SplitMix64(seed: 0)
-        check("googlenet", GoogLeNet(classes: 10, using: &r))
+        try check("googlenet", GoogLeNet(classes: 10, using: &r))
     }
 
     func testGoogLeNetParametersAndAuxKeys() {
@@ -126,9 +117,9 @@ final class ModelZooTests: XCTestCase {
     // MARK: - ViT
 
     /// Reduced config: image 32, patch 8, 2 layers, 4 heads, hidden 64, MLP 128 (17 tokens).
-    func testViTMatchesTorchvision() {
+    func testViTMatchesTorchvision() throws {
         var r = SplitMix64(seed: 0)
-        check("vit-tiny", VisionTransformer(classes: 10, imageSize: 32, patchSize: 8, layers: 2, heads: 4, hiddenDim: 64,
+        try check("vit-tiny", VisionTransformer(classes: 10, imageSize: 32, patchSize: 8, layers: 2, heads: 4, hiddenDim: 64,
                                             mlpDim: 128, using: &r))
     }
 

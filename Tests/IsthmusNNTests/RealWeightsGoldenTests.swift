@@ -3,17 +3,15 @@ import XCTest
 import IsthmusCore
 import IsthmusFormats
 import IsthmusNN
+import IsthmusTestSupport
 
-/// EfficientNet-Lite0 with the official ImageNet weights on a real photo against PyTorch
-/// (scripts/golden/make_real_efficientnet_fixture.py). The weights and the photo are not committed: the test runs
-/// when `scripts/setup.sh` has fetched them into data/, and checks nothing otherwise.
+/// EfficientNet-Lite0 with the official ImageNet weights on a real photo against PyTorch float32 and float64
+/// (scripts/golden/make_real_efficientnet_fixture.py, make_reference_gradients.py). The weights and the photo are not
+/// committed: `scripts/setup.sh` fetches them into data/, and the test is skipped, saying so, without them.
 final class RealWeightsGoldenTests: XCTestCase {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     func testEfficientNetLite0RealWeightsOnCoffeeCrop() throws {
-        let weights = Self.root.appendingPathComponent("data/efficientnet-lite0.pth").path
-        let photo = Self.root.appendingPathComponent("data/photos/coffee.png").path
-        guard FileManager.default.fileExists(atPath: weights), FileManager.default.fileExists(atPath: photo) else { return }
+        let weights = try TestData.path("efficientnet-lite0.pth")
+        let photo = try TestData.path("photos/coffee.png")
         let url = Bundle.module.url(forResource: "efficientnet-lite0-real", withExtension: "json", subdirectory: "Fixtures")!
         let c = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
         let box = c["box"] as! [Int]
@@ -34,24 +32,22 @@ final class RealWeightsGoldenTests: XCTestCase {
 
         let (model, _) = try ModelZoo.make(ModelOptions(name: "efficientnet-lite0"), seed: 0)
         try model.loadWeights(weights)
-        var logits: Tensor!
-        let (loss, g) = valueWithGradient(wrt: [x]) {
-            logits = model(x)
-            return crossEntropy(logits: logits, labels: [c["label"] as! Int])
+        let reference = try GoldenReference("efficientnet-lite0-real")
+        // PyTorch float32 is itself 1.3e-3 (relative L2) from float64 on this gradient: ReLU6 inputs within rounding of
+        // 0 or 6 flip. Unfused, Isthmus flips the same ones (7.9e-7 from PyTorch float32 on AVX2); with BatchNorm folded
+        // (the default), its extra rounding flips others (2.3e-3 from PyTorch float32, 1.9e-3 from float64).
+        try GoldenReference.withAndWithoutFolding(folded: 0.01) { label, allowance in
+            var logits: Tensor!
+            let (loss, g) = valueWithGradient(wrt: [x]) {
+                logits = model(x)
+                return crossEntropy(logits: logits, labels: [c["label"] as! Int])
+            }
+            XCTAssertEqual(Array(logits.argmax(axis: 1)), [967])
+            reference.check(model, logits: logits, gradient: g[0], kinkAllowance: allowance,
+                            "efficientnet-lite0 real weights (\(label))")
+            let (depth, n) = GoldenReference.errorModelTerms(model)
+            XCTAssertEqual(loss.scalar, Float(c["loss"] as! Double),
+                           accuracy: Float(Float32ErrorModel.bound(depth: depth, summationLength: n)) * max(1, loss.scalar))
         }
-        let expected = (c["logits"] as! [Double]).map(Float.init)
-        let scale = expected.map(abs).max()!
-        var worst: Float = 0
-        for (i, e) in expected.enumerated() { worst = max(worst, abs(logits[flat: i] - e)) }
-        XCTAssertLessThan(worst / scale, 1e-4, "logits: max error \(worst) at scale \(scale)")
-        XCTAssertEqual(Array(logits.argmax(axis: 1)), [967])
-        XCTAssertEqual(loss.scalar, Float(c["loss"] as! Double), accuracy: 1e-4 * max(1, loss.scalar) + 1e-5)
-        let gradScale = (c["gradAtIndex"] as! [Double]).map { abs(Float($0)) }.max()!
-        var gradWorst: Float = 0
-        for (i, e) in zip(c["gradIndex"] as! [Int], c["gradAtIndex"] as! [Double]) { gradWorst = max(gradWorst, abs(g[0][flat: i] - Float(e))) }
-        XCTAssertLessThan(gradWorst / gradScale, 1e-4, "input gradient: max error \(gradWorst) at scale \(gradScale)")
-        let absSum = (0..<g[0].count).map { abs(g[0][flat: $0]) }.reduce(0, +)
-        XCTAssertEqual(absSum, Float(c["gradAbsSum"] as! Double), accuracy: 1e-3 * absSum)
-        print(String(format: "EfficientNet-Lite0 real weights: logits rel err %.2e, sampled gradient rel err %.2e", worst / scale, gradWorst / gradScale))
     }
 }

@@ -16,6 +16,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 import torchvision
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
 torch.manual_seed(0)
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 
@@ -178,16 +180,10 @@ def kink_free_phase(model, shape):
     raise SystemExit("no kink-free input phase found")
 
 
-sys.path.insert(0, os.path.join(ROOT, "..", "shared", "bench"))
-
-
 def models():
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("peer", os.path.join(ROOT, "..", "shared", "bench", "peer_torch.py"))
-    peer = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(peer)
-    cases = [("mnist-cnn", peer.MnistCNN(), [2, 1, 28, 28], True),
-             ("resnet18-cifar", peer.ResNet18Cifar(10), [2, 3, 32, 32], True),
+    from torch_models import MnistCNN, ResNet18Cifar
+    cases = [("mnist-cnn", MnistCNN(), [2, 1, 28, 28], True),
+             ("resnet18-cifar", ResNet18Cifar(10), [2, 3, 32, 32], True),
              ("resnet18", torchvision.models.resnet18(weights=None, num_classes=10), [2, 3, 64, 64], False)]
     res = {}
     for name, model, shape, full in cases:

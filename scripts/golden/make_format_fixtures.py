@@ -1,7 +1,7 @@
 """Generates Tests/IsthmusFormatsTests/GoldenFixtures.swift: small files written by
 PyTorch, safetensors and a reference PNG encoder, embedded as base64.
 
-Run: /work/venv-torch/bin/python scripts/golden/make_format_fixtures.py
+Run: python scripts/golden/make_format_fixtures.py
 """
 import base64, io, os, pickle, struct, zipfile, zlib
 import numpy as np

@@ -1,6 +1,6 @@
 """Writes Tests/IsthmusNNTests/Fixtures/images.json, the torchvision/Pillow golden values of ImagePreprocessing:
 
-    /work/venv-torch/bin/python scripts/golden/make_image_fixtures.py
+    python scripts/golden/make_image_fixtures.py
 
 Inputs are seeded random uint8 images of odd sizes (stored as base64 HWC bytes). Reference outputs come from the
 float tensor path of torchvision (x = to_tensor-like uint8 / 255, then F.resize(..., antialias=True) bilinear or bicubic,
@@ -84,9 +84,9 @@ for (h, w, ch, cw) in [(257, 256, 224, 224), (259, 261, 224, 224), (225, 226, 22
 # PIL convert("L").
 rgb = image(9, 11, 3)
 gray = np.asarray(Image.fromarray(rgb, "RGB").convert("L"))
-# DATA.md's coffee crop pair through PIL (crop, resize((224, 224)) with its default bicubic filter), sampled.
+# The coffee crop pair of the photo data set through PIL (crop, resize((224, 224)) with its default bicubic filter), sampled.
 coffee = {}
-COFFEE = "/work/main/data/photos/coffee.png"
+COFFEE = os.path.join(ROOT, "data", "photos", "coffee.png")
 if os.path.exists(COFFEE):
     im = Image.open(COFFEE).convert("RGB")
     pos = rng.integers(0, 224, size=(64, 2))

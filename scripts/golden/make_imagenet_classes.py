@@ -1,6 +1,6 @@
 """Writes Sources/IsthmusNN/ImageNetClasses.swift from torchvision's ImageNet-1k metadata (offline):
 
-    /work/venv-torch/bin/python scripts/golden/make_imagenet_classes.py
+    python scripts/golden/make_imagenet_classes.py
 """
 import json, os
 import torchvision

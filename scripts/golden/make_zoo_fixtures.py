@@ -1,13 +1,13 @@
 """Golden fixtures of the ImageNet model zoo (EfficientNet-Lite0, GoogLeNet, ViT) for the Swift tests:
 
-    python scripts/golden/make_zoo_fixtures.py      (here: /work/venv-torch/bin/python)
+    python scripts/golden/make_zoo_fixtures.py
 
 Needs torch, torchvision and the reference EfficientNet-Lite code (`pip install --no-deps efficientnet-lite-pytorch==0.1.0`).
 Weights are the closed-form `pattern` of make_fixtures.py, so no weights are stored. Writes
   Tests/IsthmusNNTests/Fixtures/zoo.json      logits, loss and input-gradient samples of each model (eval mode)
   Tests/IsthmusNNTests/Fixtures/efficientnet-lite0-checkpoint.json   (name, shape) of every entry of the official
                                               checkpoint, when data/efficientnet-lite0.pth is found (argument 1 or
-                                              ../main/data/efficientnet-lite0.pth)
+                                              data/efficientnet-lite0.pth of this checkout, see scripts/setup.sh)
 """
 import copy, json, os, sys
 import torch
@@ -138,6 +138,6 @@ if __name__ == "__main__":
     torch.manual_seed(0)
     fixtures = os.path.join(ROOT, "Tests/IsthmusNNTests/Fixtures")
     dump(zoo(), os.path.join(fixtures, "zoo.json"))
-    ckpt = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "main", "data", "efficientnet-lite0.pth")
+    ckpt = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "data", "efficientnet-lite0.pth")
     if os.path.exists(ckpt):
         dump(checkpoint_names(ckpt), os.path.join(fixtures, "efficientnet-lite0-checkpoint.json"))
