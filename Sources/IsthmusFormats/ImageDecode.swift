@@ -25,19 +25,31 @@ public struct DecodedImage: Equatable, Sendable {
         while ((width + f - 1) / f) * ((height + f - 1) / f) > maxPixels { f += 1 }
         let w = (width + f - 1) / f, h = (height + f - 1) / f, c = channels
         var sums = [UInt32](repeating: 0, count: w * h * c)
-        for y in 0..<height {
-            let row = (y / f) * w
-            for x in 0..<width {
-                let o = (row + x / f) * c, i = (y * width + x) * c
-                for k in 0..<c { sums[o + k] += UInt32(pixels[i + k]) }
+        var out = [UInt8](repeating: 0, count: w * h * c)
+        let (width, height) = (self.width, self.height)
+        pixels.withUnsafeBufferPointer { src in
+            sums.withUnsafeMutableBufferPointer { acc in
+                let (p, a) = (src.baseAddress!, acc.baseAddress!)
+                for y in 0..<height {
+                    let row = a + (y / f) * w * c, line = p + y * width * c
+                    var x = 0
+                    while x < width {
+                        let n = min(f, width - x), o = row + (x / f) * c, i = line + x * c
+                        for j in 0..<n { for k in 0..<c { o[k] &+= UInt32(i[j * c + k]) } }
+                        x += n
+                    }
+                }
             }
         }
-        var out = [UInt8](repeating: 0, count: w * h * c)
-        for by in 0..<h {
-            let rows = UInt32(min(f, height - by * f))
-            for bx in 0..<w {
-                let n = rows * UInt32(min(f, width - bx * f))
-                for k in 0..<c { let o = (by * w + bx) * c + k; out[o] = UInt8((sums[o] + n / 2) / n) }
+        sums.withUnsafeBufferPointer { acc in
+            out.withUnsafeMutableBufferPointer { dst in
+                for by in 0..<h {
+                    let rows = UInt32(min(f, height - by * f))
+                    for bx in 0..<w {
+                        let n = rows * UInt32(min(f, width - bx * f))
+                        for k in 0..<c { let o = (by * w + bx) * c + k; dst[o] = UInt8((acc[o] + n / 2) / n) }
+                    }
+                }
             }
         }
         return DecodedImage(width: w, height: h, channels: c, pixels: out)
