@@ -229,6 +229,15 @@ final class RunControlTests: XCTestCase {
         let (fc, _, ferr) = try isthmus(args.dropLast(2) + ["--out", run, "--force"])
         XCTAssertEqual(fc, 2); XCTAssertTrue(ferr.contains("in use"), ferr)
         XCTAssertTrue(FileManager.default.fileExists(atPath: run + "/pairs.jsonl"))
+        // Two runs started together into a new folder: one computes, the other is refused; each unit is logged once.
+        let together = r + "/together"
+        let pair = try (0..<2).map { try launch(connectivityArgs(data: r + "/mnist.csv", model: ["--untrained"], pairs: 60, steps: 2000)
+                                                + ["--out", together, "--resume"], stderr: r + "/together\($0).err") }
+        for p in pair { p.waitUntilExit() }
+        let messages = try read(r + "/together0.err") + read(r + "/together1.err")
+        XCTAssertEqual(pair.map(\.terminationStatus).sorted(), [0, 2], messages)
+        XCTAssertTrue(messages.contains("is in use by process"), messages)
+        XCTAssertEqual(lineCount(together + "/pairs.jsonl"), 60)
     }
 
     /// Defect 5: failed starts (bad data, missing or NaN weights, unknown data set) leave no folder, so the corrected
