@@ -122,16 +122,13 @@ struct OutputArguments {
         return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())").path
     }
 
-    /// Deletes the temporary folders (`.DIR.tmp-PID`, `.DIR.tmp-PID.old`, and the older `DIR.tmp-PID`) that killed
-    /// processes left beside DIR.
+    /// Deletes the hidden temporary folders (`.DIR.tmp-PID`, `.DIR.tmp-PID.old`) that killed processes left beside DIR.
     func removeStaleTemporaries() {
         let url = URL(fileURLWithPath: path).standardizedFileURL
         let parent = url.deletingLastPathComponent().path, name = url.lastPathComponent
         for item in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] {
-            var rest = Substring(item)
-            if rest.hasPrefix(".") { rest = rest.dropFirst() }
-            guard rest.hasPrefix(name + ".tmp-") else { continue }
-            rest = rest.dropFirst(name.count + 5)
+            guard item.hasPrefix("." + name + ".tmp-") else { continue }
+            var rest = Substring(item).dropFirst(name.count + 6)
             if rest.hasSuffix(".old") { rest = rest.dropLast(4) }
             guard let pid = Int32(rest), RunDirectory.processIsGone(pid) else { continue }
             try? FileManager.default.removeItem(atPath: parent + "/" + item)

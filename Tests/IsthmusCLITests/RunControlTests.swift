@@ -297,12 +297,14 @@ final class RunControlTests: XCTestCase {
         dead.executableURL = URL(fileURLWithPath: "/bin/true")
         try dead.run(); dead.waitUntilExit()
         let stale = r + "/.run.tmp-\(dead.processIdentifier)", live = r + "/.run.tmp-\(getpid())"
-        for d in [stale, live, stale + ".old"] { try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true) }
+        let user = r + "/run.tmp-\(dead.processIdentifier)"   // not hidden: not ours
+        for d in [stale, live, stale + ".old", user] { try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true) }
         let (code, _, e) = try isthmus(work + ["--out", r + "/run"])
         XCTAssertEqual(code, 0, e)
         XCTAssertFalse(FileManager.default.fileExists(atPath: stale))
         XCTAssertFalse(FileManager.default.fileExists(atPath: stale + ".old"))
         XCTAssertTrue(FileManager.default.fileExists(atPath: live))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: user))
     }
 
     /// Defect 8: commands that read runs name the kind they need and the kind they found.
