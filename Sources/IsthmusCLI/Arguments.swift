@@ -33,6 +33,12 @@ public struct Arguments {
 
     public mutating func has(_ name: String) -> Bool { tokens.contains(name) }
 
+    /// The value of `name` without consuming it.
+    public func peek(_ name: String) -> String? {
+        guard let i = tokens.firstIndex(of: name), i + 1 < tokens.count, !tokens[i + 1].hasPrefix("--") else { return nil }
+        return tokens[i + 1]
+    }
+
     public mutating func flag(_ name: String) -> Bool {
         guard let i = tokens.indices.first(where: { tokens[$0] == name && !consumed.contains($0) }) else { return false }
         consumed.insert(i)

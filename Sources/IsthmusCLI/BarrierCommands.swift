@@ -135,6 +135,7 @@ struct DetectCommand: Command {
         let seed = try args.seed()
         let out = try OutputArguments.parse(&args)
         try args.finish()
+        try RunDirectory.requireKind("barriers", at: source)
         guard FileManager.default.fileExists(atPath: source + "/pairs.jsonl"), FileManager.default.fileExists(atPath: source + "/result.json") else {
             throw CLIError("\(source) is not a finished barriers run (no pairs.jsonl/result.json)")
         }

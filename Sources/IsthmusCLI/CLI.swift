@@ -1,4 +1,5 @@
 import Foundation
+import IsthmusReport
 
 /// One subcommand: parse, call the library, write the run folder.
 public protocol Command {
@@ -39,28 +40,45 @@ public enum CLI {
 
     static func usage() -> String {
         var s = "isthmus: input-space mode connectivity of neural networks (Vrabel et al., ICLR 2025)\n\n"
-        s += "usage: isthmus COMMAND [options]   (isthmus COMMAND --help for its options)\n\ncommands:\n"
+        s += "usage: isthmus COMMAND [options]   (isthmus COMMAND --help or isthmus help COMMAND for its options;\n"
+        s += "       isthmus --version)\n\ncommands:\n"
         for c in commands where !c.name.hasPrefix("_") {
             s += "  " + c.name.padding(toLength: 16, withPad: " ", startingAt: 0) + c.summary + "\n"
         }
         return s
     }
 
+    /// `isthmus 0.1.0 (commit <hash>)`.
+    static var versionLine: String { "isthmus \(IsthmusReportModule.version) (commit \(RunInfo.gitCommit()))" }
+
     /// Runs the CLI on `argv` (without the program name) and returns the exit code.
     public static func main(_ argv: [String]) -> Int32 {
+        if argv.first == "--version" || argv.first == "version" {
+            guard argv.count == 1 else { return fail("isthmus: error: --version takes no arguments") }
+            print(versionLine)
+            return 0
+        }
+        if argv.first == "help", argv.count >= 2 {
+            guard argv.count == 2, let command = commands.first(where: { $0.name == argv[1] }) else {
+                return fail("isthmus: error: " + (argv.count > 2 ? "help takes one command" : "unknown command '\(argv[1])' (see isthmus --help)"))
+            }
+            print("isthmus \(command.name): \(command.summary)\n\n\(command.help)")
+            return 0
+        }
         guard let name = argv.first, name != "--help", name != "-h", name != "help" else {
             print(usage(), terminator: "")
             return argv.isEmpty ? 2 : 0
         }
         guard let command = commands.first(where: { $0.name == name }) else {
-            FileHandle.standardError.write(Data("isthmus: error: unknown command '\(name)' (see isthmus --help)\n".utf8))
-            return 2
+            return fail("isthmus: error: unknown command '\(name)' (see isthmus --help)")
         }
         let rest = Array(argv.dropFirst())
         if rest.contains("--help") || rest.contains("-h") {
             print("isthmus \(command.name): \(command.summary)\n\n\(command.help)")
             return 0
         }
+        RunState.command = name
+        handleInterrupts(command: name)
         var args = Arguments(command: name, rest)
         do {
             try checkKnownOptions(rest, of: command)
@@ -68,10 +86,31 @@ public enum CLI {
             try command.run(&args)
             return 0
         } catch {
+            RunState.cleanUpAfterFailure()
             let message = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
-            FileHandle.standardError.write(Data("isthmus \(name): error: \(message)\n".utf8))
-            return 2
+            return fail("isthmus \(name): error: \(message)")
         }
+    }
+
+    static func fail(_ line: String) -> Int32 {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+        return 2
+    }
+
+    nonisolated(unsafe) private static var interruptSource: DispatchSourceSignal?
+
+    /// On SIGINT: one line on stderr ("interrupted; N of M units kept; continue with --resume" for resumable runs;
+    /// a simple command's temporary folder is removed), then exit code 130. Units already kept are durable.
+    static func handleInterrupts(command: String) {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "isthmus.sigint"))
+        source.setEventHandler {
+            let line = (isatty(2) == 1 ? "\r\u{1B}[K" : "") + "isthmus \(command): " + RunState.interruptMessage() + "\n"
+            _ = line.withCString { write(2, $0, strlen($0)) }
+            _exit(130)
+        }
+        source.resume()
+        interruptSource = source
     }
 }
 

@@ -120,7 +120,9 @@ struct ConnectCommand: Command {
         let (a, c) = try pair.load(info: info)
         let straight = Interpolation.run(Interpolation.Config(steps: config.chain.primarySteps, classIndex: config.classIndex,
                                                               batch: config.batch), model: model, from: a, to: c)
+        let beat = Heartbeat("connect --method \(method.rawValue)", detail: "one path A->C")
         let outcome = try Paths.connect(method, config, model: model, from: a, to: c, normalization: info.normalization)
+        beat.stop()
         let r = outcome.result
         try out.write { dir in
             try writeConfig(dir, seed: m.seed, model: m, ConnectConfig(method: method, paths: config))

@@ -119,7 +119,9 @@ struct BypassCommand: Command {
         try args.finish()
         try out.check()
         let (a, c) = try pair.load(info: info)
+        let beat = Heartbeat(command, detail: "up to \(config.rounds) round(s) of \(config.bypass.iterations) Adam steps per bend")
         let (result, path) = try Chain.run(config, model: model, from: a, to: c, normalization: info.normalization)
+        beat.stop()
         try out.write { dir in
             try writeConfig(dir, seed: m.seed, model: m, config)
             try writePath(dir, result, path, info, title: "Class \(config.classIndex): straight segment vs bypass")

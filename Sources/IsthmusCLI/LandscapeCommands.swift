@@ -34,7 +34,7 @@ struct PairArguments {
         if let from, let to { return (try loadInput(from, info: info), try loadInput(to, info: info)) }
         let test = try DataSource.load(data!).test
         guard test.imageShape == info.inputShape else {
-            throw CLIError("\(info.name) takes \(info.inputShape) inputs, \(data!) has \(test.imageShape)")
+            throw CLIError("\(info.name) takes \(info.inputShape) inputs, \(data!) has \(test.imageShape)\(inputSizeHint(info, test.imageShape))")
         }
         for i in [fromIndex!, toIndex!] where i >= test.count {
             throw CLIError("index \(i) out of range: the test split of \(data!) has \(test.count) images")

@@ -19,62 +19,92 @@ struct MergeCommand: Command {
         try args.finish()
         guard !shards.isEmpty else { throw CLIError("give the shard folders to merge") }
         try out.check()
-        for s in shards where !FileManager.default.fileExists(atPath: s + "/pairs.jsonl") || !FileManager.default.fileExists(atPath: s + "/result.json") {
-            throw CLIError("\(s) is not a finished shard of a many-pair run (no pairs.jsonl or result.json)")
+        let kinds = ["connectivity", "barriers", "compare-paths"]
+        var provenances: [Provenance] = []
+        for s in shards {
+            guard RunDirectory.isRun(s) else { throw CLIError("\(s) is not an Isthmus run folder (no config.json and config.hash)") }
+            let kind = RunDirectory.kind(of: s)
+            guard let kind, kinds.contains(kind) else {
+                throw CLIError("\(s) is not a shard of a connectivity, barriers or compare-paths run (found \(kind.map { "a \($0) run" } ?? "a run that records no kind"))")
+            }
+            guard FileManager.default.fileExists(atPath: s + "/pairs.jsonl"), FileManager.default.fileExists(atPath: s + "/result.json") else {
+                throw CLIError("\(s) is not a finished shard (no pairs.jsonl or result.json)")
+            }
+            guard var p = try RunDirectory(path: s, mode: .resume).readJSON(RunConfigHeader.self, "config.json").provenance else {
+                throw CLIError("\(s) records no provenance (made by an older Isthmus); run that shard again")
+            }
+            p.shard = nil
+            if let first = provenances.first, first != p {
+                throw CLIError("\(s) was run with \(p.differences(from: first).joined(separator: "; ")) than \(shards[0]); only shards of one run merge")
+            }
+            provenances.append(p)
         }
+        let provenance = provenances[0]
         let dirs = try shards.map { try RunDirectory(path: $0, mode: .resume) }
         let written: Int
-        if let configs = try? dirs.map({ try $0.readJSON(BarriersFile.self, "result.json").config }) {
-            let rows: [BarrierStatistics.Unit] = try merged(dirs, shards, configs, expected: 3 * configs[0].pairs) { $0.plan == $1.plan }
+        switch provenance.kind {
+        case "barriers":
+            let config = try dirs[0].readJSON(BarriersFile.self, "result.json").config
+            let rows: [BarrierStatistics.Unit] = try merged(dirs, shards, expected: 3 * config.pairs)
             try out.write { dir in
-                try copyConfig(dirs[0], dir, rows)
-                try writeBarriers(dir, config: configs[0], units: rows)
+                try copyConfig(dir, provenance, config, rows)
+                try writeBarriers(dir, config: config, units: rows)
             }
             written = rows.count
-        } else if let configs = try? dirs.map({ try $0.readJSON(ComparePaths.File.self, "result.json").config }) {
-            let rows: [ComparePaths.Unit] = try merged(dirs, shards, configs, expected: configs[0].pairs) {
-                $0.classIndex == $1.classIndex && $0.indexA == $1.indexA && $0.indexC == $1.indexC
-            }
+        case "compare-paths":
+            let config = try dirs[0].readJSON(ComparePaths.File.self, "result.json").config
+            let rows: [ComparePaths.Unit] = try merged(dirs, shards, expected: config.pairs)
             try out.write { dir in
-                try copyConfig(dirs[0], dir, rows)
-                try ComparePaths.write(dir, config: configs[0], units: rows)
+                try copyConfig(dir, provenance, config, rows)
+                try ComparePaths.write(dir, config: config, units: rows)
             }
             written = rows.count
-        } else if let configs = try? dirs.map({ try $0.readJSON(ConnectivityFile.self, "result.json").config }) {
-            let rows: [Connectivity.Row] = try merged(dirs, shards, configs, expected: configs[0].pairs) {
-                $0.classIndex == $1.classIndex && $0.indexA == $1.indexA && $0.indexC == $1.indexC
-            }
+        default:
+            let config = try dirs[0].readJSON(ConnectivityFile.self, "result.json").config
+            let rows: [Connectivity.Row] = try merged(dirs, shards, expected: config.pairs)
             try out.write { dir in
-                try copyConfig(dirs[0], dir, rows)
-                try writeConnectivity(dir, config: configs[0], rows: rows)
+                try copyConfig(dir, provenance, config, rows)
+                try writeConnectivity(dir, config: config, rows: rows)
             }
             written = rows.count
-        } else {
-            throw CLIError("the shards are not all connectivity, barriers or compare-paths runs of one kind")
         }
         print("merged \(shards.count) shards, \(written) units into \(out.path)")
     }
 
-    /// The units 0..<expected from the shards' logs, checking the configs agree and overlapping units match.
-    static func merged<Row: Codable, C: Equatable>(_ dirs: [RunDirectory], _ paths: [String], _ configs: [C], expected: Int,
-                                                   same: (Row, Row) -> Bool) throws -> [Row] {
-        guard configs.allSatisfy({ $0 == configs[0] }) else { throw CLIError("the shards were run with different settings") }
-        var rows: [Int: Row] = [:]
+    /// The units 0..<expected from the shards' logs; a unit in several shards must agree in every field but its timing.
+    static func merged<Row: Codable>(_ dirs: [RunDirectory], _ paths: [String], expected: Int) throws -> [Row] {
+        var rows: [Int: (row: Row, key: Data, path: String)] = [:]
         for (d, path) in zip(dirs, paths) {
             for (i, r) in try UnitLog<Row>(d, name: "pairs.jsonl").completed {
-                if let old = rows[i], !same(old, r) { throw CLIError("unit \(i) differs between shards (\(path))") }
-                rows[i] = rows[i] ?? r
+                let key = try comparable(r)
+                if let old = rows[i] {
+                    if old.key != key { throw CLIError("unit \(i) differs between \(old.path) and \(path)") }
+                } else {
+                    rows[i] = (r, key, path)
+                }
             }
         }
         let missing = (0..<expected).filter { rows[$0] == nil }
         if !missing.isEmpty {
             throw CLIError("\(missing.count) of \(expected) units are missing (first: \(missing.first!)); finish those shards first")
         }
-        return (0..<expected).map { rows[$0]! }
+        return (0..<expected).map { rows[$0]!.row }
     }
 
-    static func copyConfig<Row: Codable>(_ from: RunDirectory, _ to: RunDirectory, _ rows: [Row]) throws {
-        try to.writeData(try Data(contentsOf: from.url("config.json")), "config.json")
+    /// A row as sorted JSON without its timing fields (`seconds`, at any depth), which differ between computations.
+    static func comparable<Row: Encodable>(_ row: Row) throws -> Data {
+        func strip(_ v: Any) -> Any {
+            if let d = v as? [String: Any] { return d.filter { $0.key != "seconds" }.mapValues(strip) }
+            if let a = v as? [Any] { return a.map(strip) }
+            return v
+        }
+        let object = try JSONSerialization.jsonObject(with: try JSONCoding.encoder(pretty: false).encode(row), options: [.fragmentsAllowed])
+        return try JSONSerialization.data(withJSONObject: strip(object), options: [.sortedKeys, .fragmentsAllowed])
+    }
+
+    /// config.json and config.hash of the merged run (the provenance of an unsharded run), and its unit log.
+    static func copyConfig<C: Encodable, Row: Codable>(_ to: RunDirectory, _ provenance: Provenance, _ config: C, _ rows: [Row]) throws {
+        try writeConfig(to, seed: provenance.seed, model: nil, config, kind: provenance.kind, provenance: provenance)
         let log = try UnitLog<Row>(to, name: "pairs.jsonl")
         for (i, r) in rows.enumerated() { try log.append(index: i, row: r) }
     }

@@ -23,6 +23,9 @@ struct PercolateCommand: Command {
       --points N            grid size (default 101)
       --classes K           classes of the paper model (default 10, p = 1/K)
       --seed S              (default 1)
+      --budget SECONDS      curves and --threshold: fewer --trials so the run takes about this long (less precision);
+                            a short calibration run of a few trials sets the count
+      --quiet               no progress on stderr
     \(OutputArguments.help)
     writes result.json (pc and pcError with --threshold), curves.csv, curves.svg (and pc_vs_d.svg for --scan)
     """
@@ -49,12 +52,17 @@ struct PercolateCommand: Command {
         let points = try args.int("--points", default: 101, min: 2, max: 100_000)
         let classes = try args.int("--classes", default: 10, min: 2, max: 1000)
         let seed = try args.seed(default: 1)
+        let budget = args.has("--budget") ? try args.double("--budget", min: 1) : nil
+        let quiet = args.flag("--quiet")
         let out = try OutputArguments.parse(&args)
         try args.finish()
         if boundary == .periodic && graph == .hypercubic && size < 3 { throw CLIError("periodic boxes need --size >= 3") }
         let cells = pow(Double(size), Double(dim))
         if graph != .hypercube && cells > 4e8 { throw CLIError("\(size)^\(dim) sites do not fit in memory; lower --size or --dim") }
         try out.check()
+        if budget != nil && (validate || scan != nil || paper || correlated) {
+            throw CLIError("--budget applies to the curves and --threshold modes")
+        }
 
         if validate {
             let results = PercolationValidation.run(seed: seed)
@@ -98,9 +106,15 @@ struct PercolateCommand: Command {
             try out.write { dir in try dir.writeJSON(r, "result.json") }
             for t in r.thresholds { print(String(format: "smoothing rounds %d: spanning from fraction %.4f +- %.4f", t.rounds, t.spanningFraction, t.spanningFractionError)) }
         } else {
-            let c = PercolationExperiment.Config(graph: graph, kind: kind, dim: dim, size: size, boundary: boundary, trials: trials,
+            var c = PercolationExperiment.Config(graph: graph, kind: kind, dim: dim, size: size, boundary: boundary, trials: trials,
                                                  seed: seed, threshold: threshold, pValues: ps, points: points)
-            let r = PercolationExperiment.run(c)
+            if let budget { c.trials = fitTrials(c, budget: budget, quiet: quiet) }
+            // Progress in units of one trial on the smallest box simulated, so that the ETA weighs the larger box fairly.
+            let sizes = PercolationExperiment.simulatedVertexCounts(c), unit = max(1, sizes.min() ?? 1)
+            let progress = Progress(total: sizes.map { max(1, $0 / unit) }.reduce(0, +) * c.trials,
+                                    label: threshold ? "percolate --threshold (work)" : "percolate (work)", quiet: quiet, interval: 5)
+            let r = PercolationExperiment.run(c) { progress.advance(by: max(1, $0 / unit)) }
+            progress.finish()
             try out.write { dir in
                 try dir.writeJSON(r, "result.json")
                 let curve = r.curves.last!
@@ -116,5 +130,22 @@ struct PercolateCommand: Command {
             if let pc = r.pc { print(String(format: "p_c = %.5f +- %.5f (%@)", pc, r.pcError ?? 0, r.threshold?.method.rawValue ?? "")) }
             else { print("wrote curves of \(r.curves.count) size(s) to \(out.path)") }
         }
+    }
+
+    /// The trial count that makes `c` take about `budget` seconds, from a calibration run of one trial per thread
+    /// (at least 2 trials, at most the requested count).
+    static func fitTrials(_ c: PercolationExperiment.Config, budget: Double, quiet: Bool) -> Int {
+        var probe = c
+        probe.trials = min(c.trials, max(2, ProcessInfo.processInfo.activeProcessorCount))
+        let start = Date()
+        _ = PercolationExperiment.run(probe)
+        let seconds = max(Date().timeIntervalSince(start), 1e-3)
+        let rate = Double(probe.trials) / seconds
+        let trials = max(2, min(c.trials, Int((budget - seconds) * rate)))
+        if !quiet {
+            note(String(format: "percolate: calibration %d trials in %.1f s; --budget %.0f s allows %d of %d trials", probe.trials, seconds,
+                        budget, trials, c.trials))
+        }
+        return trials
     }
 }

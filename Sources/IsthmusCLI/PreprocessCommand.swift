@@ -72,10 +72,14 @@ struct PreprocessCommand: Command {
     }
 }
 
-/// Decodes a PNG/JPEG with one-line errors.
+/// Most pixels an image keeps before preprocessing converts it to floats (4096 x 4096); larger ones are first
+/// shrunk by an integer box filter (`DecodedImage.downscaled`), so the float copy stays under 200 MB.
+let maxFloatPixels = 1 << 24
+
+/// Decodes a PNG/JPEG with one-line errors (more than `ImageDecode.maxPixels` pixels are refused).
 func decodeImage(_ path: String) throws -> DecodedImage {
     guard FileManager.default.fileExists(atPath: path) else { throw CLIError("\(path): no such file") }
-    do { return try ImageDecode.read(path) } catch let e as FormatError {
+    do { return try ImageDecode.read(path).downscaled(maxPixels: maxFloatPixels) } catch let e as FormatError {
         throw CLIError("\(path): cannot decode image: \(e.reason)")
     } catch { throw CLIError("\(path): cannot read image: \(error)") }
 }

@@ -320,7 +320,7 @@ struct ReproduceCommand: Command {
         let seed = try user?.seed ?? args.seed()
         let quiet = args.flag("--quiet")
         try args.finish()
-        let root = try RunDirectory(path: path, mode: resume ? .resume : force ? .force : .create)
+        let root = try RunDirectory(path: path, mode: resume ? .resume : force ? .force : .create, lock: true)
         let config = Config(scale: scale, data: data, seed: seed, model: user?.options, weights: user?.weights)
         try root.guardConfig(hash: fnv1a(Array(try JSONCoding.encoder(pretty: false).encode(config))))
         if !root.exists("run.json") { try root.writeJSON(RunInfo.current(seed: seed), "run.json") }
@@ -589,7 +589,7 @@ enum ImageNetStage: ReproStage {
         c.attack.steps = ctx.pick(smoke: 8, quick: 256, full: 512)
         let data = try evaluationData("photos:" + photos, model: model, info: info)
         let stats = try RunDirectory(path: dir.url("barriers").path, mode: .resume)
-        try writeConfig(stats, seed: ctx.seed, model: m, c)
+        try writeConfig(stats, seed: ctx.seed, model: m, c, kind: "barriers")
         let units = try measureBarriers(stats, c, model: model, data: data, shard: nil, quiet: ctx.quiet)
         try writeBarriers(stats, config: c, units: units)
     }

@@ -19,7 +19,8 @@ struct Shard: Codable, Equatable {
 }
 
 /// `--out DIR [--resume | --force]` for experiments that write one unit at a time: the folder is used in place,
-/// each unit is appended durably, and a config hash refuses to mix runs with different settings.
+/// locked while the run works in it, each unit is appended durably, and a provenance hash refuses to mix runs
+/// with different settings, weights, data or code.
 struct ResumableRun {
     var path: String
     var mode: RunDirectory.Mode
@@ -31,11 +32,32 @@ struct ResumableRun {
         return ResumableRun(path: path, mode: resume ? .resume : force ? .force : .create)
     }
 
-    func open<C: Encodable>(config: C, extra: String = "") throws -> RunDirectory {
-        let dir = try RunDirectory(path: path, mode: mode)
-        let data = try JSONCoding.encoder(pretty: false).encode(config)
-        try dir.guardConfig(hash: fnv1a(Array(data) + Array(extra.utf8)))
+    /// Refuses an empty, unusable or occupied --out before any work starts.
+    func check() throws { try checkOutPath(path, replace: mode == .force, resume: mode == .resume, resumable: true) }
+
+    /// Opens the folder for `provenance` (the caller has validated model, weights and data): locked, with a config.hash
+    /// that refuses a different provenance and says what differs. A folder this call creates is removed again if the
+    /// command fails before its first unit is kept (`RunState.fresh`).
+    func open(_ provenance: Provenance) throws -> RunDirectory {
+        try check()
+        let fm = FileManager.default
+        let items = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).filter { $0 != RunDirectory.lockName }
+        let fresh = items.isEmpty || mode == .force
+        let dir = try RunDirectory(path: path, mode: mode, lock: true)
+        try dir.guardConfig(hash: provenance.hash) {
+            guard let old = try? dir.readJSON(RunConfigHeader.self, "config.json").provenance else {
+                return "it records no provenance: made by an older Isthmus or not by this command"
+            }
+            let d = provenance.differences(from: old)
+            return d.isEmpty ? nil : "it was made with " + d.joined(separator: "; ")
+        }
+        if fresh { RunState.setFresh(dir.url.path) }
         return dir
+    }
+
+    /// For experiments without a model or data: the provenance of `config` alone.
+    func open<C: Encodable>(config: C, seed: UInt64? = nil) throws -> RunDirectory {
+        try open(try Provenance(model: nil, seed: seed, weightsDigest: nil, config: config))
     }
 }
 
@@ -46,15 +68,61 @@ func fnv1a(_ bytes: [UInt8]) -> String {
     return String(h, radix: 16)
 }
 
+/// What this process is doing, for the SIGINT message and for cleaning up after a failed start. Thread-safe.
+enum RunState {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var units: (kept: Int, total: Int)?
+    nonisolated(unsafe) private static var temporary: String?
+    nonisolated(unsafe) private static var freshFolder: String?
+    nonisolated(unsafe) private static var buildsOutput = false
+    /// The command being run (recorded as the `kind` of the run folders it makes).
+    nonisolated(unsafe) static var command = "isthmus"
+
+    static func setUnits(kept: Int, total: Int) { lock.lock(); units = (kept, total); lock.unlock() }
+    static func setTemporary(_ path: String?) { lock.lock(); temporary = path; lock.unlock() }
+    /// A simple command checked its --out: it writes the folder only at the end.
+    static func setBuildsOutput() { lock.lock(); buildsOutput = true; lock.unlock() }
+    static func setFresh(_ path: String?) { lock.lock(); freshFolder = path; lock.unlock() }
+
+    /// The line printed on SIGINT; removes a simple command's unfinished temporary folder.
+    static func interruptMessage() -> String {
+        lock.lock(); defer { lock.unlock() }
+        if let u = units { return "interrupted; \(u.kept) of \(u.total) units kept; continue with --resume" }
+        if let t = temporary { try? FileManager.default.removeItem(atPath: t) }
+        if temporary != nil || buildsOutput {
+            return "interrupted; nothing was written (the run folder appears only when the command finishes)"
+        }
+        return "interrupted"
+    }
+
+    /// After an error: deletes a run folder this process created if it holds nothing but its config (no unit kept).
+    static func cleanUpAfterFailure() {
+        lock.lock(); defer { lock.unlock() }
+        guard let path = freshFolder else { return }
+        freshFolder = nil
+        let own: Set<String> = ["config.json", "config.hash", RunDirectory.lockName, "pairs.jsonl"]
+        let items = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        let log = (try? FileManager.default.attributesOfItem(atPath: path + "/pairs.jsonl"))?[.size] as? NSNumber
+        guard items.allSatisfy({ own.contains($0) || ($0.hasPrefix(".") && $0.contains(".tmp-")) }), (log?.intValue ?? 0) == 0 else { return }
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
+
 /// Runs `work` for every unit index in `indices` not yet in the log `name`, appending each result durably, with a
 /// progress line; returns the rows of `indices` in order. An interrupted run continues where it stopped.
 func runUnits<Row: Codable>(_ dir: RunDirectory, name: String = "pairs.jsonl", indices: [Int], label: String = "pairs", quiet: Bool,
                             _ work: (Int) throws -> Row) throws -> [Row] {
     let log = try UnitLog<Row>(dir, name: name)
-    let progress = Progress(total: indices.count, label: label, quiet: quiet)
-    progress.advance(by: indices.filter { log.completed[$0] != nil }.count)
+    let progress = Progress(total: indices.count, label: label, quiet: quiet, interval: 5)
+    var kept = indices.filter { log.completed[$0] != nil }.count
+    if kept > 0 { RunState.setFresh(nil) }
+    RunState.setUnits(kept: kept, total: indices.count)
+    progress.advance(by: kept)
     for i in indices where log.completed[i] == nil {
         try log.append(index: i, row: try work(i))
+        RunState.setFresh(nil)
+        kept += 1
+        RunState.setUnits(kept: kept, total: indices.count)
         progress.advance()
     }
     progress.finish()
@@ -62,7 +130,8 @@ func runUnits<Row: Codable>(_ dir: RunDirectory, name: String = "pairs.jsonl", i
 }
 
 /// What every many-pair command (connectivity, barriers, compare-paths) shares: the options --shard, --quiet and
-/// --out/--resume/--force, then the run folder opened under the config's hash, the model, the test data and config.json.
+/// --out/--resume/--force; the model, weights and test data validated; then the run folder opened (locked) under
+/// the provenance hash, and config.json.
 struct ManyPairRun {
     let dir: RunDirectory
     let shard: Shard?
@@ -76,13 +145,38 @@ struct ManyPairRun {
         let quiet = args.flag("--quiet")
         let run = try ResumableRun.parse(&args)
         try args.finish()
-        let dir = try run.open(config: config, extra: shard.map { "\($0.index)/\($0.count)" } ?? "")
+        try run.check()
+        // Everything that can fail on bad input happens before the folder is touched.
         let (model, info) = try m.load()
         let test = try evaluationData(spec, model: model, info: info)
-        try writeConfig(dir, seed: m.seed, model: m, config)
+        let provenance = try Provenance(model: m, seed: m.seed, weightsDigest: try m.weightsDigest(), data: spec,
+                                        dataDigest: try dataDigest(spec), config: config, shard: shard)
+        let dir = try run.open(provenance)
+        try writeConfig(dir, seed: m.seed, model: m, config, data: spec, provenance: provenance)
         return ManyPairRun(dir: dir, shard: shard, quiet: quiet, model: model, info: info, test: test)
     }
 
     /// The unit indices 0..<count this process owns.
     func owned(_ count: Int) -> [Int] { (0..<count).filter { shard?.owns($0) ?? true } }
+}
+
+/// A status line on stderr every `interval` seconds while one long computation runs (bypass, chain, connect), so a
+/// long run can be told from a hung one: `bypass: 0:15 elapsed (up to 1 round(s) of 1024 Adam steps per bend)`.
+final class Heartbeat: @unchecked Sendable {
+    private let timer: DispatchSourceTimer
+
+    /// `ISTHMUS_STATUS_SECONDS` overrides the interval (tests use a short one).
+    init(_ label: String, detail: String, interval: Double = 5) {
+        let interval = ProcessInfo.processInfo.environment["ISTHMUS_STATUS_SECONDS"].flatMap(Double.init).map { max(0.05, $0) } ?? interval
+        let start = Date()
+        timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "isthmus.heartbeat"))
+        timer.schedule(deadline: .now() + interval, repeating: interval)
+        timer.setEventHandler {
+            note("\(label): \(Progress.duration(Date().timeIntervalSince(start))) elapsed (\(detail))")
+        }
+        timer.resume()
+    }
+
+    func stop() { timer.cancel() }
+    deinit { timer.cancel() }
 }

@@ -60,7 +60,7 @@ struct UntrainedCommand: Command {
             let run = try ResumableRun.parse(&args)
             try args.finish()
             if let bad = sizes.first(where: { $0 < 8 }) { throw CLIError("--sizes must be >= 8, got \(bad)") }
-            let dir = try run.open(config: s)
+            let dir = try run.open(config: s, seed: c.seed)
             try writeConfig(dir, seed: c.seed, model: nil, s)
             let rows = try runSweep(dir, s, quiet: quiet)
             for t in DimensionSweep.summarize(rows) {

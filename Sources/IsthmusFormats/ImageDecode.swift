@@ -15,6 +15,45 @@ public struct DecodedImage: Equatable, Sendable {
         self.channels = channels
         self.pixels = pixels
     }
+
+    /// The image shrunk by the smallest integer factor f that brings it to at most `maxPixels` pixels, each output
+    /// pixel the rounded mean of an f x f block (edge blocks partial); the image itself if it is small enough.
+    /// Bounds the float copy that preprocessing makes (4 bytes per sample) of a very large photo.
+    public func downscaled(maxPixels: Int) -> DecodedImage {
+        guard width * height > maxPixels, maxPixels > 0 else { return self }
+        var f = max(2, Int((Double(width * height) / Double(maxPixels)).squareRoot().rounded(.up)))
+        while ((width + f - 1) / f) * ((height + f - 1) / f) > maxPixels { f += 1 }
+        let w = (width + f - 1) / f, h = (height + f - 1) / f, c = channels
+        var sums = [UInt32](repeating: 0, count: w * h * c)
+        var out = [UInt8](repeating: 0, count: w * h * c)
+        let (width, height) = (self.width, self.height)
+        pixels.withUnsafeBufferPointer { src in
+            sums.withUnsafeMutableBufferPointer { acc in
+                let (p, a) = (src.baseAddress!, acc.baseAddress!)
+                for y in 0..<height {
+                    let row = a + (y / f) * w * c, line = p + y * width * c
+                    var x = 0
+                    while x < width {
+                        let n = min(f, width - x), o = row + (x / f) * c, i = line + x * c
+                        for j in 0..<n { for k in 0..<c { o[k] &+= UInt32(i[j * c + k]) } }
+                        x += n
+                    }
+                }
+            }
+        }
+        sums.withUnsafeBufferPointer { acc in
+            out.withUnsafeMutableBufferPointer { dst in
+                for by in 0..<h {
+                    let rows = UInt32(min(f, height - by * f))
+                    for bx in 0..<w {
+                        let n = rows * UInt32(min(f, width - bx * f))
+                        for k in 0..<c { let o = (by * w + bx) * c + k; dst[o] = UInt8((acc[o] + n / 2) / n) }
+                    }
+                }
+            }
+        }
+        return DecodedImage(width: w, height: h, channels: c, pixels: out)
+    }
 }
 
 /// PNG (pure Swift with zlib) and JPEG (libjpeg) decoding. Alpha is dropped, palettes are expanded to RGB,
@@ -22,6 +61,16 @@ public struct DecodedImage: Equatable, Sendable {
 public enum ImageDecode {
     /// Decoded images larger than this many bytes are refused.
     public static let maxPixelBytes = 1 << 30
+    /// Images with more pixels than this are refused before any pixel is decoded: Pillow's limit
+    /// (2 x `Image.MAX_IMAGE_PIXELS` = 178,956,970, where Pillow raises `DecompressionBombError`).
+    public static let maxPixels = 178_956_970
+
+    static func checkPixelCount(_ width: Int, _ height: Int, _ format: String, _ label: String) throws {
+        guard width.multipliedReportingOverflow(by: height).partialValue <= maxPixels, width <= 1 << 24, height <= 1 << 24 else {
+            throw FormatError(file: label, reason: "\(format): \(width)x\(height) image has more than \(maxPixels) pixels "
+                              + "(the decompression-bomb limit); shrink it first")
+        }
+    }
 
     /// Decodes a PNG or JPEG file, chosen by its magic bytes.
     public static func read(_ path: String) throws -> DecodedImage {
@@ -40,6 +89,7 @@ public enum ImageDecode {
         func fail() -> FormatError { FormatError(file: label, reason: "JPEG: " + String(cString: message)) }
         guard isthmus_jpeg_decode(bytes, UInt(bytes.count), nil, 0, &w, &h, &c, &message, Int32(message.count)) == 0 else { throw fail() }
         let (width, height, channels) = (Int(w), Int(h), Int(c))
+        try ImageDecode.checkPixelCount(width, height, "JPEG", label)
         guard width > 0, height > 0, let size = checkedCount([width, height, channels]), size <= maxPixelBytes else {
             throw FormatError(file: label, reason: "JPEG: \(width)x\(height) image is empty or too large")
         }
@@ -88,7 +138,8 @@ enum PNG {
                 let allowed: [Int: [Int]] = [0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16]]
                 guard allowed[color]?.contains(depth) == true else { throw fail("invalid colour type \(color) with bit depth \(depth)") }
                 guard bytes[d + 10] == 0, bytes[d + 11] == 0, bytes[d + 12] <= 1 else { throw fail("unknown compression, filter or interlace method") }
-                guard w > 0, h > 0, w <= 1 << 24, h <= 1 << 24 else { throw fail("bad dimensions \(w)x\(h)") }
+                guard w > 0, h > 0 else { throw fail("bad dimensions \(w)x\(h)") }
+                try ImageDecode.checkPixelCount(w, h, "PNG", label)
                 header = (w, h, depth, color, bytes[d + 12] == 1)
             case "PLTE":
                 guard length % 3 == 0, length <= 768 else { throw fail("bad PLTE chunk") }

@@ -81,7 +81,12 @@ struct RestrictedUnpickler {
     }
 
     mutating func global(_ name: String) throws -> Value {
-        guard Self.callables.contains(name) || Self.storageTypes[name] != nil else { throw fail("refusing global \(name)") }
+        guard Self.callables.contains(name) || Self.storageTypes[name] != nil else {
+            // A class of a network (torch.nn.Linear, a user's __main__.Net, a torchvision model): torch.save(model).
+            let module = ["torch.nn.", "__main__.", "torchvision.", "timm."].contains { name.hasPrefix($0) }
+            throw fail("refusing global \(name)" + (module ? "; this file holds a whole pickled module, not a state_dict: "
+                + "save it with torch.save(model.state_dict(), PATH)" : ""))
+        }
         return .global(name)
     }
 

@@ -103,7 +103,8 @@ enum Engine {
     /// b, b+B, ... in order, so results do not depend on `threads`. Sweeps stop once the binomial weight of
     /// every requested p is exhausted (`fullSweep` forces complete sweeps).
     static func simulate(_ graph: PercolationGraph, _ kind: PercolationKind, trials: Int, batches: Int, seed: UInt64,
-                         threads: Int, grid: [Double], fineGrid: [Double] = [], fullSweep: Bool = false) -> Ensemble {
+                         threads: Int, grid: [Double], fineGrid: [Double] = [], fullSweep: Bool = false,
+                         onTrial: (@Sendable () -> Void)? = nil) -> Ensemble {
         precondition(trials >= 1)
         let total = kind == .site ? graph.vertexCount : graph.edgeCount
         let count = fullSweep ? total : Binomial.upperEnd(count: total, ps: grid + fineGrid)
@@ -128,6 +129,7 @@ enum Engine {
                                             sumSq: s, spanned: false)
                 }
                 spans.append(sweeper.spanStep)
+                onTrial?()
                 t += nb
             }
             let nt = Double(spans.count)

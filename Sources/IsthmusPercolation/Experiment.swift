@@ -64,14 +64,23 @@ public enum PercolationExperiment {
     /// Fine p grid of the susceptibility-peak method.
     static let fineGrid = (0...800).map { Double($0) / 800 }
 
-    public static func run(_ config: Config) -> Result {
+    /// The sizes simulated, each with its vertex count (the threshold's crossing method runs two box sides).
+    public static func simulatedVertexCounts(_ config: Config) -> [Int] {
+        config.threshold && config.resolvedMethod == .crossing
+            ? config.crossingSizes.map { config.percolationGraph(size: $0).vertexCount } : [config.percolationGraph().vertexCount]
+    }
+
+    /// Runs the experiment; `onTrial(vertices)` is called (from worker threads) after each trial with the vertex
+    /// count of its graph, for progress weighted by work (`simulatedVertexCounts` x trials in all).
+    public static func run(_ config: Config, onTrial: (@Sendable (Int) -> Void)? = nil) -> Result {
         let start = Date()
         let threads = config.threads ?? Engine.defaultThreads
         let graph = config.percolationGraph()
         func simulate(_ g: PercolationGraph, fine: Bool) -> Ensemble {
             Engine.simulate(g, config.kind, trials: config.trials, batches: Engine.batchCount(trials: config.trials,
                             requested: config.batches), seed: config.seed, threads: threads, grid: config.grid,
-                            fineGrid: fine ? fineGrid : [], fullSweep: config.threshold)
+                            fineGrid: fine ? fineGrid : [], fullSweep: config.threshold,
+                            onTrial: onTrial.map { f in { f(g.vertexCount) } })
         }
         var curves = [PercolationCurve]()
         var estimate: ThresholdEstimate?

@@ -7,7 +7,7 @@ import Darwin
 
 /// A progress reporter on stderr. On a terminal it redraws one line in place
 /// (`label [#####.....] 12/100 3.4/s ETA 0:25`, at most every 0.1 s); otherwise it prints a plain
-/// line at most every `interval` seconds and one at the end. `quiet` prints nothing. Thread-safe.
+/// line at most every `interval` seconds (default 5) and one at the end. `quiet` prints nothing. Thread-safe.
 public final class Progress: @unchecked Sendable {
     public let total: Int
     public let label: String
@@ -27,7 +27,7 @@ public final class Progress: @unchecked Sendable {
     ///   - clock: seconds from any fixed origin (default: monotonic time).
     ///   - terminal: draw in place; default `isatty(2)`.
     ///   - output: receives the text to print (default: stderr).
-    public init(total: Int, label: String, quiet: Bool = false, interval: Double = 10,
+    public init(total: Int, label: String, quiet: Bool = false, interval: Double = 5,
                 terminal: Bool? = nil, clock: (() -> Double)? = nil, output: ((String) -> Void)? = nil) {
         self.total = total; self.label = label; self.quiet = quiet; self.interval = interval
         self.terminal = terminal ?? (isatty(2) == 1)

@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 import IsthmusCLI
 import IsthmusCore
-import IsthmusFormats
+@testable import IsthmusFormats
 import IsthmusLandscape
 @testable import IsthmusNN
 
@@ -188,6 +188,26 @@ final class CLIRobustnessTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/o"))
         let r = try runIsthmus(["eval", "--model", "mnist-cnn", "--untrained", "--data", "mnist-idx:" + good])
         XCTAssertEqual(r.status, 0, r.err)
+    }
+
+    /// A valid 14000 x 14000 gray PNG (196 Mpx, under 1 GiB of 8-bit pixels but over Pillow's 179 Mpx limit) is refused
+    /// before its pixels are inflated; predict used to decode it and expand it to floats (gigabytes).
+    func testHugeImageIsRefusedBeforeDecoding() throws {
+        let side = 14000
+        func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
+            let body = Array(type.utf8) + data
+            return withUnsafeBytes(of: UInt32(data.count).bigEndian) { Array($0) } + body
+                + withUnsafeBytes(of: Zlib.crc32(body).bigEndian) { Array($0) }
+        }
+        func be(_ v: Int) -> [UInt8] { withUnsafeBytes(of: UInt32(v).bigEndian) { Array($0) } }
+        let idat = Zlib.deflate([UInt8](repeating: 0, count: side * (side + 1)))
+        let png = PNG.signature + chunk("IHDR", be(side) + be(side) + [8, 0, 0, 0, 0]) + chunk("IDAT", idat) + chunk("IEND", [])
+        XCTAssertLessThan(png.count, 1 << 20, "a small file")
+        try Data(png).write(to: URL(fileURLWithPath: dir + "/huge.png"))
+        let start = Date()
+        try assertCleanError(["predict", "--model", "mnist-cnn", "--untrained", "--input", dir + "/huge.png"],
+                             contains: "14000x14000 image has more than 178956970 pixels")
+        XCTAssertLessThan(Date().timeIntervalSince(start), 10, "refused from the header")
     }
 
     func testHiddenCommandsStayHidden() throws {

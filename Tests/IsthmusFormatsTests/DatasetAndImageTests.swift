@@ -209,6 +209,43 @@ final class ImageDecodeTests: XCTestCase {
         assertFormatError(try ImageDecode.decode(bytes: Array("GIF89a".utf8)))
     }
 
+    /// A gray 8-bit PNG of width x height zero pixels, its IDAT deflated from one zero-filled row at a time.
+    static func zeroPNG(width: Int, height: Int) -> [UInt8] {
+        func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
+            let body = Array(type.utf8) + data
+            return be32(UInt32(data.count)) + body + be32(Zlib.crc32(body))
+        }
+        let raw = [UInt8](repeating: 0, count: height * (width + 1))
+        return PNG.signature + chunk("IHDR", be32(UInt32(width)) + be32(UInt32(height)) + [8, 0, 0, 0, 0])
+            + chunk("IDAT", Zlib.deflate(raw)) + chunk("IEND", [])
+    }
+
+    /// Pillow's decompression-bomb limit: a small valid file declaring more pixels is refused before anything is inflated.
+    func testPixelCountLimitIsPillows() throws {
+        XCTAssertEqual(ImageDecode.maxPixels, 178_956_970)
+        for (w, h) in [(20000, 20000), (13400, 13400)] {
+            var ihdr: [UInt8] = Array("IHDR".utf8) + be32(UInt32(w)) + be32(UInt32(h)) + [8, 0, 0, 0, 0]
+            ihdr = be32(13) + ihdr + be32(Zlib.crc32(ihdr))
+            XCTAssertThrowsError(try ImageDecode.decode(bytes: PNG.signature + ihdr + [0, 0, 0, 0] + Array("IDAT".utf8) + [0, 0, 0, 0])) {
+                XCTAssertTrue("\($0)".contains("more than 178956970 pixels"), "\($0)")
+            }
+        }
+        let ok = try ImageDecode.decode(bytes: Self.zeroPNG(width: 3000, height: 2000))
+        XCTAssertEqual([ok.width, ok.height, ok.channels], [3000, 2000, 1])
+    }
+
+    func testDownscaledAveragesWholeAndPartialBlocks() {
+        // 5 x 3 gray, shrunk to <= 6 pixels: factor 2 gives 3 x 2 blocks (the last column and row partial).
+        let img = DecodedImage(width: 5, height: 3, channels: 1, pixels: (0..<15).map { UInt8($0 * 10) })
+        let d = img.downscaled(maxPixels: 6)
+        XCTAssertEqual([d.width, d.height], [3, 2])
+        // Blocks: (0,10,50,60) -> 30, (20,30,70,80) -> 50, (40,90) -> 65, (100,110) -> 105, (120,130) -> 125, (140) -> 140.
+        XCTAssertEqual(d.pixels, [30, 50, 65, 105, 125, 140])
+        XCTAssertEqual(img.downscaled(maxPixels: 15), img)
+        let rgb = DecodedImage(width: 4, height: 4, channels: 3, pixels: [UInt8](repeating: 200, count: 48))
+        XCTAssertEqual(rgb.downscaled(maxPixels: 1), DecodedImage(width: 1, height: 1, channels: 3, pixels: [200, 200, 200]))
+    }
+
     func testRealPhotos() throws {
         let dir = try TestData.path("photos") + "/"
         _ = try TestData.path("photos/chelsea.png")

@@ -89,7 +89,10 @@ final class FuzzCorpusTests: XCTestCase {
         var jpeg = Golden.jpegPillowGray
         let sof = (0..<(jpeg.count - 1)).first { jpeg[$0] == 0xFF && jpeg[$0 + 1] == 0xC0 }!
         jpeg.replaceSubrange((sof + 5)..<(sof + 9), with: [0x74, 0x69, 0x4F, 0x70])
-        assertFormatError(try ImageDecode.decode(bytes: jpeg), contains: "20336x29801 image cannot be coded in 349 bytes")
+        assertFormatError(try ImageDecode.decode(bytes: jpeg), contains: "20336x29801 image has more than 178956970 pixels")
+        // Under the pixel limit, the same file still cannot code that many pixels.
+        jpeg.replaceSubrange((sof + 5)..<(sof + 9), with: [0x27, 0x10, 0x27, 0x10])
+        assertFormatError(try ImageDecode.decode(bytes: jpeg), contains: "10000x10000 image cannot be coded in 349 bytes")
     }
 
     /// Shape products and byte counts that overflow Int are refused before any arithmetic traps.

@@ -54,9 +54,93 @@ final class RunDirectoryTests: XCTestCase {
         }
         let resumed = try RunDirectory(path: path, mode: .resume)
         XCTAssertEqual(try resumed.readText("sub/notes.txt"), "hello")
+        // Not a run folder (no config.json and config.hash): --force refuses and deletes nothing.
+        XCTAssertThrowsError(try RunDirectory(path: path, mode: .force)) { XCTAssertTrue("\($0)".contains("not an Isthmus run folder"), "\($0)") }
+        XCTAssertTrue(resumed.exists("sub/notes.txt"))
+        try resumed.writeText("{}", "config.json"); try resumed.writeText("abc\n", "config.hash")
         let forced = try RunDirectory(path: path, mode: .force)
         XCTAssertFalse(forced.exists("sub/notes.txt"))
         XCTAssertNoThrow(try RunDirectory(path: path, mode: .create))  // empty folder is fine
+    }
+
+    func testForceRefusesAFolderThatIsNotARun() throws {
+        let path = tmp.appendingPathComponent("thesis").path
+        let user = try RunDirectory(path: path, mode: .create)
+        try user.writeText("\\documentclass{article}", "thesis.tex")
+        try user.writeText("data", "sub/data.bin")
+        try user.writeText("{}", "config.json")   // config.json alone does not make a run folder
+        XCTAssertThrowsError(try RunDirectory(path: path, mode: .force))
+        XCTAssertEqual(try user.readText("thesis.tex"), "\\documentclass{article}")
+        XCTAssertEqual(try user.readText("sub/data.bin"), "data")
+    }
+
+    func testLockRefusesASecondHolderNamingItsPID() throws {
+        let path = tmp.appendingPathComponent("locked").path
+        var first: RunDirectory? = try RunDirectory(path: path, mode: .create, lock: true)
+        XCTAssertThrowsError(try RunDirectory(path: path, mode: .resume, lock: true)) {
+            XCTAssertTrue("\($0)".contains("in use by process \(getpid())"), "\($0)")
+        }
+        try first!.writeText("{}", "config.json"); try first!.writeText("abc\n", "config.hash")
+        XCTAssertThrowsError(try RunDirectory(path: path, mode: .force, lock: true)) { XCTAssertTrue("\($0)".contains("in use"), "\($0)") }
+        XCTAssertTrue(first!.exists("config.json"), "a locked run is not replaced")
+        first = nil   // releases the lock
+        XCTAssertNoThrow(try RunDirectory(path: path, mode: .resume, lock: true))
+    }
+
+    /// The id of a process that has ended.
+    func deadPID() throws -> Int32 {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/true")
+        try p.run(); p.waitUntilExit()
+        return p.processIdentifier
+    }
+
+    func testStaleTemporaryFilesOfDeadProcessesAreRemovedOnResume() throws {
+        let path = tmp.appendingPathComponent("stale").path
+        let run = try RunDirectory(path: path, mode: .create)
+        let dead = try deadPID()
+        try run.writeText("partial", ".result.json.tmp-\(dead)-12345")
+        try run.writeText("live", ".result.json.tmp-\(getpid())-777")
+        try run.writeText("user", ".notes.tmp-file")
+        _ = try RunDirectory(path: path, mode: .resume)
+        XCTAssertFalse(run.exists(".result.json.tmp-\(dead)-12345"))
+        XCTAssertTrue(run.exists(".result.json.tmp-\(getpid())-777"), "a live process's temporary file stays")
+        XCTAssertTrue(run.exists(".notes.tmp-file"))
+    }
+
+    func testContentDigestFollowsContentNotName() throws {
+        let a = tmp.appendingPathComponent("a.bin"), b = tmp.appendingPathComponent("b.bin")
+        try Data([1, 2, 3]).write(to: a); try Data([1, 2, 3]).write(to: b)
+        XCTAssertEqual(try RunDirectory.contentDigest(a.path), try RunDirectory.contentDigest(b.path))
+        try Data([1, 2, 4]).write(to: b)
+        XCTAssertNotEqual(try RunDirectory.contentDigest(a.path), try RunDirectory.contentDigest(b.path))
+        let folder = tmp.appendingPathComponent("set").path
+        let d = try RunDirectory(path: folder, mode: .create)
+        try d.writeText("x", "one.bin")
+        let before = try RunDirectory.contentDigest(folder)
+        try d.writeText("y", "sub/ignored.bin")
+        XCTAssertEqual(try RunDirectory.contentDigest(folder), before, "subfolders (e.g. a run folder inside) are not data")
+        try d.writeText("z", "two.bin")
+        XCTAssertNotEqual(try RunDirectory.contentDigest(folder), before)
+    }
+
+    func testRequireKindNamesTheKindFound() throws {
+        let path = tmp.appendingPathComponent("conn").path
+        let run = try RunDirectory(path: path, mode: .create)
+        try run.writeText("{\"kind\": \"connectivity\"}", "config.json"); try run.writeText("abc\n", "config.hash")
+        XCTAssertNoThrow(try RunDirectory.requireKind("connectivity", at: path))
+        XCTAssertThrowsError(try RunDirectory.requireKind("barriers", at: path)) {
+            XCTAssertEqual("\($0)", "\(path) is not a barriers run (found a connectivity run)")
+        }
+    }
+
+    func testDecodingErrorsAreOneLine() throws {
+        struct Needs: Decodable { var groups: [String: Int] }
+        let run = try RunDirectory(path: tmp.appendingPathComponent("decode").path, mode: .create)
+        try run.writeText("{\"summary\": 1}", "result.json")
+        XCTAssertThrowsError(try run.readJSON(Needs.self, "result.json")) {
+            XCTAssertTrue("\($0)".hasSuffix("missing key 'groups' at the top level"), "\($0)")
+        }
     }
 
     func testJSONRoundTripWithNonFiniteValues() throws {
@@ -78,6 +162,7 @@ final class RunDirectoryTests: XCTestCase {
         let resumed = try RunDirectory(path: path, mode: .resume)
         XCTAssertNoThrow(try resumed.guardConfig(hash: "abc"))
         XCTAssertThrowsError(try resumed.guardConfig(hash: "def")) { XCTAssertTrue("\($0)".contains("abc")) }
+        try resumed.writeText("{}", "config.json")
         XCTAssertNoThrow(try RunDirectory(path: path, mode: .force).guardConfig(hash: "def"))
     }
 
