@@ -1,4 +1,5 @@
 import Foundation
+import IsthmusKernels
 import IsthmusReport
 
 /// One subcommand: parse, call the library, write the run folder.
@@ -78,6 +79,7 @@ public enum CLI {
             return 0
         }
         RunState.command = name
+        Progress.context = { " on \(Threads.count) thread\(Threads.count == 1 ? "" : "s")" }
         handleInterrupts(command: name)
         var args = Arguments(command: name, rest)
         do {

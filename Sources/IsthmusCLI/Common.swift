@@ -1,6 +1,7 @@
 import Foundation
 import IsthmusCore
 import IsthmusFormats
+import IsthmusKernels
 import IsthmusNN
 import IsthmusReport
 
@@ -242,7 +243,22 @@ struct RunConfig<C: Encodable>: Encodable {
     var weights: String?
     var data: String?
     var provenance: Provenance
+    var machine = MachineInfo.current
     var config: C
+}
+
+/// Where a run ran: the compute threads (all cores unless `ISTHMUS_THREADS`), the CPU and oneDNN's ISA. Recorded in
+/// config.json, outside the provenance hash: results agree across machines up to float32 rounding.
+struct MachineInfo: Encodable {
+    var threads: Int
+    var cores: Int
+    var cpu: String
+    var oneDNNISA: String
+
+    static var current: MachineInfo {
+        MachineInfo(threads: Threads.count, cores: ProcessInfo.processInfo.activeProcessorCount, cpu: KernelSettings.cpuModel,
+                    oneDNNISA: KernelSettings.oneDNNISA)
+    }
 }
 
 /// The part of config.json that commands reading a run look at.

@@ -37,6 +37,9 @@ public final class Progress: @unchecked Sendable {
         lastDraw = start
     }
 
+    /// Appended to every final line, e.g. " on 2 threads" (the CLI sets it, so run logs record the thread count).
+    nonisolated(unsafe) public static var context: () -> String = { "" }
+
     /// Records `n` more finished units.
     public func advance(by n: Int = 1) {
         lock.lock(); defer { lock.unlock() }
@@ -59,8 +62,8 @@ public final class Progress: @unchecked Sendable {
         let elapsed = now - start
         let rate = elapsed > 0 ? String(format: " %.1f/s", Double(count) / elapsed) : ""
         let done = total > 0 ? "\(count)/\(total)" : "\(count)"
-        let text = "\(label) \(done) done in \(Progress.duration(elapsed))\(rate)"
-        output(terminal ? "\r" + line(now: now, bar: true) + "\u{1B}[K\n" : text + "\n")
+        let text = "\(label) \(done) done in \(Progress.duration(elapsed))\(rate)\(Progress.context())"
+        output(terminal ? "\r" + line(now: now, bar: true) + Progress.context() + "\u{1B}[K\n" : text + "\n")
     }
 
     /// The status line at time `now`.

@@ -171,6 +171,13 @@ final class CLIRunTests: XCTestCase {
         }
         let config = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/run/config.json"))) as! [String: Any]
         XCTAssertNotNil((config["run"] as! [String: Any])["gitCommit"])
+        // Where it ran: all cores by default (or ISTHMUS_THREADS), the CPU and oneDNN's ISA.
+        let machine = try XCTUnwrap(config["machine"] as? [String: Any])
+        let threads = ProcessInfo.processInfo.environment["ISTHMUS_THREADS"].flatMap(Int.init)
+            ?? ProcessInfo.processInfo.activeProcessorCount
+        XCTAssertEqual(machine["threads"] as? Int, threads)
+        XCTAssertEqual(machine["cores"] as? Int, ProcessInfo.processInfo.activeProcessorCount)
+        XCTAssertFalse((machine["oneDNNISA"] as? String ?? "").isEmpty)
     }
 
     func testSaliencyGradientHasTheInputShape() throws {
