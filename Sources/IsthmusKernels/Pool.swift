@@ -13,7 +13,9 @@ func poolWindow(_ i: Int, kernel: Int, stride: Int, pad: Int, size: Int) -> Rang
 
 /// Max pooling; padded positions never win, a NaN does (the last one, as PyTorch). `argmax` receives the flat
 /// index h*W + w inside each plane. `relu`: out = relu(maxpool(x)), which equals maxpool(relu(x)) (ReLU is
-/// monotone; a NaN stays NaN) and reads x once instead of twice (the conv-ReLU-pool of small CNNs).
+/// monotone; a NaN stays NaN) and reads x once instead of twice (the conv-ReLU-pool of small CNNs). The vector
+/// kernels (2x2 rows, separable windows) equal the naive twin `maxPool2dForwardNaive`, which takes the rows and
+/// planes they decline (not finite, too narrow, another CPU).
 public func maxPool2dForward(out: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>,
                              x: UnsafePointer<Float>, _ s: Pool2DShape, relu: Bool = false) {
     let (H, W, P, Q) = (s.H, s.W, s.P, s.Q)
@@ -24,31 +26,55 @@ public func maxPool2dForward(out: UnsafeMutablePointer<Float>, argmax: UnsafeMut
     for plane in planes {
         let xp = x + plane &* H &* W, op = out + plane &* P &* Q, ap = argmax + plane &* P &* Q
         if let scratch, maxPoolPlaneArgmax(out: op, argmax: ap, x: xp, s, scratch) {
-            if relu { for i in 0..<(P &* Q) { op[i] = op[i] < 0 ? 0 : op[i] } }
+            if relu { reluInPlace(op, count: P &* Q) }
             continue
         }
         for p in 0..<P {
             if fast && maxPool2x2Row(out: op + p &* Q, argmax: ap + p &* Q, x: xp, W: W, p: p, Q: Q) { continue }
-            let hs = poolWindow(p, kernel: s.R, stride: s.strideH, pad: s.padH, size: H)
-            for q in 0..<Q {
-                let ws = poolWindow(q, kernel: s.S, stride: s.strideW, pad: s.padW, size: W)
-                var best = -Float.infinity, at = hs.lowerBound &* W &+ ws.lowerBound
-                for h in hs {
-                    let row = xp + h &* W
-                    for w in ws {
-                        let v = row[w]
-                        if v > best || v.isNaN { best = v; at = h &* W &+ w }
-                    }
-                }
-                op[p &* Q &+ q] = best
-                ap[p &* Q &+ q] = Int32(truncatingIfNeeded: at)
+            maxPoolRowNaive(out: op, argmax: ap, x: xp, s, p: p)
+        }
+        if relu { reluInPlace(op, count: P &* Q) }
+    }
+    }
+}
+
+/// The naive twin of `maxPool2dForward`: the plain window loops over every plane, same values, argmax and NaN rule.
+public func maxPool2dForwardNaive(out: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>,
+                                  x: UnsafePointer<Float>, _ s: Pool2DShape, relu: Bool = false) {
+    let (H, W, P, Q) = (s.H, s.W, s.P, s.Q)
+    for plane in 0..<(s.N * s.C) {
+        let xp = x + plane * H * W, op = out + plane * P * Q, ap = argmax + plane * P * Q
+        for p in 0..<P { maxPoolRowNaive(out: op, argmax: ap, x: xp, s, p: p) }
+        if relu { reluInPlace(op, count: P * Q) }
+    }
+}
+
+/// Output row p of one plane: the first maximum of each window in scan order (row, then column), padding never
+/// winning, the last NaN winning.
+@inline(__always)
+func maxPoolRowNaive(out op: UnsafeMutablePointer<Float>, argmax ap: UnsafeMutablePointer<Int32>,
+                     x xp: UnsafePointer<Float>, _ s: Pool2DShape, p: Int) {
+    let (H, W, Q) = (s.H, s.W, s.Q)
+    let hs = poolWindow(p, kernel: s.R, stride: s.strideH, pad: s.padH, size: H)
+    for q in 0..<Q {
+        let ws = poolWindow(q, kernel: s.S, stride: s.strideW, pad: s.padW, size: W)
+        var best = -Float.infinity, at = hs.lowerBound &* W &+ ws.lowerBound
+        for h in hs {
+            let row = xp + h &* W
+            for w in ws {
+                let v = row[w]
+                if v > best || v.isNaN { best = v; at = h &* W &+ w }
             }
         }
-        if relu {
-            for i in 0..<(P &* Q) { op[i] = op[i] < 0 ? 0 : op[i] }
-        }
+        op[p &* Q &+ q] = best
+        ap[p &* Q &+ q] = Int32(truncatingIfNeeded: at)
     }
-    }
+}
+
+/// x = max(x, 0) elementwise, a NaN kept (PyTorch's ReLU).
+@inline(__always)
+func reluInPlace(_ x: UnsafeMutablePointer<Float>, count: Int) {
+    for i in 0..<count { x[i] = x[i] < 0 ? 0 : x[i] }
 }
 
 /// Planes per thread worth waking the pool for: about 100k input elements.
@@ -148,9 +174,7 @@ public func maxPool2dForward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<
         if !maxPoolPlaneValues(out: op, x: xp, s, scratch) {
             maxPool2dForward(out: op, argmax: argmax, x: xp, one)
         }
-        if relu {
-            for i in 0..<(P * Q) { op[i] = op[i] < 0 ? 0 : op[i] }
-        }
+        if relu { reluInPlace(op, count: P * Q) }
     }
     }
 }
@@ -330,14 +354,31 @@ public func maxPool2dBackward(dX: UnsafeMutablePointer<Float>, dOut: UnsafePoint
         let dp = dX + plane * HW, gp = dOut + plane * PQ, ap = argmax + plane * PQ
         if tiles && maxPool2x2Backward(dX: dp, dOut: gp, argmax: ap, reluOut: reluOut.map { $0 + plane * PQ },
                                        P: s.P, Q: s.Q) { continue }
-        dp.update(repeating: 0, count: HW)     // per plane, so the scatter finds it in cache
-        if let reluOut {
-            let yp = reluOut + plane * PQ
-            for i in 0..<PQ where ap[i] >= 0 && !(yp[i] <= 0) { dp[Int(ap[i])] += gp[i] }
-        } else {
-            for i in 0..<PQ where ap[i] >= 0 { dp[Int(ap[i])] += gp[i] }
-        }
+        maxPoolScatterPlane(dX: dp, dOut: gp, argmax: ap, reluOut: reluOut.map { $0 + plane * PQ }, HW: HW, PQ: PQ)
     }
+    }
+}
+
+/// The naive twin of `maxPool2dBackward`: zero, then scatter each plane's dOut to its argmax positions.
+public func maxPool2dBackwardNaive(dX: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
+                                   argmax: UnsafePointer<Int32>, _ s: Pool2DShape,
+                                   reluOut: UnsafePointer<Float>? = nil) {
+    let HW = s.H * s.W, PQ = s.P * s.Q
+    for plane in 0..<(s.N * s.C) {
+        maxPoolScatterPlane(dX: dX + plane * HW, dOut: dOut + plane * PQ, argmax: argmax + plane * PQ,
+                            reluOut: reluOut.map { $0 + plane * PQ }, HW: HW, PQ: PQ)
+    }
+}
+
+/// One plane of the max-pool backward: dX = 0, then dX[argmax] += dOut (where reluOut is not <= 0, if given).
+@inline(__always)
+func maxPoolScatterPlane(dX dp: UnsafeMutablePointer<Float>, dOut gp: UnsafePointer<Float>, argmax ap: UnsafePointer<Int32>,
+                         reluOut yp: UnsafePointer<Float>?, HW: Int, PQ: Int) {
+    dp.update(repeating: 0, count: HW)     // per plane, so the scatter finds it in cache
+    if let yp {
+        for i in 0..<PQ where ap[i] >= 0 && !(yp[i] <= 0) { dp[Int(ap[i])] += gp[i] }
+    } else {
+        for i in 0..<PQ where ap[i] >= 0 { dp[Int(ap[i])] += gp[i] }
     }
 }
 

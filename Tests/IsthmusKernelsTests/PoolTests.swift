@@ -21,6 +21,36 @@ final class PoolTests: XCTestCase {
         return max(lo, 0)..<min(lo + k, size)
     }
 
+    /// The vector kernels equal the naive twins (values, argmax with ties, the NaN rule, backward), over the window
+    /// shapes of the zoo (2x2 stride 2, GoogLeNet's 3x3 stride 2 ceil, 3x3 stride 1 pad 1) and odd sizes.
+    func testMaxPoolEqualsItsNaiveTwin() {
+        let shapes = [Pool2DShape(N: 2, C: 3, H: 28, W: 28, R: 2, S: 2, strideH: 2, strideW: 2),
+                      Pool2DShape(N: 1, C: 2, H: 16, W: 6, R: 2, S: 2, strideH: 2, strideW: 2),
+                      Pool2DShape(N: 1, C: 4, H: 15, W: 17, R: 3, S: 3, strideH: 2, strideW: 2, padH: 1, padW: 1,
+                                  ceilMode: true),
+                      Pool2DShape(N: 2, C: 2, H: 9, W: 11, R: 3, S: 3, strideH: 1, strideW: 1, padH: 1, padW: 1),
+                      Pool2DShape(N: 1, C: 1, H: 7, W: 5, R: 2, S: 3, strideH: 1, strideW: 2)]
+        for s in shapes {
+            for withNaN in [false, true] {
+                var rng = TestRNG(UInt64(s.H * 31 + s.W))
+                var x = (0..<(s.N * s.C * s.H * s.W)).map { _ in Float(Int(rng.next() % 5)) - 2 }   // ties
+                if withNaN { x[x.count / 3] = .nan; x[x.count / 2] = .infinity }
+                let g = rng.array(s.outputCount)
+                for relu in [false, true] {
+                    var o1 = [Float](repeating: 0, count: s.outputCount), a1 = [Int32](repeating: 0, count: s.outputCount)
+                    var o2 = o1, a2 = a1, d1 = x, d2 = x
+                    maxPool2dForward(out: &o1, argmax: &a1, x: x, s, relu: relu)
+                    maxPool2dForwardNaive(out: &o2, argmax: &a2, x: x, s, relu: relu)
+                    XCTAssertEqual(o1.map(\.bitPattern), o2.map(\.bitPattern), "\(s) nan \(withNaN) relu \(relu)")
+                    XCTAssertEqual(a1, a2, "\(s) nan \(withNaN) relu \(relu)")
+                    maxPool2dBackward(dX: &d1, dOut: g, argmax: a1, s, reluOut: relu ? o1 : nil)
+                    maxPool2dBackwardNaive(dX: &d2, dOut: g, argmax: a2, s, reluOut: relu ? o2 : nil)
+                    XCTAssertEqual(d1, d2, "\(s) nan \(withNaN) relu \(relu)")
+                }
+            }
+        }
+    }
+
     func testMaxPoolForwardBackward() {
         for s in [Pool2DShape(N: 2, C: 3, H: 7, W: 6, R: 3, S: 3, strideH: 2, strideW: 2, padH: 1, padW: 1,
                               ceilMode: true),
