@@ -442,8 +442,9 @@ public enum Attacks {
     /// differentiated through x (in L_t(x) too), which pushes the sampled segment to A below its endpoints.
     ///
     /// With i Adam steps done and CE_i = L_t(x_i):
-    /// - paper with thresholds: the sample stops at the first i > minSteps with CE_i < threshold and returns x_i
-    ///   (so its returned CE is below the threshold); otherwise it returns x_steps.
+    /// - paper with thresholds (the paper's order): step i computes CE_i and its gradient and takes the Adam step;
+    ///   then, if i > minSteps and CE_i < threshold, the sample stops and returns the stepped x_(i+1)
+    ///   (iterations = i + 1); otherwise it returns x_steps.
     /// - adaptive: among iterates with CE_i < threshold it keeps the one with the smallest penalty and stops at the
     ///   first i > minSteps where that penalty is 0; if no iterate reaches the threshold it returns x_steps.
     /// Finished samples leave the batch (their Adam moments are dropped with them), so the rest run as if alone.
@@ -481,8 +482,8 @@ public enum Attacks {
                 }
                 return j
             }
-            var keep: [Int] = []
-            let px = x.data, po = out.mutableData
+            var keep: [Int] = [], finished: [Int] = []
+            let po = out.mutableData
             for (k, s) in active.enumerated() {
                 let c = ce[flat: k]
                 let below = thresholds.map { c < $0[s] } ?? false
@@ -491,23 +492,40 @@ public enum Attacks {
                     let pen = penalty![flat: k]
                     if below && pen < bestPenalty[s] {
                         bestPenalty[s] = pen
-                        (po + s * D).update(from: px + k * D, count: D)
+                        (po + s * D).update(from: x.data + k * D, count: D)
                         iterations[s] = i
                     }
                     done = below && pen <= 0 && i > cfg.minSteps
-                } else if below && i > cfg.minSteps {
-                    (po + s * D).update(from: px + k * D, count: D)
-                    iterations[s] = i
-                    done = true
-                }
-                if !done && i == cfg.steps && !(adaptive && bestPenalty[s].isFinite) {
-                    (po + s * D).update(from: px + k * D, count: D)
-                    iterations[s] = i
+                    if !done && i == cfg.steps && !bestPenalty[s].isFinite {
+                        (po + s * D).update(from: x.data + k * D, count: D)
+                        iterations[s] = i
+                    }
+                } else {
+                    // The paper's order: the CE of x_i decides, after the step, whether x_(i+1) is returned.
+                    done = below && i > cfg.minSteps
+                    if done { finished.append(k) }
                 }
                 if !done { keep.append(k) }
             }
-            if i == cfg.steps || keep.isEmpty { break }
             var grad = g[0]
+            if !adaptive {
+                adam.step([grad])
+                let px = x.data
+                for k in finished { (po + active[k] * D).update(from: px + k * D, count: D); iterations[active[k]] = i + 1 }
+                if i + 1 == cfg.steps {
+                    for k in keep { (po + active[k] * D).update(from: px + k * D, count: D); iterations[active[k]] = cfg.steps }
+                }
+                if i + 1 == cfg.steps || keep.isEmpty { break }
+                if keep.count < active.count {
+                    let (t0, m, v) = adam.moments
+                    x = x.gathered(rows: keep); K = K.gathered(rows: keep)
+                    adam = Adam([x], lr: Float(cfg.lr))
+                    adam.restore(t: t0, m: [m[0].gathered(rows: keep)], v: [v[0].gathered(rows: keep)])
+                    active = keep.map { active[$0] }
+                }
+                continue
+            }
+            if i == cfg.steps || keep.isEmpty { break }
             if keep.count < active.count {
                 let (t0, m, v) = adam.moments
                 x = x.gathered(rows: keep); grad = grad.gathered(rows: keep)
