@@ -38,16 +38,17 @@ public enum UntrainedConnectivity {
         public var seconds: Double
     }
 
-    /// Builds the untrained model, synthesizes mode A (TV 2.5e-7) and mode C (no TV) by FVO from different starts,
-    /// then bends the path in rounds of free bypasses.
+    /// Builds the untrained model, synthesizes mode A (TV 2.5e-7) and mode C (no TV) by FVO from two starts drawn
+    /// from one stream seeded by `seed` (`FeatureVisualization.pairStarts`), then bends the path in rounds of free bypasses.
     public static func run(_ c: Config) throws -> (Result, a: Tensor, c: Tensor, path: Chain.Path) {
         let start = Date()
         let (model, info) = try ModelZoo.make(c.model, seed: c.seed)
-        var fa = FeatureVisualization.Config.paper(classIndex: c.classIndex, modeA: true, seed: c.seed &+ 1)
-        var fc = FeatureVisualization.Config.paper(classIndex: c.classIndex, modeA: false, seed: c.seed &+ 2)
+        var fa = FeatureVisualization.Config.paper(classIndex: c.classIndex, modeA: true, seed: c.seed)
+        var fc = FeatureVisualization.Config.paper(classIndex: c.classIndex, modeA: false, seed: c.seed)
         fa.maxIterations = c.fvoIterations; fc.maxIterations = c.fvoIterations
-        let (ra, a) = try FeatureVisualization.run(fa, model: model, inputShape: info.inputShape)
-        let (rc, z) = try FeatureVisualization.run(fc, model: model, inputShape: info.inputShape)
+        let starts = FeatureVisualization.pairStarts(seed: c.seed, inputShape: info.inputShape, initStd: fa.initStd)
+        let (ra, a) = try FeatureVisualization.run(fa, model: model, inputShape: info.inputShape, start: starts.a)
+        let (rc, z) = try FeatureVisualization.run(fc, model: model, inputShape: info.inputShape, start: starts.c)
         var chain = Chain.Config()
         chain.classIndex = c.classIndex
         chain.primarySteps = c.steps
