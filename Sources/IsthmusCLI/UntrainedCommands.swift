@@ -18,25 +18,33 @@ func roundsFigure(_ r: Chain.Result, title: String) -> String {
 
 struct UntrainedCommand: Command {
     static let name = "untrained", summary = "connectivity of FVO inputs in an untrained network, and the dimension sweep (Sec 4.3)"
-    static var help: String { """
+    static var help: String {
+        let d = UntrainedConnectivity.Config()
+        func g(_ x: Double) -> String { String(format: "%g", x) }
+        return """
     usage: isthmus untrained [--model resnet18 --classes 10 --input-size 32] --class K --seed S --rounds R --out DIR
       --model NAME          (default resnet18, untrained, torchvision initialization)
       --classes N           (default 10)
       --input-size S        input side (default 32)
-      --class K             (default 1)
+      --class K             (default \(d.classIndex))
       --seed S              model and FVO seed (default 0)
-      --rounds R            rounds of free bypassing (default 2)
-      --steps N             points per curve (default 200)
-      --fvo-iterations N    FVO steps per mode (default 8192, stop at CE < 5e-4)
-      --bend-iterations N   Adam steps per bend (default 4096, stop at CE < 5e-4)
-      --tolerance T         bend only segments whose max exceeds max(L(A), L(C)) + T (default 0)
+      --rounds R            rounds of free bypassing (default \(d.rounds))
+      --steps N             points per curve (default \(d.steps))
+      --fvo-iterations N    FVO steps per mode (default \(d.fvoIterations), stop at CE < 5e-4)
+      --bend-iterations N   Adam steps per bend (default \(d.bypass.iterations), stop after the step whose CE was < \(g(d.bypass.stopLoss ?? 0)))
+      --bend B              always | conditional (default \(d.bending.rawValue)): always bends every segment of a round (Sec 4.3);
+                            conditional only segments whose max exceeds max(L(A), L(C)) + --tolerance (default \(g(d.tolerance)))
+      --relative-tolerance R
+                            connected once the path max is <= (1 + R) * max(L(A), L(C)); "rounds needed" counts the
+                            rounds until then (default \(g(d.relativeTolerance)))
       --sizes S1,S2,...     dimension sweep: repeat at these input sizes (e.g. 8,16,32,64) ...
       --seeds A,B,...       ... and seeds (default 0,1,2); resumable with --resume
       --quiet               no progress on stderr
       --out DIR             run folder (--force replaces it; --resume continues a sweep)
     writes result.json {primaryMax, roundMax, endpointLoss, ...}, fig7.svg, modes.png (A, bends, C); a sweep writes
     sweep.csv, result.json {rows, summary} and sweep.svg
-    """ }
+    """
+    }
 
     static func run(_ args: inout Arguments) throws {
         var c = UntrainedConnectivity.Config()
@@ -44,13 +52,16 @@ struct UntrainedCommand: Command {
         guard ModelZoo.names.contains(c.model.name) else { throw CLIError("unknown model '\(c.model.name)'") }
         c.model.classes = try args.int("--classes", default: 10, min: 2, max: 100_000)
         c.model.inputSize = try args.int("--input-size", default: 32, min: 8, max: 1024)
-        c.classIndex = try args.int("--class", default: 1, min: 0, max: c.model.classes! - 1)
+        c.classIndex = try args.int("--class", default: c.classIndex, min: 0, max: c.model.classes! - 1)
         c.seed = try args.seed()
-        c.rounds = try args.int("--rounds", default: 2, min: 0, max: 20)
-        c.steps = try args.int("--steps", default: 200, min: 2, max: 100_000)
-        c.fvoIterations = try args.int("--fvo-iterations", default: 8192, min: 1, max: 10_000_000)
-        c.bypass.iterations = try args.int("--bend-iterations", default: 4096, min: 1, max: 10_000_000)
-        c.tolerance = try args.double("--tolerance", default: 0, min: 0)
+        c.rounds = try args.int("--rounds", default: c.rounds, min: 0, max: 20)
+        c.steps = try args.int("--steps", default: c.steps, min: 2, max: 100_000)
+        c.fvoIterations = try args.int("--fvo-iterations", default: c.fvoIterations, min: 1, max: 10_000_000)
+        c.bypass.iterations = try args.int("--bend-iterations", default: c.bypass.iterations, min: 1, max: 10_000_000)
+        c.bending = Chain.Bending(rawValue: try args.choice("--bend", Chain.Bending.allCases.map(\.rawValue), default: c.bending.rawValue))!
+        if args.has("--tolerance") && c.bending != .conditional { throw CLIError("--tolerance needs --bend conditional") }
+        c.tolerance = try args.double("--tolerance", default: c.tolerance, min: 0)
+        c.relativeTolerance = try args.double("--relative-tolerance", default: c.relativeTolerance, min: 0)
         let sizes = args.has("--sizes") ? try args.intList("--sizes", default: []) : nil
         let seeds = try args.intList("--seeds", default: [0, 1, 2], min: 0).map { UInt64($0) }
         let quiet = args.flag("--quiet")
@@ -64,8 +75,8 @@ struct UntrainedCommand: Command {
             try writeConfig(dir, seed: c.seed, model: nil, s)
             let rows = try runSweep(dir, s, quiet: quiet)
             for t in DimensionSweep.summarize(rows) {
-                print(String(format: "%3dx%-3d (d=%6d): primary gap median %.3f, rounds needed median %.1f, final gap median %.3f",
-                             t.size, t.size, t.dimension, t.primaryGap.median, t.roundsNeeded.median, t.finalGap.median))
+                print(String(format: "%3dx%-3d (d=%6d): primary gap median %.3f, rounds needed median %.1f (%d not connected), final gap median %.3f",
+                             t.size, t.size, t.dimension, t.primaryGap.median, t.roundsNeeded.median, t.notConnected, t.finalGap.median))
             }
             return
         }
@@ -103,7 +114,7 @@ struct UntrainedCommand: Command {
         var csv = CSVWriter(header: ["size", "dimension", "seed", "primaryMax", "primaryGap", "roundsNeeded", "finalGap", "seconds"])
         for r in rows {
             csv.addRow([.int(r.size), .int(r.dimension), .int(Int(r.seed)), .double(r.primaryMax), .double(r.primaryGap),
-                        .int(r.roundsNeeded), .double(r.finalGap), .double(r.seconds)])
+                        r.roundsNeeded.map { .int($0) } ?? "", .double(r.finalGap), .double(r.seconds)])
         }
         try csv.write(to: dir.url("sweep.csv"))
         let summary = DimensionSweep.summarize(rows)
@@ -124,7 +135,10 @@ struct UntrainedCommand: Command {
 
 struct EvolutionCommand: Command {
     static let name = "evolution", summary = "barrier between FVO inputs after each training batch (App F.1)"
-    static var help: String { """
+    static var help: String {
+        let d = UntrainedConnectivity.Config()
+        func g(_ x: Double) -> String { String(format: "%g", x) }
+        return """
     usage: isthmus evolution [--model mnist-cnn] [--data mnist5k] [--batches B] --out DIR [options]
       --model NAME          mnist-cnn (default) or resnet18-cifar (with --data cifar10:DIR)
       --data SPEC           \(DataSource.names.joined(separator: " | ")) (default mnist5k)

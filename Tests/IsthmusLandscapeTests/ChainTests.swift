@@ -56,3 +56,13 @@ final class ChainTests: XCTestCase {
         XCTAssertEqual(s.deviationRatio.count, 1)
     }
 }
+
+/// "Rounds needed" against a tolerance on the scale of the endpoint losses.
+final class RoundsNeededTests: XCTestCase {
+    func testRelativeToTheEndpointLoss() {
+        // Endpoints 5e-4 (FVO modes): an absolute 0.05 would count the primary 0.03 as connected.
+        XCTAssertEqual(roundsNeeded(primaryMax: 0.03, roundMax: [0.002, 0.0009], endpoints: 5e-4, relativeTolerance: 1), 2)
+        XCTAssertEqual(roundsNeeded(primaryMax: 0.0007, roundMax: [], endpoints: 5e-4, relativeTolerance: 1), 0)
+        XCTAssertNil(roundsNeeded(primaryMax: 0.03, roundMax: [0.01], endpoints: 5e-4, relativeTolerance: 1))
+    }
+}
