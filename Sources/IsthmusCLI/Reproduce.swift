@@ -505,9 +505,10 @@ enum EvolutionStage: ReproStage {
         c.checkpoints = ctx.pick(smoke: [0, 1], quick: Array(stride(from: 0, through: 10, by: 2)), full: Array(0...30))
         c.classes = ctx.pick(smoke: [0, 1], quick: [0, 1, 2, 3, 4], full: nil)
         c.fvoIterations = ctx.pick(smoke: 20, quick: 1024, full: 4096)
+        c.std = .population; c.area = .unit       // the paper's conventions (np.std, np.trapezoid)
         if ctx.scale == .smoke { c.steps = 20; c.training.batch = 16 }
-        let progress = Progress(total: c.checkpoints.count, label: "checkpoints", quiet: ctx.quiet)
-        let cps = try BarrierEvolution.run(c, data: try ctx.split()) { _ in progress.advance() }
+        let progress = Progress(total: c.checkpoints.count * c.runs, label: "checkpoints", quiet: ctx.quiet)
+        let cps = try BarrierEvolution.run(c, data: try ctx.split()) { _, _ in progress.advance() }
         progress.finish()
         let dir = try ctx.folder(id)
         try writeConfig(dir, seed: ctx.seed, model: nil, c)
@@ -522,9 +523,14 @@ enum EvolutionStage: ReproStage {
     static func report(_ ctx: ReproContext, into html: inout HTMLReport) throws {
         let dir = try ctx.folder(id)
         let f = try dir.readJSON(EvolutionCommand.File.self, "result.json")
-        html.paragraph("mnist-cnn trained batch by batch (Adam lr \(f.config.training.lr), batch \(f.config.training.batch); the paper uses " +
-                       "ResNet-18 on CIFAR-10, which needs data we cannot download here). After each checkpoint, an FVO pair (modes A and C) per " +
-                       "class and the \(f.config.steps)-point curve between them.")
+        html.paragraph("\(f.config.model.name) trained batch by batch (Adam lr \(f.config.training.lr), batch \(f.config.training.batch), " +
+                       "\(f.config.runs) run(s)); the paper trains torchvision ResNet-18 on CIFAR-10 (10 classes x 5 runs), which needs data " +
+                       "this run does not have (isthmus evolution --paper --data cifar10:DIR runs it). After each checkpoint, an FVO pair " +
+                       "(modes A and C) per class and the \(f.config.steps)-point curve between them. Spread: " +
+                       (f.config.std == .population ? "population std (n in the denominator, numpy's np.std, as the paper)"
+                                                    : "sample std (n - 1 in the denominator; the paper uses the population std)") +
+                       "; area: " + (f.config.area == .unit ? "trapezoids with unit spacing over the points (np.trapezoid, as the paper)"
+                                                            : "trapezoids over alpha in [0, 1] (the paper uses unit spacing, about \(f.config.steps - 1) times larger)") + ".")
         html.comparisonTable(header: ["batches trained", "barrier max (mean ± std)", "area (mean ± std)", "test accuracy"],
                              rows: f.checkpoints.map { ["\($0.batch)", Reproduction.f($0.meanMax) + " ± " + Reproduction.f($0.stdMax),
                                                        Reproduction.f($0.meanArea) + " ± " + Reproduction.f($0.stdArea), Reproduction.f($0.testAccuracy)] },

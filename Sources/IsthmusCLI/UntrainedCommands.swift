@@ -135,56 +135,73 @@ struct UntrainedCommand: Command {
 
 struct EvolutionCommand: Command {
     static let name = "evolution", summary = "barrier between FVO inputs after each training batch (App F.1)"
+    static let models = ["mnist-cnn", "resnet18", "resnet18-cifar", "mlp"]
     static var help: String {
-        let d = UntrainedConnectivity.Config()
+        let d = BarrierEvolution.Config(), p = BarrierEvolution.Config.paper
         func g(_ x: Double) -> String { String(format: "%g", x) }
         return """
     usage: isthmus evolution [--model mnist-cnn] [--data mnist5k] [--batches B] --out DIR [options]
-      --model NAME          mnist-cnn (default) or resnet18-cifar (with --data cifar10:DIR)
+      --model NAME          \(models.joined(separator: " | ")) (default \(d.model.name)); resnet18 is torchvision's
+                            ResNet-18 with 10 classes on 3x32x32 (the paper's App F.1 model; with --data cifar10:DIR)
+      --paper               App F.1 as the paper runs it: resnet18, \(p.runs) runs, flip + crop (pad \(p.training.shift)),
+                            --std \(p.std.rawValue), --area \(p.area.rawValue) (each can still be overridden)
       --data SPEC           \(DataSource.names.joined(separator: " | ")) (default mnist5k)
-      --batches B           measure after training batches 0..B (default 30)
+      --batches B           measure after training batches 0..B (default \(d.checkpoints.max() ?? 0))
       --every K             measure every K batches (default 1)
       --classes A,B,...     classes to measure (default all)
-      --batch N             training batch size (default 512)
-      --lr LR               Adam learning rate (default 1e-3)
-      --fvo-iterations N    FVO steps per mode (default 4096, stop at CE < 0.005)
-      --steps N             points per curve (default 200)
+      --runs R              independent training runs; every checkpoint pools R curves per class (default \(d.runs))
+      --batch N             training batch size (default \(d.training.batch))
+      --lr LR               Adam learning rate (default \(g(d.training.lr)))
+      --fvo-iterations N    FVO steps per mode (default \(d.fvoIterations), stop at CE < \(g(Double(d.fvoThreshold))))
+      --steps N             points per curve (default \(d.steps))
+      --std C               sample (n - 1) | population (n, numpy's np.std as the paper) (default \(d.std.rawValue))
+      --area C              alpha (trapezoids over alpha in [0, 1]) | unit (np.trapezoid with unit spacing over the
+                            points, as the paper) (default \(d.area.rawValue))
       --seed S              (default 0)
       --quiet               no progress on stderr
     \(OutputArguments.help)
-    writes result.json {config, checkpoints [{batch, meanMax, stdMax, meanArea, stdArea, meanCurve, stdCurve, ...}]},
-    evolution.csv, max.svg (max and area vs batch), curves.svg (mean +- std curves)
-    """ }
+    writes result.json {config, checkpoints [{batch, meanMax, stdMax, meanArea, stdArea, meanCurve, stdCurve, curves
+    [{classIndex, run, max, area, losses}], ...}]}, evolution.csv, max.svg (max and area vs batch), curves.svg
+    """
+    }
 
     struct File: Codable { var config: BarrierEvolution.Config; var checkpoints: [BarrierEvolution.Checkpoint] }
 
     static func run(_ args: inout Arguments) throws {
-        var c = BarrierEvolution.Config()
-        c.model.name = try args.choice("--model", ["mnist-cnn", "resnet18-cifar", "mlp"], default: "mnist-cnn")
+        var c = args.flag("--paper") ? BarrierEvolution.Config.paper : BarrierEvolution.Config()
+        if args.has("--model") { c.model = ModelOptions(name: try args.choice("--model", models, default: c.model.name)) }
+        if c.model.name == "resnet18" { c.model.classes = 10; c.model.inputSize = 32 }
         let dataSpec = try args.string("--data", default: "mnist5k")
-        let batches = try args.int("--batches", default: 30, min: 0, max: 1_000_000)
+        let batches = try args.int("--batches", default: c.checkpoints.max() ?? 0, min: 0, max: 1_000_000)
         let every = try args.int("--every", default: 1, min: 1, max: 1_000_000)
         c.checkpoints = Array(stride(from: 0, through: batches, by: every))
         if args.has("--classes") { c.classes = try args.intList("--classes", default: [], min: 0) }
-        c.training.batch = try args.int("--batch", default: 512, min: 1, max: 65_536)
-        c.training.lr = try args.double("--lr", default: 1e-3, min: 0)
-        c.fvoIterations = try args.int("--fvo-iterations", default: 4096, min: 1, max: 10_000_000)
-        c.steps = try args.int("--steps", default: 200, min: 2, max: 100_000)
+        c.runs = try args.int("--runs", default: c.runs, min: 1, max: 1000)
+        c.training.batch = try args.int("--batch", default: c.training.batch, min: 1, max: 65_536)
+        c.training.lr = try args.double("--lr", default: c.training.lr, min: 0)
+        c.fvoIterations = try args.int("--fvo-iterations", default: c.fvoIterations, min: 1, max: 10_000_000)
+        c.steps = try args.int("--steps", default: c.steps, min: 2, max: 100_000)
+        c.std = BarrierEvolution.StdConvention(rawValue: try args.choice("--std", BarrierEvolution.StdConvention.allCases.map(\.rawValue),
+                                                                        default: c.std.rawValue))!
+        c.area = BarrierEvolution.AreaConvention(rawValue: try args.choice("--area", BarrierEvolution.AreaConvention.allCases.map(\.rawValue),
+                                                                          default: c.area.rawValue))!
         c.seed = try args.seed()
         let quiet = args.flag("--quiet")
         let out = try OutputArguments.parse(&args)
         try args.finish()
         try out.check()
         let split = try DataSource.load(dataSpec)
-        if c.model.name == "resnet18-cifar" { c.training.flip = true; c.training.shift = 4 }
+        if c.model.name == "resnet18-cifar" || c.model.name == "resnet18" { c.training.flip = true; c.training.shift = 4 }
         if let bad = c.classes?.first(where: { $0 < 0 || $0 >= split.train.classes }) { throw CLIError("class \(bad) out of range") }
-        let progress = Progress(total: c.checkpoints.count, label: "checkpoints", quiet: quiet)
-        let cps = try BarrierEvolution.run(c, data: split) { _ in progress.advance() }
+        let progress = Progress(total: c.checkpoints.count * c.runs, label: "checkpoints", quiet: quiet)
+        let cps: [BarrierEvolution.Checkpoint]
+        do { cps = try BarrierEvolution.run(c, data: split) { _, _ in progress.advance() } } catch let e as TrainingError { throw CLIError("\(e)") }
         progress.finish()
         try out.write { dir in
             try writeConfig(dir, seed: c.seed, model: nil, c)
             try writeEvolution(dir, File(config: c, checkpoints: cps))
         }
+        print("std: \(c.std.rawValue), area: \(c.area.rawValue), \(c.runs) run(s)")
         for cp in cps { print(String(format: "batch %3d: max %.3f +- %.3f, area %.3f +- %.3f, test acc %.3f", cp.batch, cp.meanMax, cp.stdMax, cp.meanArea, cp.stdArea, cp.testAccuracy)) }
     }
 
@@ -198,7 +215,7 @@ struct EvolutionCommand: Command {
 
     static func evolutionFigures(_ dir: RunDirectory, _ f: File) throws {
         let b = f.checkpoints.map { Double($0.batch) }
-        try SVGPlot.line([Series(x: b, y: f.checkpoints.map(\.meanMax), label: "barrier max (mean over classes)",
+        try SVGPlot.line([Series(x: b, y: f.checkpoints.map(\.meanMax), label: "barrier max (mean over classes and runs)",
                                  lower: f.checkpoints.map { $0.meanMax - $0.stdMax }, upper: f.checkpoints.map { $0.meanMax + $0.stdMax }, style: .lineAndPoints),
                           Series(x: b, y: f.checkpoints.map(\.meanArea), label: "area under the curve", dash: "5 4")],
                          title: "Barrier between FVO inputs during training", xLabel: "training batches", yLabel: "loss")
@@ -210,7 +227,7 @@ struct EvolutionCommand: Command {
             Series(x: Interpolation.alphas(cp.meanCurve.count), y: cp.meanCurve, label: "after \(cp.batch) batches",
                    lower: zip(cp.meanCurve, cp.stdCurve).map { $0 - $1 }, upper: zip(cp.meanCurve, cp.stdCurve).map { $0 + $1 })
         }
-        try SVGPlot.line(series, title: "Loss between FVO pairs (mean +- std over classes)", xLabel: "alpha", yLabel: "cross-entropy")
+        try SVGPlot.line(series, title: "Loss between FVO pairs (mean +- std over classes and runs)", xLabel: "alpha", yLabel: "cross-entropy")
             .write(to: dir.url("curves.svg"))
     }
 }
