@@ -197,13 +197,13 @@ func writeConnectivity(_ dir: RunDirectory, config c: Connectivity.Config, rows:
     let eps = c.chain.epsilons
     let summary = Connectivity.summarize(rows, epsilons: eps)
     var csv = CSVWriter(header: ["pair", "class", "indexA", "indexC", "lossA", "lossC", "primaryMax", "primaryGap", "primaryBlendGap",
-                                 "finalMax", "finalGap", "bent", "deviationRatio", "pixelDeviation", "hyperplaneDistance", "bendAngle",
-                                 "pathLengthRatio", "rounds", "gradientEvaluations", "seconds"] + eps.map { "connected@" + String(format: "%g", $0) })
+                                 "finalMax", "finalGap", "deviationRatio", "pixelDeviation", "hyperplaneDistance", "bendAngle",
+                                 "pathLengthRatio", "rounds", "gradientEvaluations", "seconds", "bent"] + eps.map { "connected@" + String(format: "%g", $0) })
     for r in rows {
         csv.addRow([.int(r.pair), .int(r.classIndex), .int(r.indexA), .int(r.indexC), .double(r.lossA), .double(r.lossC),
                     .double(r.primaryMax), .double(r.primaryGap), .double(r.primaryBlendGap), .double(r.finalMax), .double(r.finalGap),
-                    .int(r.bent ? 1 : 0), .double(r.deviationRatio), .double(r.pixelDeviation), .double(r.hyperplaneDistance), .double(r.bendAngle),
-                    .double(r.pathLengthRatio), .int(r.rounds), .int(r.gradientEvaluations), .double(r.seconds)]
+                    .double(r.deviationRatio), .double(r.pixelDeviation), .double(r.hyperplaneDistance), .double(r.bendAngle),
+                    .double(r.pathLengthRatio), .int(r.rounds), .int(r.gradientEvaluations), .double(r.seconds), .int(r.bent ? 1 : 0)]
                    + eps.map { .int(r.connected[String(format: "%g", $0)] == true ? 1 : 0) })
     }
     try csv.write(to: dir.url("pairs.csv"))
