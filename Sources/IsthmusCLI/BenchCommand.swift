@@ -5,7 +5,7 @@ import IsthmusLandscape
 import IsthmusNN
 import IsthmusReport
 
-/// The workloads of ../shared/bench/peer_torch.py, with the same models, shapes, batch sizes, hyper-parameters and
+/// The workloads of the PyTorch peer benchmark, with the same models, shapes, batch sizes, hyper-parameters and
 /// per-iteration work, timed the same way (median of repetitions after 2 warm-ups).
 enum Workloads {
     struct Workload {
@@ -98,7 +98,7 @@ enum Workloads {
             ]
         }
         if ModelZoo.names.contains("googlenet") {
-            // The paper's main network (issue: torchvision models), not in peer_torch.py: scripts/peer_googlenet.py times PyTorch.
+            // The paper's main network, not in the peer benchmark: scripts/peer_googlenet.py times PyTorch.
             let ga = Tensor.normal([1, 3, 224, 224], using: &rng), gb = Tensor.normal([1, 3, 224, 224], using: &rng)
             list += [
                 Workload(name: "sweep-googlenet-1000", unit: "ms per 1000-point sweep", reps: (1, 3)) {
@@ -124,14 +124,14 @@ enum Workloads {
 }
 
 struct BenchCommand: Command {
-    static let name = "bench", summary = "the paper's workloads, timed as ../shared/bench/peer_torch.py times them in PyTorch"
+    static let name = "bench", summary = "the paper's workloads, timed the way the PyTorch peer benchmark times them"
     static var help: String { """
     usage: isthmus bench [--workload NAME] [--threads T] [--quick] [--json FILE]
       --workload NAME       run the workloads whose name contains NAME (default all):
                             \(Workloads.all.map(\.name).joined(separator: ", "))
       --threads T           compute threads (default: ISTHMUS_THREADS or all cores)
-      --quick               fewer repetitions (as peer_torch.py --quick)
-      --json FILE           write {workload: {ms, unit}, _meta: {...}} as peer_torch.py does
+      --quick               fewer repetitions (as the peer benchmark's --quick)
+      --json FILE           write {workload: {ms, unit}, _meta: {...}}, the peer benchmark's JSON shape
     """ }
 
     struct Entry: Codable { var ms: Double; var unit: String }
