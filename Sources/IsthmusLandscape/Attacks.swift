@@ -164,6 +164,9 @@ public enum Attacks {
     public struct Outcome {
         public var adversarial: Tensor
         public var result: Result
+        /// paper/adaptive: per sample, the CE toward the target of each iterate whose gradient was taken
+        /// (trace[i] = L_t(x_i)); empty for the other methods.
+        public var traces: [[Float]] = []
     }
 
     /// Attacks `images` (normalized [N, C, H, W]) with true `labels`.
@@ -191,13 +194,14 @@ public enum Attacks {
         }
 
         let space = PixelSpace(normalization, channels: C)
-        var parts: [Tensor] = [], iterations: [Int] = []
+        var parts: [Tensor] = [], iterations: [Int] = [], traces: [[Float]] = []
         var start = 0
         while start < N {
             let r = start..<min(N, start + config.batch)
             let x = images.rows(r).copy()
             let y = Array(labels[r])
             let (adv, its): (Tensor, [Int])
+            var tr: [[Float]] = []
             switch config.method {
             case .fgsm: (adv, its) = fgsm(config, model, space, x, y)
             case .pgd: (adv, its) = pgd(config, model, space, x, y, offset: start)
@@ -206,9 +210,9 @@ public enum Attacks {
                 let a = anchors?.rows(r).copy()
                 let thr = thresholds.map { Array($0[r]) } ?? (config.method == .adaptive
                     ? ClassLoss(model: model, classIndex: config.targetClass!).losses(a!, batch: config.batch) : nil)
-                (adv, its) = paper(config, model, x, anchors: a, thresholds: thr)
+                (adv, its, tr) = paper(config, model, x, anchors: a, thresholds: thr)
             }
-            parts.append(adv); iterations += its
+            parts.append(adv); iterations += its; traces += tr
             start = r.upperBound
         }
         let adversarial = parts.count == 1 ? parts[0] : concat(parts)
@@ -241,7 +245,8 @@ public enum Attacks {
                                   loss: Double(losses[n]), l2: l2[n], linf: linf[n], iterations: iterations[n],
                                   threshold: thr.map { Double($0[n]) }, barrierPenalty: penalty?[n]))
         }
-        return Outcome(adversarial: adversarial, result: Result(config: config, samples: samples, summary: summarize(samples)))
+        return Outcome(adversarial: adversarial, result: Result(config: config, samples: samples, summary: summarize(samples)),
+                       traces: traces)
     }
 
     public static func summarize(_ samples: [Sample]) -> Summary {
@@ -448,7 +453,7 @@ public enum Attacks {
     /// - adaptive: among iterates with CE_i < threshold it keeps the one with the smallest penalty and stops at the
     ///   first i > minSteps where that penalty is 0; if no iterate reaches the threshold it returns x_steps.
     /// Finished samples leave the batch (their Adam moments are dropped with them), so the rest run as if alone.
-    static func paper(_ cfg: Config, _ model: Module, _ carriers: Tensor, anchors: Tensor?, thresholds: [Float]?) -> (Tensor, [Int]) {
+    static func paper(_ cfg: Config, _ model: Module, _ carriers: Tensor, anchors: Tensor?, thresholds: [Float]?) -> (Tensor, [Int], [[Float]]) {
         let N = carriers.shape[0], D = carriers.count / N, shape = Array(carriers.shape.dropFirst())
         let adaptive = cfg.method == .adaptive, t = cfg.targetClass!
         let P = cfg.barrierPoints
@@ -457,6 +462,7 @@ public enum Attacks {
 
         let out = carriers.copy()
         var iterations = [Int](repeating: cfg.steps, count: N)
+        var traces = [[Float]](repeating: [], count: N)
         var bestPenalty = [Float](repeating: .infinity, count: N)
         var active = Array(0..<N)
         var x = carriers.copy(), K = carriers, A = anchors
@@ -486,6 +492,7 @@ public enum Attacks {
             let po = out.mutableData
             for (k, s) in active.enumerated() {
                 let c = ce[flat: k]
+                if i < cfg.steps { traces[s].append(c) }
                 let below = thresholds.map { c < $0[s] } ?? false
                 var done = false
                 if adaptive {
@@ -536,7 +543,7 @@ public enum Attacks {
             }
             adam.step([grad])
         }
-        return (out, iterations)
+        return (out, iterations, traces)
     }
 
     /// mean_k relu(L_t(x(t_k)) - max(L_t(A), L_t(x))) per sample on the segment A -> x, t_k = k / (P + 1).
