@@ -29,12 +29,18 @@ final class PhotoDataTests: XCTestCase {
     let models: [(name: String, options: ModelOptions)] = [
         ("resnet18", ModelOptions(name: "resnet18", classes: 10)), ("efficientnet-lite0", ModelOptions(name: "efficientnet-lite0", classes: 10))]
 
-    func testSinglePairPhotosUseTheModelsNormalization() throws {
-        let photos = try photoFolder("photos-pair")
+    /// Runs `body(photos, model name, untrained model, photos in its normalization)` for each model.
+    func eachModel(_ folder: String, _ body: (String, String, Module, Dataset) throws -> Void) throws {
+        let photos = try photoFolder(folder)
         let data = try DataSource.load("photos:" + photos).test
         for (name, options) in models {
-            let (_, info) = try ModelZoo.make(options, seed: 0)
-            let expected = data.renormalized(to: info.normalization)
+            let (model, info) = try ModelZoo.make(options, seed: 0)
+            try body(photos, name, model, data.renormalized(to: info.normalization))
+        }
+    }
+
+    func testSinglePairPhotosUseTheModelsNormalization() throws {
+        try eachModel("photos-pair") { photos, name, _, expected in
             let dir = tempDir("pair-\(name)")
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             try expected.image(0).writeNpy(dir + "/a.npy"); try expected.image(9).writeNpy(dir + "/c.npy")
@@ -50,11 +56,7 @@ final class PhotoDataTests: XCTestCase {
     }
 
     func testAttackOnPhotosUsesTheModelsNormalizationAndTopOneLabels() throws {
-        let photos = try photoFolder("photos-attack")
-        let data = try DataSource.load("photos:" + photos).test
-        for (name, options) in models {
-            let (model, info) = try ModelZoo.make(options, seed: 0)
-            let expected = data.renormalized(to: info.normalization)
+        try eachModel("photos-attack") { photos, name, model, expected in
             let top1 = expected.predictions(of: model)
             let out = tempDir("attack-\(name)")
             let (code, _, err) = try isthmus(["attack", "--method", "fgsm", "--model", name, "--untrained", "--classes", "10",

@@ -52,6 +52,12 @@ def ce(model, x, y):
     return F.cross_entropy(model(x), torch.tensor([y]))
 
 
+def anchored(model, x, y, anchor):
+    """CE(f(x), y) and the objective CE + 0.1 mean((x - anchor)^2) + 1e-8 TV(x - anchor) (Sec 3.2 and 4.2)."""
+    l = ce(model, x, y)
+    return l, l + 0.1 * ((x - anchor) ** 2).mean() + 1e-8 * tv(x - anchor)
+
+
 def segment(a, c, n):
     al = torch.linspace(0, 1, n).reshape(n, 1, 1, 1)
     return (1 - al) * a + al * c
@@ -66,8 +72,8 @@ def bypass(model, a, c, b, y, steps=1024, float64_projection=False):
     trace = []
     for _ in range(steps):
         opt.zero_grad()
-        l = ce(model, x, y)
-        (l + 0.1 * ((x - b) ** 2).mean() + 1e-8 * tv(x - b)).backward()
+        l, j = anchored(model, x, y, b)
+        j.backward()
         with torch.no_grad():
             if float64_projection:
                 x.grad -= ((x.grad.double() * v.double()).sum() / (v.double() * v.double()).sum()).float() * v
@@ -124,8 +130,8 @@ def attack(model, k, t, threshold, steps=512, min_steps=32):
     trace = []
     for i in range(steps):
         opt.zero_grad()
-        l = ce(model, x, t)
-        (l + 0.1 * ((x - k) ** 2).mean() + 1e-8 * tv(x - k)).backward()
+        l, j = anchored(model, x, t, k)
+        j.backward()
         opt.step()
         trace.append(l.item())
         if i > min_steps and l.item() < threshold:
