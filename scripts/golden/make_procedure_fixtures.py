@@ -63,25 +63,37 @@ def segment(a, c, n):
     return (1 - al) * a + al * c
 
 
+def anchored_adam(model, anchor, y, steps, project=None, stop=None):
+    """From x = anchor, Adam lr 0.005 on `anchored`. Each step: CE and the objective's gradient, `project` applied to
+    the gradient, the Adam step; then `stop(i, CE)` may end the run (the stepped iterate is returned)."""
+    x = anchor.clone().requires_grad_(True)
+    opt = torch.optim.Adam([x], lr=0.005)
+    trace = []
+    for i in range(steps):
+        opt.zero_grad()
+        l, j = anchored(model, x, y, anchor)
+        j.backward()
+        if project:
+            with torch.no_grad():
+                project(x.grad)
+        opt.step()
+        trace.append(l.item())
+        if stop and stop(i, l.item()):
+            return x.detach(), trace, i + 1
+    return x.detach(), trace, steps
+
+
 def bypass(model, a, c, b, y, steps=1024, float64_projection=False):
     """Sec 3.2: from B, Adam lr 0.005 on CE + 0.1 mean((x-B)^2) + 1e-8 TV(x-B); the gradient projected off v = C - A.
     float64_projection computes the projection coefficient in float64 (a rounding-only change)."""
     v = c - a
-    x = b.clone().requires_grad_(True)
-    opt = torch.optim.Adam([x], lr=0.005)
-    trace = []
-    for _ in range(steps):
-        opt.zero_grad()
-        l, j = anchored(model, x, y, b)
-        j.backward()
-        with torch.no_grad():
-            if float64_projection:
-                x.grad -= ((x.grad.double() * v.double()).sum() / (v.double() * v.double()).sum()).float() * v
-            else:
-                x.grad -= (x.grad * v).sum() / (v * v).sum() * v
-        opt.step()
-        trace.append(l.item())
-    return x.detach(), trace, steps
+
+    def project(g):
+        if float64_projection:
+            g -= ((g.double() * v.double()).sum() / (v.double() * v.double()).sum()).float() * v
+        else:
+            g -= (g * v).sum() / (v * v).sum() * v
+    return anchored_adam(model, b, y, steps, project=project)
 
 
 def free_bend(model, b, y, steps=4096, stop=5e-4):
@@ -125,18 +137,7 @@ def fvo(model, x0, y, tv_weight, steps=8192, stop=5e-4):
 def attack(model, k, t, threshold, steps=512, min_steps=32):
     """Sec 4.2 statistics: Adam lr 0.005 on CE(f(x), t) + 0.1 mean((x-K)^2) + 1e-8 TV(x-K); after step i, stop if
     i > 32 and that step's CE < L_t(A); the stepped iterate is returned."""
-    x = k.clone().requires_grad_(True)
-    opt = torch.optim.Adam([x], lr=0.005)
-    trace = []
-    for i in range(steps):
-        opt.zero_grad()
-        l, j = anchored(model, x, t, k)
-        j.backward()
-        opt.step()
-        trace.append(l.item())
-        if i > min_steps and l.item() < threshold:
-            return x.detach(), trace, i + 1
-    return x.detach(), trace, steps
+    return anchored_adam(model, k, t, steps, stop=lambda i, l: i > min_steps and l < threshold)
 
 
 def flat(t):
