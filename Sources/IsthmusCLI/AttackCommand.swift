@@ -11,7 +11,8 @@ struct AttackCommand: Command {
     \(ModelArguments.help)
       --method M            paper | fgsm | pgd | cw | adaptive
     inputs (normalized tensors; sizes are in pixel space, pixel = x * std + mean, box [0, 1]):
-      --data SPEC --count N test images picked with --seed among those the model classifies correctly; for targeted
+      --data SPEC --count N test images picked with --seed among those the model classifies correctly (photos: in the
+                            model's normalization, labeled with its top-1 class); for targeted
                             attacks only images whose label is not the target (carriers). paper/adaptive pair each
                             carrier with a correctly classified test image A of the target class (cycling if needed)
       --input X.npy --label L
@@ -105,10 +106,8 @@ struct AttackCommand: Command {
         var images: Tensor, labels: [Int], anchors: Tensor?
         var record = Inputs(source: data ?? inputPath!)
         if let data {
-            let test = try DataSource.load(data).test
-            guard test.imageShape == info.inputShape else {
-                throw CLIError("\(info.name) takes \(info.inputShape) inputs, \(data) has \(test.imageShape)")
-            }
+            // Shapes checked; photos in the model's normalization, labeled with its top-1 class per photo view.
+            let test = try evaluationData(data, model: model, info: info)
             let predictions = withoutGradients { () -> [Int] in
                 var p: [Int] = [], i = 0
                 while i < test.count {

@@ -10,7 +10,11 @@ struct BarriersCommand: Command {
     usage: isthmus barriers --model NAME --weights FILE --data SPEC --pairs N --out DIR [options]
     \(ModelArguments.help)
       --data SPEC           \(DataSource.names.joined(separator: " | ")) (default mnist5k)
-      --pairs N             pairs per group (default 100)
+      --protocol P          free | paper (default free). free: --pairs pairs per group, classes drawn at random, plus
+                            different-class pairs; paper (Fig 6): per class 7 within-class and 7 real-adversarial
+                            pairs (carrier from a random other class), keeping the 5 per class and group with the
+                            smallest |L(A) - L(C)|
+      --pairs N             pairs per group, free protocol (default 100)
       --attack NAME         paper | pgd | adaptive (default paper: Sec 4.2 statistics setting)
       --eps E               PGD ball radius in pixel space (default 8/255)
       --attack-steps S      attack iterations (default: the method's)
@@ -19,7 +23,7 @@ struct BarriersCommand: Command {
       --shard I/N           measure pairs with index = I mod N only (merge shards with isthmus merge)
       --quiet               no progress on stderr
       --out DIR             run folder; --resume continues an interrupted run, --force starts over
-    writes pairs.csv, result.json {config, groups {within, adversarial, differentClass} x {max, gap, bypassedMax},
+    writes pairs.csv (kept = 1 for the pairs the statistics use), result.json {config, groups {within, adversarial, differentClass} x {max, gap, bypassedMax},
     detection {barrierMax, barrierGap, bypassedMax, learned} x {auroc, tprAt5FPR, tnrAt95TPR, accuracy}}, barriers.svg,
     roc.svg, scores.csv
     """ }
@@ -28,7 +32,10 @@ struct BarriersCommand: Command {
         let m = try ModelArguments.parse(&args)
         let dataSpec = try args.string("--data", default: "mnist5k")
         var c = BarrierStatistics.Config()
-        c.pairs = try args.int("--pairs", default: 100, min: 2, max: 1_000_000)
+        c.pairProtocol = BarrierStatistics.PairProtocol(rawValue: try args.choice("--protocol", BarrierStatistics.PairProtocol.allCases.map(\.rawValue),
+                                                                                 default: c.pairProtocol.rawValue))!
+        if c.pairProtocol == .paper && args.has("--pairs") { throw CLIError("--pairs goes with --protocol free; the paper protocol takes 7 pairs per class") }
+        c.pairs = try args.int("--pairs", default: c.pairs, min: 2, max: 1_000_000)
         let attack = Attacks.Method(rawValue: try args.choice("--attack", ["paper", "pgd", "adaptive"], default: "paper"))!
         c.attack = attack == .paper ? .paperStatistics : Attacks.Config(method: attack)
         c.attack.targeted = true
@@ -70,15 +77,18 @@ struct BarriersFile: Codable {
 
 /// pairs.csv, scores.csv, result.json and the figures of a barrier-statistics run.
 @discardableResult
-func writeBarriers(_ dir: RunDirectory, config c: BarrierStatistics.Config, units: [BarrierStatistics.Unit]) throws -> BarrierStatistics.Result {
+func writeBarriers(_ dir: RunDirectory, config c: BarrierStatistics.Config, units all: [BarrierStatistics.Unit]) throws -> BarrierStatistics.Result {
+    let units = BarrierStatistics.selected(all, c)
     let (result, report) = BarrierStatistics.summarize(units, seed: c.seed)
     var csv = CSVWriter(header: ["group", "class", "indexA", "indexC", "lossA", "lossC", "max", "gap", "blendGap", "bypassedMax",
-                                 "attackSuccess", "attackL2", "attackIterations"])
-    for u in units {
+                                 "attackSuccess", "attackL2", "attackIterations", "kept"])
+    let keptPlans = Set(units.map { "\($0.plan.group.rawValue)/\($0.plan.classIndex)/\($0.plan.indexA)/\($0.plan.indexC)" })
+    for u in all {
         csv.addRow([.string(u.plan.group.rawValue), .int(u.plan.classIndex), .int(u.plan.indexA), .int(u.plan.indexC), .double(u.lossA),
                     .double(u.lossC), .double(u.max), .double(u.gap), .double(u.blendGap), .double(u.bypassedMax),
                     .string(u.attackSuccess.map { $0 ? "1" : "0" } ?? ""), .string(u.attackL2.map { "\($0)" } ?? ""),
-                    .string(u.attackIterations.map(String.init) ?? "")])
+                    .string(u.attackIterations.map(String.init) ?? ""),
+                    .int(keptPlans.contains("\(u.plan.group.rawValue)/\(u.plan.classIndex)/\(u.plan.indexA)/\(u.plan.indexC)") ? 1 : 0)])
     }
     try csv.write(to: dir.url("pairs.csv"))
     try writeScores(dir, report)
@@ -102,9 +112,9 @@ func barrierFigures(_ dir: RunDirectory, units: [BarrierStatistics.Unit], report
     let paperMax: [BarrierStatistics.Group: Double] = [.within: 1.794, .adversarial: 5.994]
     let paperGap: [BarrierStatistics.Group: Double] = [.within: 0.469, .adversarial: 5.302]
     let maxPlot = SVGPlot.box(groups.map { BoxGroup($0.rawValue, values($0, \.max), reference: paperMax[$0]) },
-                              title: "Barrier max", yLabel: "max loss on the segment", referenceLabel: "paper median (GoogLeNet, ImageNet)")
+                              title: "Barrier max", yLabel: "max loss on the segment", referenceLabel: "reference median (GoogLeNet, ImageNet; paper's Fig 6 CSVs)")
     let gapPlot = SVGPlot.box(groups.map { BoxGroup($0.rawValue, values($0, \.gap), reference: paperGap[$0]) },
-                              title: "Barrier gap", yLabel: "max - max(L(A), L(C))", referenceLabel: "paper median (GoogLeNet, ImageNet)")
+                              title: "Barrier gap", yLabel: "max - max(L(A), L(C))", referenceLabel: "reference median (GoogLeNet, ImageNet; paper's Fig 6 CSVs)")
     try SVGFigure.write([maxPlot, gapPlot], columns: 2, title: "Fig 6 analogue", to: dir.url("barriers.svg"))
     let test = report.rows.filter { $0.split == "test" }
     let curves = report.detection.keys.sorted().map { name -> (label: String, fpr: [Double], tpr: [Double]) in

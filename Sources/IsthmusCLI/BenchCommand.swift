@@ -98,7 +98,7 @@ enum Workloads {
             ]
         }
         if ModelZoo.names.contains("googlenet") {
-            // The paper's main network (issue: torchvision models), not in peer_torch.py: scripts/peer_googlenet.py times PyTorch.
+            // The paper's main network, not in the peer benchmark: scripts/peer_googlenet.py times PyTorch.
             let ga = Tensor.normal([1, 3, 224, 224], using: &rng), gb = Tensor.normal([1, 3, 224, 224], using: &rng)
             list += [
                 Workload(name: "sweep-googlenet-1000", unit: "ms per 1000-point sweep", reps: (1, 3)) {
@@ -133,8 +133,8 @@ struct BenchCommand: Command {
       --workload NAME       run the workloads whose name contains NAME (default all):
                             \(Workloads.all.map(\.name).joined(separator: ", "))
       --threads T           compute threads (default: ISTHMUS_THREADS or all cores)
-      --quick               fewer repetitions (as peer_torch.py --quick)
-      --json FILE           write {workload: {ms, unit}, _meta: {...}} as peer_torch.py does
+      --quick               fewer repetitions (as the peer benchmark's --quick)
+      --json FILE           write {workload: {ms, unit}, _meta: {...}}, the peer benchmark's JSON shape
     """ }
 
     struct Entry: Codable { var ms: Double; var unit: String }

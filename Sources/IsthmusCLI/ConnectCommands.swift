@@ -81,7 +81,7 @@ struct ConnectCommand: Command {
       --class K             the class y of L_y
     bypass and chain (the paper's bypass; --rounds applies to chain, default 2; --steps is also the straight
     segment shown in curve.svg):
-    \(ChainArguments.help)
+    \(ChainArguments.help(rounds: Chain.Config().rounds))
     polychain, bezier (Garipov et al. 2018) and neb (AutoNEB, Draxler et al. 2018):
     \(PathArguments.help)
     \(OutputArguments.help)
@@ -280,7 +280,7 @@ struct ComparePathsCommand: Command {
       --shard I/N           run pairs with index = I mod N only (give each shard its own --out)
     bypass and chain (the paper's bypass; --rounds applies to chain, default 2; --steps is also the straight
     segment of each pair):
-    \(ChainArguments.help)
+    \(ChainArguments.help(rounds: Chain.Config().rounds))
     polychain, bezier (Garipov et al. 2018) and neb (AutoNEB, Draxler et al. 2018):
     \(PathArguments.help)
       --quiet               no progress on stderr

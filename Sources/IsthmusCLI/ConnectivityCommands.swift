@@ -4,33 +4,43 @@ import IsthmusLandscape
 import IsthmusNN
 import IsthmusReport
 
-/// Options of the bypass and of the chain of bypasses.
+/// Options of the bypass and of the chain of bypasses. Every default shown comes from `Chain.Config`,
+/// `Bypass.Config` and `Bypass.Config.untrained`, the values `parse` starts from.
 enum ChainArguments {
-    static let help = """
-      --steps N             points on the primary segment A->C (default 1000)
-      --points N            points per segment of the path (default 500)
-      --rounds R            rounds of bypassing (default 1: the paper's A->B'->C)
-      --tolerance T         bend a segment only if its max exceeds max(L(A),L(C)) + T (default 0)
-      --mode M              faithful | exact | free (default faithful; free = Sec 4.3 setting for untrained nets)
-      --iterations N        Adam steps per bend (default 1024; 4096 in free mode)
-      --lr LR               (default 0.005; 0.05 in free mode)
-      --mse W               weight of mean((x-B)^2) (default 0.1)
-      --tv W                weight of TV(x-B) (default 1e-8)
-      --weight-decay WD     (default 0; 1e-7 in free mode)
-      --stop-loss L         stop a bend once its CE < L (default none; 5e-4 in free mode)
+    static func help(rounds: Int) -> String {
+        let c = Chain.Config(), b = Bypass.Config(), u = Bypass.Config.untrained
+        func g(_ x: Double) -> String { String(format: "%g", x) }
+        return """
+      --steps N             points on the primary segment A->C (default \(c.primarySteps))
+      --points N            points per segment of the path (default \(c.pointsPerSegment))
+      --rounds R            rounds of bypassing (default \(rounds)\(rounds == 1 ? ": the paper's A->B'->C" : ""))
+      --bend B              always | conditional (default \(c.bending.rawValue)): always bends every segment of a round, as
+                            the paper; conditional bends only segments whose max exceeds max(L(A),L(C)) + --tolerance
+      --tolerance T         with --bend conditional (default \(g(c.tolerance)))
+      --mode M              faithful | exact | free (default \(b.mode.rawValue); free = Sec 4.3 setting for untrained nets)
+      --iterations N        Adam steps per bend (default \(b.iterations); \(u.iterations) in free mode)
+      --lr LR               (default \(g(b.lr)); \(g(u.lr)) in free mode)
+      --mse W               weight of mean((x-B)^2) (default \(g(b.mseWeight)))
+      --tv W                weight of TV(x-B) (default \(g(b.tvWeight)))
+      --weight-decay WD     (default \(g(b.weightDecay)); \(g(u.weightDecay)) in free mode)
+      --stop-loss L         a bend stops after the step whose CE was < L, returning the stepped point
+                            (default \(b.stopLoss.map(g) ?? "none"); \(u.stopLoss.map(g) ?? "none") in free mode)
       --certify-every N     stop a bend early once the path through it is within --certify-tolerance of its ends,
                             checked every N steps on --certify-points points per segment (default: never, as the paper)
-      --certify-points N    (default 100)
-      --certify-tolerance T (default 0)
+      --certify-points N    (default \(b.certifyPoints))
+      --certify-tolerance T (default \(g(b.certifyTolerance)))
     """
+    }
 
-    static func parse(_ args: inout Arguments) throws -> Chain.Config {
+    static func parse(_ args: inout Arguments, rounds: Int = Chain.Config().rounds) throws -> Chain.Config {
         var c = Chain.Config()
-        c.primarySteps = try args.int("--steps", default: 1000, min: 2, max: 1_000_000)
-        c.pointsPerSegment = try args.int("--points", default: 500, min: 2, max: 1_000_000)
-        c.rounds = try args.int("--rounds", default: 1, min: 0, max: 20)
-        c.tolerance = try args.double("--tolerance", default: 0, min: 0)
-        let mode = Bypass.Mode(rawValue: try args.choice("--mode", Bypass.Mode.allCases.map(\.rawValue), default: "faithful"))!
+        c.primarySteps = try args.int("--steps", default: c.primarySteps, min: 2, max: 1_000_000)
+        c.pointsPerSegment = try args.int("--points", default: c.pointsPerSegment, min: 2, max: 1_000_000)
+        c.rounds = try args.int("--rounds", default: rounds, min: 0, max: 20)
+        c.bending = Chain.Bending(rawValue: try args.choice("--bend", Chain.Bending.allCases.map(\.rawValue), default: c.bending.rawValue))!
+        if args.has("--tolerance") && c.bending != .conditional { throw CLIError("--tolerance needs --bend conditional") }
+        c.tolerance = try args.double("--tolerance", default: c.tolerance, min: 0)
+        let mode = Bypass.Mode(rawValue: try args.choice("--mode", Bypass.Mode.allCases.map(\.rawValue), default: Bypass.Config().mode.rawValue))!
         var b = mode == .free ? Bypass.Config.untrained : Bypass.Config()
         b.mode = mode
         b.iterations = try args.int("--iterations", default: b.iterations, min: 1, max: 10_000_000)
@@ -40,8 +50,8 @@ enum ChainArguments {
         b.weightDecay = try args.double("--weight-decay", default: b.weightDecay, min: 0)
         if args.has("--stop-loss") { b.stopLoss = try args.double("--stop-loss", min: 0) }
         b.certifyEvery = try args.optionalInt("--certify-every", min: 1, max: 1_000_000)
-        b.certifyPoints = try args.int("--certify-points", default: 100, min: 2, max: 1_000_000)
-        b.certifyTolerance = try args.double("--certify-tolerance", default: 0, min: 0)
+        b.certifyPoints = try args.int("--certify-points", default: b.certifyPoints, min: 2, max: 1_000_000)
+        b.certifyTolerance = try args.double("--certify-tolerance", default: b.certifyTolerance, min: 0)
         c.bypass = b
         return c
     }
@@ -94,26 +104,26 @@ func writePath(_ dir: RunDirectory, _ r: Chain.Result, _ path: Chain.Path, _ inf
 
 struct BypassCommand: Command {
     static let name = "bypass", summary = "the paper's bypass: a low-loss path A->B'->C around the barrier (Sec 3.2)"
-    static var help: String { """
-    usage: isthmus \(name) --model NAME (--weights FILE | --untrained) --class K (endpoints) --out DIR [options]
+    static let defaultRounds = 1
+    static var help: String { help(command: name, rounds: defaultRounds) }
+    static func help(command: String, rounds: Int) -> String { """
+    usage: isthmus \(command) --model NAME (--weights FILE | --untrained) --class K (endpoints) --out DIR [options]
     \(ModelArguments.help)
     \(PairArguments.help)
       --class K             the class y of L_y
-    \(ChainArguments.help)
+    \(ChainArguments.help(rounds: rounds))
     \(OutputArguments.help)
     writes result.json (primaryMax, primaryGap, finalMax, finalGap, connected, deviation..., roundMax), curve.svg,
     curve.csv, strip.png (A, B, B', C and the amplified change B'-B), bends.npy
     """ }
 
-    static func run(_ args: inout Arguments) throws { try runPath(&args, command: name, defaultRounds: 1) }
+    static func run(_ args: inout Arguments) throws { try runPath(&args, command: name, defaultRounds: defaultRounds) }
 
     static func runPath(_ args: inout Arguments, command: String, defaultRounds: Int) throws {
         let m = try ModelArguments.parse(&args)
         let pair = try PairArguments.parse(&args)
         let (model, info) = try m.load()
-        let hadRounds = args.has("--rounds")
-        var config = try ChainArguments.parse(&args)
-        if !hadRounds { config.rounds = defaultRounds }
+        var config = try ChainArguments.parse(&args, rounds: defaultRounds)
         config.classIndex = try classIndex(&args, info: info)
         let out = try OutputArguments.parse(&args)
         try args.finish()
@@ -134,8 +144,9 @@ struct BypassCommand: Command {
 
 struct ChainCommand: Command {
     static let name = "chain", summary = "repeated bypasses until the path is within tolerance (Sec 4.3)"
-    static var help: String { BypassCommand.help.replacingOccurrences(of: "isthmus bypass", with: "isthmus chain") }
-    static func run(_ args: inout Arguments) throws { try BypassCommand.runPath(&args, command: name, defaultRounds: 2) }
+    static let defaultRounds = 2
+    static var help: String { BypassCommand.help(command: name, rounds: defaultRounds) }
+    static func run(_ args: inout Arguments) throws { try BypassCommand.runPath(&args, command: name, defaultRounds: defaultRounds) }
 }
 
 struct ConnectivityCommand: Command {
@@ -147,11 +158,12 @@ struct ConnectivityCommand: Command {
       --pairs N             within-class test pairs (default 100)
       --all-images          also use misclassified test images (default: only correctly classified ones)
       --shard I/N           run pairs with index = I mod N only (merge shards with isthmus merge)
-    \(ChainArguments.help)
+    \(ChainArguments.help(rounds: Chain.Config().rounds))
       --quiet               no progress on stderr
       --out DIR             run folder; --resume continues an interrupted run, --force starts over
     writes pairs.csv (one row per pair), result.json {config, summary {pairs, medianPrimaryGap, medianFinalGap,
-    connectedFraction, medianDeviationRatio, medianPixelDeviation, ...}}, gaps.svg
+    connectedFraction, bentPairs, unbentPairs, medianDeviationRatio, medianPixelDeviation (over bent pairs), ...}},
+    gaps.svg
     """ }
 
     static func run(_ args: inout Arguments) throws {
@@ -169,9 +181,10 @@ struct ConnectivityCommand: Command {
         }
         let dir = run.dir
         let summary = try writeConnectivity(dir, config: c, rows: rows)
-        print(String(format: "%d pairs: median primary gap %.4f -> final gap %.4f; connected at 0.05: %.1f%%; median deviation %.4f (pixel %.4f)",
+        print(String(format: "%d pairs: median primary gap %.4f -> final gap %.4f; connected at 0.05: %.1f%%; median deviation %.4f (pixel %.4f) over %d bent pairs, %d unbent",
                      summary.pairs, summary.medianPrimaryGap, summary.medianFinalGap,
-                     100 * (summary.connectedFraction["0.05"] ?? 0), summary.medianDeviationRatio, summary.medianPixelDeviation))
+                     100 * (summary.connectedFraction["0.05"] ?? 0), summary.medianDeviationRatio, summary.medianPixelDeviation,
+                     summary.bentPairs, summary.unbentPairs))
     }
 }
 
@@ -187,12 +200,12 @@ func writeConnectivity(_ dir: RunDirectory, config c: Connectivity.Config, rows:
     let summary = Connectivity.summarize(rows, epsilons: eps)
     var csv = CSVWriter(header: ["pair", "class", "indexA", "indexC", "lossA", "lossC", "primaryMax", "primaryGap", "primaryBlendGap",
                                  "finalMax", "finalGap", "deviationRatio", "pixelDeviation", "hyperplaneDistance", "bendAngle",
-                                 "pathLengthRatio", "rounds", "gradientEvaluations", "seconds"] + eps.map { "connected@" + String(format: "%g", $0) })
+                                 "pathLengthRatio", "rounds", "gradientEvaluations", "seconds", "bent"] + eps.map { "connected@" + String(format: "%g", $0) })
     for r in rows {
         csv.addRow([.int(r.pair), .int(r.classIndex), .int(r.indexA), .int(r.indexC), .double(r.lossA), .double(r.lossC),
                     .double(r.primaryMax), .double(r.primaryGap), .double(r.primaryBlendGap), .double(r.finalMax), .double(r.finalGap),
                     .double(r.deviationRatio), .double(r.pixelDeviation), .double(r.hyperplaneDistance), .double(r.bendAngle),
-                    .double(r.pathLengthRatio), .int(r.rounds), .int(r.gradientEvaluations), .double(r.seconds)]
+                    .double(r.pathLengthRatio), .int(r.rounds), .int(r.gradientEvaluations), .double(r.seconds), .int(r.bent ? 1 : 0)]
                    + eps.map { .int(r.connected[String(format: "%g", $0)] == true ? 1 : 0) })
     }
     try csv.write(to: dir.url("pairs.csv"))

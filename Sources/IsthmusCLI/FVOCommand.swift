@@ -6,19 +6,24 @@ import IsthmusReport
 
 struct FVOCommand: Command {
     static let name = "fvo", summary = "feature visualization by optimization: an input the model puts in class K (Sec 4.3)"
-    static let help = """
+    /// The defaults `help` shows and `run` starts from.
+    static let defaults = FeatureVisualization.Config(classIndex: 0)
+    static var help: String {
+        let d = defaults
+        func g(_ x: Float) -> String { String(format: "%g", Double(x)) }
+        return """
     usage: isthmus fvo --model NAME (--weights FILE | --untrained) (--class K | --all-classes) --out DIR [options]
     \(ModelArguments.help)
       --class K             the class y of CE(f(x), y)
       --all-classes         one input per class, all from the same x0
-      --lr LR               Adam learning rate (default 0.05)
-      --weight-decay WD     added to the gradient as torch.optim.Adam (default 1e-7)
-      --tv W                weight of the unnormalized total variation (default 0; the paper's mode A 2.5e-7, mode C 0)
-      --l1 W                weight of sum |x| (default 0)
-      --l2 W                weight of sqrt(1e-6 + sum x^2) (default 0)
-      --max-iterations N    at most N Adam steps (default 8192)
-      --threshold T         stop once CE < T (default 5e-4)
-      --init-std S          x0 = S * N(0, I) (default 0.01)
+      --lr LR               Adam learning rate (default \(g(d.lr)))
+      --weight-decay WD     added to the gradient as torch.optim.Adam (default \(g(d.weightDecay)))
+      --tv W                weight of the unnormalized total variation (default \(g(d.tvWeight)); the paper's mode A 2.5e-7, mode C 0)
+      --l1 W                weight of sum |x| (default \(g(d.l1Weight)))
+      --l2 W                weight of sqrt(1e-6 + sum x^2) (default \(g(d.l2Weight)))
+      --max-iterations N    at most N Adam steps (default \(d.maxIterations))
+      --threshold T         stop once CE < T (default \(g(d.lossThreshold)))
+      --init-std S          x0 = S * N(0, I) (default \(g(d.initStd)))
       --jitter P            random circular shift of up to +-P pixels each step (default 0: off)
       --pad P               random zero-filled translation of up to +-P pixels each step (default 0: off)
       --scales A,B          random zoom about the centre, one factor per step (default: off)
@@ -32,6 +37,7 @@ struct FVOCommand: Command {
     result.json {loss, iterations, stoppedEarly, class, ...}; with --all-classes: inputs.npy [K,C,H,W], grid.png
     (classes in index order, row-major), per-class arrays in result.json (loss = max, iterations = total)
     """
+    }
 
     /// config.json's `config`; with `allClasses` the class index of `fvo` is unused.
     struct RunSettings: Codable {
@@ -77,15 +83,16 @@ struct FVOCommand: Command {
             guard args.has("--class") else { throw CLIError("give --class K or --all-classes") }
             k = try classIndex(&args, info: info)
         }
-        var c = FeatureVisualization.Config(classIndex: k, seed: m.seed)
-        c.lr = Float(try args.double("--lr", default: 0.05, min: 1e-12))
-        c.weightDecay = Float(try args.double("--weight-decay", default: 1e-7, min: 0))
-        c.tvWeight = Float(try args.double("--tv", default: 0, min: 0))
-        c.l1Weight = Float(try args.double("--l1", default: 0, min: 0))
-        c.l2Weight = Float(try args.double("--l2", default: 0, min: 0))
-        c.maxIterations = try args.int("--max-iterations", default: 8192, min: 1, max: 100_000_000)
-        c.lossThreshold = Float(try args.double("--threshold", default: 5e-4, min: 0))
-        c.initStd = Float(try args.double("--init-std", default: 0.01, min: 0))
+        var c = defaults
+        c.classIndex = k; c.seed = m.seed
+        c.lr = Float(try args.double("--lr", default: Double(c.lr), min: 1e-12))
+        c.weightDecay = Float(try args.double("--weight-decay", default: Double(c.weightDecay), min: 0))
+        c.tvWeight = Float(try args.double("--tv", default: Double(c.tvWeight), min: 0))
+        c.l1Weight = Float(try args.double("--l1", default: Double(c.l1Weight), min: 0))
+        c.l2Weight = Float(try args.double("--l2", default: Double(c.l2Weight), min: 0))
+        c.maxIterations = try args.int("--max-iterations", default: c.maxIterations, min: 1, max: 100_000_000)
+        c.lossThreshold = Float(try args.double("--threshold", default: Double(c.lossThreshold), min: 0))
+        c.initStd = Float(try args.double("--init-std", default: Double(c.initStd), min: 0))
         let side = min(info.inputShape[1], info.inputShape[2])
         c.jitter = try args.int("--jitter", default: 0, min: 0, max: side - 1)
         c.pad = try args.int("--pad", default: 0, min: 0, max: side - 1)

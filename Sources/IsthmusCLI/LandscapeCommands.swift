@@ -14,7 +14,7 @@ struct PairArguments {
       --from A --to C                the endpoints: .npy (normalized, [C,H,W] or [1,C,H,W]) or images (.png/.jpg:
                                      resized, center-cropped and normalized for the model)
       --data SPEC --from-index I --to-index J
-                                     or two images of a data set's test split
+                                     or two images of a data set's test split (photos: in the model's normalization)
     """
 
     static func parse(_ args: inout Arguments) throws -> PairArguments {
@@ -32,10 +32,12 @@ struct PairArguments {
 
     func load(info: ModelInfo) throws -> (Tensor, Tensor) {
         if let from, let to { return (try loadInput(from, info: info), try loadInput(to, info: info)) }
-        let test = try DataSource.load(data!).test
+        var test = try DataSource.load(data!).test
         guard test.imageShape == info.inputShape else {
             throw CLIError("\(info.name) takes \(info.inputShape) inputs, \(data!) has \(test.imageShape)\(inputSizeHint(info, test.imageShape))")
         }
+        // The photos set holds (x - 0.5) / 0.5 pixels; the model sees them in its own normalization.
+        if data! == "photos" || data!.hasPrefix("photos:") { test = test.renormalized(to: info.normalization) }
         for i in [fromIndex!, toIndex!] where i >= test.count {
             throw CLIError("index \(i) out of range: the test split of \(data!) has \(test.count) images")
         }

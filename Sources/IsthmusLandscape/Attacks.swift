@@ -164,6 +164,9 @@ public enum Attacks {
     public struct Outcome {
         public var adversarial: Tensor
         public var result: Result
+        /// paper/adaptive: per sample, the CE toward the target of each iterate whose gradient was taken
+        /// (trace[i] = L_t(x_i)); empty for the other methods.
+        public var traces: [[Float]] = []
     }
 
     /// Attacks `images` (normalized [N, C, H, W]) with true `labels`.
@@ -191,13 +194,14 @@ public enum Attacks {
         }
 
         let space = PixelSpace(normalization, channels: C)
-        var parts: [Tensor] = [], iterations: [Int] = []
+        var parts: [Tensor] = [], iterations: [Int] = [], traces: [[Float]] = []
         var start = 0
         while start < N {
             let r = start..<min(N, start + config.batch)
             let x = images.rows(r).copy()
             let y = Array(labels[r])
             let (adv, its): (Tensor, [Int])
+            var tr: [[Float]] = []
             switch config.method {
             case .fgsm: (adv, its) = fgsm(config, model, space, x, y)
             case .pgd: (adv, its) = pgd(config, model, space, x, y, offset: start)
@@ -206,9 +210,9 @@ public enum Attacks {
                 let a = anchors?.rows(r).copy()
                 let thr = thresholds.map { Array($0[r]) } ?? (config.method == .adaptive
                     ? ClassLoss(model: model, classIndex: config.targetClass!).losses(a!, batch: config.batch) : nil)
-                (adv, its) = paper(config, model, x, anchors: a, thresholds: thr)
+                (adv, its, tr) = paper(config, model, x, anchors: a, thresholds: thr)
             }
-            parts.append(adv); iterations += its
+            parts.append(adv); iterations += its; traces += tr
             start = r.upperBound
         }
         let adversarial = parts.count == 1 ? parts[0] : concat(parts)
@@ -241,7 +245,8 @@ public enum Attacks {
                                   loss: Double(losses[n]), l2: l2[n], linf: linf[n], iterations: iterations[n],
                                   threshold: thr.map { Double($0[n]) }, barrierPenalty: penalty?[n]))
         }
-        return Outcome(adversarial: adversarial, result: Result(config: config, samples: samples, summary: summarize(samples)))
+        return Outcome(adversarial: adversarial, result: Result(config: config, samples: samples, summary: summarize(samples)),
+                       traces: traces)
     }
 
     public static func summarize(_ samples: [Sample]) -> Summary {
@@ -442,12 +447,13 @@ public enum Attacks {
     /// differentiated through x (in L_t(x) too), which pushes the sampled segment to A below its endpoints.
     ///
     /// With i Adam steps done and CE_i = L_t(x_i):
-    /// - paper with thresholds: the sample stops at the first i > minSteps with CE_i < threshold and returns x_i
-    ///   (so its returned CE is below the threshold); otherwise it returns x_steps.
+    /// - paper with thresholds (the paper's order): step i computes CE_i and its gradient and takes the Adam step;
+    ///   then, if i > minSteps and CE_i < threshold, the sample stops and returns the stepped x_(i+1)
+    ///   (iterations = i + 1); otherwise it returns x_steps.
     /// - adaptive: among iterates with CE_i < threshold it keeps the one with the smallest penalty and stops at the
     ///   first i > minSteps where that penalty is 0; if no iterate reaches the threshold it returns x_steps.
     /// Finished samples leave the batch (their Adam moments are dropped with them), so the rest run as if alone.
-    static func paper(_ cfg: Config, _ model: Module, _ carriers: Tensor, anchors: Tensor?, thresholds: [Float]?) -> (Tensor, [Int]) {
+    static func paper(_ cfg: Config, _ model: Module, _ carriers: Tensor, anchors: Tensor?, thresholds: [Float]?) -> (Tensor, [Int], [[Float]]) {
         let N = carriers.shape[0], D = carriers.count / N, shape = Array(carriers.shape.dropFirst())
         let adaptive = cfg.method == .adaptive, t = cfg.targetClass!
         let P = cfg.barrierPoints
@@ -456,6 +462,7 @@ public enum Attacks {
 
         let out = carriers.copy()
         var iterations = [Int](repeating: cfg.steps, count: N)
+        var traces = [[Float]](repeating: [], count: N)
         var bestPenalty = [Float](repeating: .infinity, count: N)
         var active = Array(0..<N)
         var x = carriers.copy(), K = carriers, A = anchors
@@ -481,33 +488,51 @@ public enum Attacks {
                 }
                 return j
             }
-            var keep: [Int] = []
-            let px = x.data, po = out.mutableData
+            var keep: [Int] = [], finished: [Int] = []
+            let po = out.mutableData
             for (k, s) in active.enumerated() {
                 let c = ce[flat: k]
+                if i < cfg.steps { traces[s].append(c) }
                 let below = thresholds.map { c < $0[s] } ?? false
                 var done = false
                 if adaptive {
                     let pen = penalty![flat: k]
                     if below && pen < bestPenalty[s] {
                         bestPenalty[s] = pen
-                        (po + s * D).update(from: px + k * D, count: D)
+                        (po + s * D).update(from: x.data + k * D, count: D)
                         iterations[s] = i
                     }
                     done = below && pen <= 0 && i > cfg.minSteps
-                } else if below && i > cfg.minSteps {
-                    (po + s * D).update(from: px + k * D, count: D)
-                    iterations[s] = i
-                    done = true
-                }
-                if !done && i == cfg.steps && !(adaptive && bestPenalty[s].isFinite) {
-                    (po + s * D).update(from: px + k * D, count: D)
-                    iterations[s] = i
+                    if !done && i == cfg.steps && !bestPenalty[s].isFinite {
+                        (po + s * D).update(from: x.data + k * D, count: D)
+                        iterations[s] = i
+                    }
+                } else {
+                    // The paper's order: the CE of x_i decides, after the step, whether x_(i+1) is returned.
+                    done = below && i > cfg.minSteps
+                    if done { finished.append(k) }
                 }
                 if !done { keep.append(k) }
             }
-            if i == cfg.steps || keep.isEmpty { break }
             var grad = g[0]
+            if !adaptive {
+                adam.step([grad])
+                let px = x.data
+                for k in finished { (po + active[k] * D).update(from: px + k * D, count: D); iterations[active[k]] = i + 1 }
+                if i + 1 == cfg.steps {
+                    for k in keep { (po + active[k] * D).update(from: px + k * D, count: D); iterations[active[k]] = cfg.steps }
+                }
+                if i + 1 == cfg.steps || keep.isEmpty { break }
+                if keep.count < active.count {
+                    let (t0, m, v) = adam.moments
+                    x = x.gathered(rows: keep); K = K.gathered(rows: keep)
+                    adam = Adam([x], lr: Float(cfg.lr))
+                    adam.restore(t: t0, m: [m[0].gathered(rows: keep)], v: [v[0].gathered(rows: keep)])
+                    active = keep.map { active[$0] }
+                }
+                continue
+            }
+            if i == cfg.steps || keep.isEmpty { break }
             if keep.count < active.count {
                 let (t0, m, v) = adam.moments
                 x = x.gathered(rows: keep); grad = grad.gathered(rows: keep)
@@ -518,7 +543,7 @@ public enum Attacks {
             }
             adam.step([grad])
         }
-        return (out, iterations)
+        return (out, iterations, traces)
     }
 
     /// mean_k relu(L_t(x(t_k)) - max(L_t(A), L_t(x))) per sample on the segment A -> x, t_k = k / (P + 1).

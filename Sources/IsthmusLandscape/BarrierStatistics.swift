@@ -15,9 +15,23 @@ public enum BarrierStatistics {
         case differentClass
     }
 
+    /// How pairs are drawn.
+    public enum PairProtocol: String, Codable, CaseIterable, Sendable {
+        /// `pairs` pairs per group, each of a class drawn at random (beyond the paper; also the differentClass group).
+        case free
+        /// Fig 6 as the paper: for every class, `pairsPerClass` within-class and real-adversarial pairs (each carrier
+        /// from a random other class); per class and group the `keepPerClass` pairs with the smallest |L(A) - L(C)|
+        /// are kept (7 -> 5). No differentClass group.
+        case paper
+    }
+
     public struct Config: Codable, Equatable, Sendable {
-        /// Pairs per group.
+        public var pairProtocol = PairProtocol.free
+        /// Pairs per group (free protocol).
         public var pairs = 100
+        /// Paper protocol: pairs measured per class and group, and how many of them are kept.
+        public var pairsPerClass = 7
+        public var keepPerClass = 5
         public var seed: UInt64 = 0
         /// Points on each segment (250 in Sec 4.2).
         public var steps = 250
@@ -72,8 +86,8 @@ public enum BarrierStatistics {
         public var attackSuccessRate: Double
     }
 
-    /// N pairs per group, seeded. Only correctly classified test images are used; carriers come from a random
-    /// class other than y.
+    /// The pairs to measure, seeded: free: N pairs per group; paper: `pairsPerClass` within-class and adversarial pairs
+    /// per class. Only correctly classified test images are used; carriers come from a random class other than y.
     public static func plan(_ c: Config, data: Dataset, model: Module) throws -> [Plan] {
         let preds = data.predictions(of: model)
         var byClass: [Int: [Int]] = [:]
@@ -87,6 +101,23 @@ public enum BarrierStatistics {
             return others[Int(rng.next() % UInt64(others.count))]
         }
         var plans: [Plan] = []
+        if c.pairProtocol == .paper {
+            for y in classes {
+                for g in [Group.within, .adversarial] {
+                    for _ in 0..<c.pairsPerClass {
+                        let a = pick(y)
+                        if g == .within {
+                            var b = pick(y)
+                            while b == a { b = pick(y) }
+                            plans.append(Plan(group: g, classIndex: y, indexA: a, indexC: b))
+                        } else {
+                            plans.append(Plan(group: g, classIndex: y, indexA: a, indexC: pick(otherClass(y))))
+                        }
+                    }
+                }
+            }
+            return plans
+        }
         for g in Group.allCases {
             for _ in 0..<c.pairs {
                 let y = classes[Int(rng.next() % UInt64(classes.count))]
@@ -133,6 +164,24 @@ public enum BarrierStatistics {
         return Unit(plan: p, lossA: r.lossA, lossC: r.lossC, max: r.primaryMax, gap: r.primaryGap, blendGap: r.primaryBarrier.blendGap,
                     bypassedMax: r.finalMax, curve: Detection.resample(r.primaryLosses, points: c.curvePoints), logitsC: logits,
                     attackSuccess: success, attackL2: l2, attackIterations: iterations)
+    }
+
+    /// The pairs the statistics use: all (free protocol), or per class and group the `keepPerClass` with the smallest
+    /// |L(A) - L(C)| (paper protocol; ties keep the planned order).
+    public static func selected(_ units: [Unit], _ c: Config) -> [Unit] {
+        guard c.pairProtocol == .paper else { return units }
+        var kept: [Unit] = []
+        var groups: [String: [Unit]] = [:], order: [String] = []
+        for u in units {
+            let key = "\(u.plan.group.rawValue)/\(u.plan.classIndex)"
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(u)
+        }
+        for key in order {
+            let g = groups[key]!.enumerated().sorted { (abs($0.element.lossA - $0.element.lossC), $0.offset) < (abs($1.element.lossA - $1.element.lossC), $1.offset) }
+            kept += g.prefix(c.keepPerClass).map(\.element)
+        }
+        return kept
     }
 
     /// Group summaries and detection (adversarial vs within-class) from measured pairs. The learned detector is a

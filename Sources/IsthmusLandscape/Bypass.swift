@@ -29,7 +29,8 @@ public enum Bypass {
         public var tvWeight = 1e-8
         /// Added to the gradient as torch.optim.Adam's weight_decay (free mode uses 1e-7).
         public var weightDecay = 0.0
-        /// Stop once CE < this (free mode: 5e-4); nil runs all iterations (the paper's bypass).
+        /// Stop after the step whose CE (computed before it) was < this, returning the stepped point (the paper's
+        /// free bends, Sec 4.3: 5e-4); nil runs all iterations (the paper's bypass).
         public var stopLoss: Double?
         /// Certified early stop (beyond the paper): every `certifyEvery` steps, evaluate P->x->Q on `certifyPoints`
         /// points per segment and stop once its max is within `certifyTolerance` of max(L(P), L(Q)). nil: never.
@@ -50,7 +51,7 @@ public enum Bypass {
 
     public struct Outcome {
         public var bend: Tensor
-        /// CE of the bend after each step.
+        /// trace[i] = CE of the iterate before step i + 1 (the CE whose gradient that step used).
         public var trace: [Float]
         public var iterations: Int
     }
@@ -95,11 +96,13 @@ public enum Bypass {
             }
             guard ce.isFinite else { throw TrainingError("bypass: the loss became \(ce) at step \(step)") }
             trace.append(ce)
-            if let stop = c.stopLoss, Double(ce) < stop { return Outcome(bend: x, trace: trace, iterations: step - 1) }
             let g = grads[0]
             if c.mode != .free && vv > 0 { projectOntoHyperplane(g, anchor: Tensor.zeros(g.shape), v: v, vv: vv) }
             opt.step([g])
             if c.mode == .exact && vv > 0 { projectOntoHyperplane(x, anchor: anchor, v: v, vv: vv) }
+            // The paper's order: step, then stop if the CE computed before the step was below the threshold;
+            // the stepped point is returned.
+            if let stop = c.stopLoss, Double(ce) < stop { return Outcome(bend: x, trace: trace, iterations: step) }
         }
         return Outcome(bend: x, trace: trace, iterations: c.iterations)
     }

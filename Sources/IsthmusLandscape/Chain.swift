@@ -3,11 +3,20 @@ import Foundation
 import IsthmusCore
 import IsthmusNN
 
-/// Round r bends every segment of the current polygon whose max loss exceeds max(L(A), L(C)) + tolerance at
-/// its barrier point. Round 1 on the primary segment is the paper's bypass (A -> B' -> C); round 2 bends
-/// A->B' and B'->C (A -> B'1 -> B' -> B'2 -> C, Sec 4.3).
+/// Round r bends every segment of the current polygon at its barrier point (the paper: always; `.conditional`:
+/// only segments whose max loss exceeds max(L(A), L(C)) + tolerance). Round 1 on the primary segment is the
+/// paper's bypass (A -> B' -> C); round 2 bends A->B' and B'->C (A -> B'1 -> B' -> B'2 -> C, Sec 4.3).
 public enum Chain {
     public static let defaultEpsilons = [0.01, 0.05, 0.1, 0.5]
+
+    /// Which segments a round bends.
+    public enum Bending: String, Codable, Sendable, CaseIterable {
+        /// Every segment, whatever its barrier (the paper, Sec 3.2 and 4.3).
+        case always
+        /// Only segments whose max exceeds max(L(A), L(C)) + tolerance (beyond the paper); a round that bends
+        /// nothing ends the chain.
+        case conditional
+    }
 
     public struct Config: Codable, Equatable, Sendable {
         public var classIndex = 0
@@ -16,7 +25,8 @@ public enum Chain {
         /// Points of each segment of the path (500 in the paper).
         public var pointsPerSegment = 500
         public var rounds = 1
-        /// A segment is bent only if its max exceeds max(L(A), L(C)) + tolerance.
+        public var bending = Bending.always
+        /// `.conditional`: a segment is bent only if its max exceeds max(L(A), L(C)) + tolerance.
         public var tolerance = 0.0
         public var bypass = Bypass.Config()
         public var batch = 64
@@ -137,7 +147,7 @@ public enum Chain {
             var added = 0
             for (i, seg) in segments.enumerated() {
                 let p = vertices[i], q = vertices[i + 1]
-                guard Double(seg.losses.max()!) > top + c.tolerance else {
+                guard c.bending == .always || Double(seg.losses.max()!) > top + c.tolerance else {
                     newVertices.append(q); newSegments.append(seg)
                     continue
                 }

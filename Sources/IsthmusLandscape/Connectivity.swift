@@ -34,6 +34,9 @@ public enum Connectivity {
         public var primaryBlendGap: Double
         public var finalMax: Double
         public var finalGap: Double
+        /// The primary segment was bent (false only with conditional bending); the deviation fields of an unbent
+        /// pair are 0 (bend angle 180) and are left out of the summary's deviation statistics.
+        public var bent: Bool
         public var deviationRatio: Double
         public var pixelDeviation: Double
         public var hyperplaneDistance: Double
@@ -48,6 +51,7 @@ public enum Connectivity {
             self.pair = pair; classIndex = p.classIndex; indexA = p.indexA; indexC = p.indexC
             lossA = r.lossA; lossC = r.lossC; primaryMax = r.primaryMax; primaryGap = r.primaryGap
             primaryBlendGap = r.primaryBarrier.blendGap; finalMax = r.finalMax; finalGap = r.finalGap
+            bent = r.deviation != nil
             deviationRatio = r.deviation?.deviationRatio ?? 0; pixelDeviation = r.deviation?.pixelDeviation ?? 0
             hyperplaneDistance = r.deviation?.hyperplaneDistance ?? 0; bendAngle = r.deviation?.bendAngle ?? 180
             pathLengthRatio = r.pathLengthRatio; rounds = r.rounds.count; connected = r.connected
@@ -61,6 +65,10 @@ public enum Connectivity {
         public var medianFinalGap: Double
         /// eps (as "0.05") -> fraction of pairs connected at that tolerance.
         public var connectedFraction: [String: Double]
+        /// Pairs whose primary segment was bent, and those left straight (conditional bending only).
+        public var bentPairs: Int
+        public var unbentPairs: Int
+        /// Deviation statistics over the bent pairs only.
         public var medianDeviationRatio: Double
         public var medianPixelDeviation: Double
         public var primaryGap: IsthmusReport.Summary
@@ -108,6 +116,8 @@ public enum Connectivity {
 
     public static func summarize(_ rows: [Row], epsilons: [Double]) -> Summary {
         func col(_ f: (Row) -> Double) -> [Double] { rows.map(f) }
+        let bent = rows.filter(\.bent)
+        func bentCol(_ f: (Row) -> Double) -> [Double] { bent.map(f) }
         let n = Double(max(rows.count, 1))
         return Summary(
             pairs: rows.count,
@@ -115,9 +125,10 @@ public enum Connectivity {
             connectedFraction: Dictionary(uniqueKeysWithValues: epsilons.map { e in
                 (Chain.key(e), Double(rows.filter { $0.connected[Chain.key(e)] == true }.count) / n)
             }),
-            medianDeviationRatio: Stats.median(col(\.deviationRatio)), medianPixelDeviation: Stats.median(col(\.pixelDeviation)),
+            bentPairs: bent.count, unbentPairs: rows.count - bent.count,
+            medianDeviationRatio: Stats.median(bentCol(\.deviationRatio)), medianPixelDeviation: Stats.median(bentCol(\.pixelDeviation)),
             primaryGap: IsthmusReport.Summary(col(\.primaryGap)), finalGap: IsthmusReport.Summary(col(\.finalGap)),
-            deviationRatio: IsthmusReport.Summary(col(\.deviationRatio)), pixelDeviation: IsthmusReport.Summary(col(\.pixelDeviation)),
+            deviationRatio: IsthmusReport.Summary(bentCol(\.deviationRatio)), pixelDeviation: IsthmusReport.Summary(bentCol(\.pixelDeviation)),
             monotoneFraction: Double(rows.filter { $0.primaryGap <= 0 }.count) / n,
             meanSecondsPerPair: Stats.mean(col(\.seconds)))
     }

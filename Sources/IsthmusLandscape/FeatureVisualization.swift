@@ -116,9 +116,18 @@ public enum FeatureVisualization {
         public var stoppedEarly: Bool
     }
 
+    /// The starts x0 of the paper's two modes A and C of one seed, drawn one after the other from one stream
+    /// (as the paper draws both from one seeded generator): each initStd * N(0, I) of shape [1, C, H, W].
+    public static func pairStarts(seed: UInt64, inputShape: [Int], initStd: Float = 0.01) -> (a: Tensor, c: Tensor) {
+        var rng = SplitMix64(seed: seed)
+        let a = Tensor.normal([1] + inputShape, std: initStd, using: &rng)
+        return (a, Tensor.normal([1] + inputShape, std: initStd, using: &rng))
+    }
+
     /// Runs FVO for `config.classIndex` on a model taking [C, H, W] = `inputShape`. Returns the result and the best
-    /// input [1, C, H, W] (normalized space). `onStep(step, ce)` is called after every step.
-    public static func run(_ config: Config, model: Module, inputShape: [Int],
+    /// input [1, C, H, W] (normalized space). `start` replaces the seeded x0 (pixel parameterization: the initial
+    /// input [1, C, H, W]; fourier: the initial coefficients). `onStep(step, ce)` is called after every step.
+    public static func run(_ config: Config, model: Module, inputShape: [Int], start: Tensor? = nil,
                            onStep: ((Int, Float) -> Void)? = nil) throws -> (result: Result, input: Tensor) {
         try config.validate(inputShape: inputShape)
         let (C, H, W) = (inputShape[0], inputShape[1], inputShape[2])
@@ -128,7 +137,11 @@ public enum FeatureVisualization {
         let basis = config.parameterization == .fourier ? FourierBasis(height: H, width: W) : nil
 
         // The learned tensor: x itself, or the spectrum coefficients of x.
-        let param = Tensor.normal([1, C, H, W], std: config.initStd, using: &initRNG)
+        let seeded = Tensor.normal([1, C, H, W], std: config.initStd, using: &initRNG)
+        if let start, start.shape != seeded.shape {
+            throw FeatureVisualizationError.invalidConfig("start has shape \(start.shape), expected \(seeded.shape)")
+        }
+        let param = start?.copy() ?? seeded
         func image(_ p: Tensor) -> Tensor {
             var x = basis.map { $0.image(from: p) } ?? p
             if let colors { x = ColorDecorrelation.apply(colors, x) }

@@ -18,8 +18,13 @@ public enum UntrainedConnectivity {
         public var fvoIterations = 8192
         /// Free bends: Adam lr 0.05, wd 1e-7, at most 4096 steps, stop at CE < 5e-4.
         public var bypass = Bypass.Config.untrained
-        /// A segment is bent only if its max exceeds max(L(A), L(C)) + tolerance.
+        /// Every segment of a round is bent (the paper, Sec 4.3), or (`.conditional`) only those whose max exceeds
+        /// max(L(A), L(C)) + tolerance.
+        public var bending = Chain.Bending.always
         public var tolerance = 0.0
+        /// The path counts as connected once its max is <= (1 + relativeTolerance) * max(L(A), L(C)): a tolerance on
+        /// the scale of the endpoint losses (about 5e-4 for FVO modes), which an absolute one is not.
+        public var relativeTolerance = 1.0
         public init() {}
     }
 
@@ -32,35 +37,46 @@ public enum UntrainedConnectivity {
         /// [L(A), L(C)].
         public var endpointLoss: [Double]
         public var fvoIterations: [Int]
-        /// Rounds performed until the path was within tolerance (or `rounds`).
-        public var roundsNeeded: Int
+        /// The first round after which the path max is <= (1 + relativeTolerance) * max(L(A), L(C)) (0: the straight
+        /// segment already is); nil if no round up to `rounds` got there.
+        public var roundsNeeded: Int?
         public var chain: Chain.Result
         public var seconds: Double
     }
 
-    /// Builds the untrained model, synthesizes mode A (TV 2.5e-7) and mode C (no TV) by FVO from different starts,
-    /// then bends the path in rounds of free bypasses.
+    /// Builds the untrained model, synthesizes mode A (TV 2.5e-7) and mode C (no TV) by FVO from two starts drawn
+    /// from one stream seeded by `seed` (`FeatureVisualization.pairStarts`), then bends the path in rounds of free bypasses.
     public static func run(_ c: Config) throws -> (Result, a: Tensor, c: Tensor, path: Chain.Path) {
         let start = Date()
         let (model, info) = try ModelZoo.make(c.model, seed: c.seed)
-        var fa = FeatureVisualization.Config.paper(classIndex: c.classIndex, modeA: true, seed: c.seed &+ 1)
-        var fc = FeatureVisualization.Config.paper(classIndex: c.classIndex, modeA: false, seed: c.seed &+ 2)
+        var fa = FeatureVisualization.Config.paper(classIndex: c.classIndex, modeA: true, seed: c.seed)
+        var fc = FeatureVisualization.Config.paper(classIndex: c.classIndex, modeA: false, seed: c.seed)
         fa.maxIterations = c.fvoIterations; fc.maxIterations = c.fvoIterations
-        let (ra, a) = try FeatureVisualization.run(fa, model: model, inputShape: info.inputShape)
-        let (rc, z) = try FeatureVisualization.run(fc, model: model, inputShape: info.inputShape)
+        let starts = FeatureVisualization.pairStarts(seed: c.seed, inputShape: info.inputShape, initStd: fa.initStd)
+        let (ra, a) = try FeatureVisualization.run(fa, model: model, inputShape: info.inputShape, start: starts.a)
+        let (rc, z) = try FeatureVisualization.run(fc, model: model, inputShape: info.inputShape, start: starts.c)
         var chain = Chain.Config()
         chain.classIndex = c.classIndex
         chain.primarySteps = c.steps
         chain.pointsPerSegment = c.steps
         chain.rounds = c.rounds
+        chain.bending = c.bending
         chain.tolerance = c.tolerance
         chain.bypass = c.bypass
         let (r, path) = try Chain.run(chain, model: model, from: a, to: z, normalization: nil)
         let result = Result(config: c, primaryMax: r.primaryMax, roundMax: r.roundMax, endpointLoss: [r.lossA, r.lossC],
-                            fvoIterations: [ra.iterations, rc.iterations], roundsNeeded: r.rounds.count, chain: r,
+                            fvoIterations: [ra.iterations, rc.iterations],
+                            roundsNeeded: roundsNeeded(primaryMax: r.primaryMax, roundMax: r.roundMax, endpoints: max(r.lossA, r.lossC),
+                                                       relativeTolerance: c.relativeTolerance), chain: r,
                             seconds: Date().timeIntervalSince(start))
         return (result, a, z, path)
     }
+}
+
+/// The first round r (0 = the straight segment) whose path max is <= (1 + relativeTolerance) * endpoints; nil if none.
+public func roundsNeeded(primaryMax: Double, roundMax: [Double], endpoints: Double, relativeTolerance: Double) -> Int? {
+    let limit = (1 + relativeTolerance) * endpoints
+    return ([primaryMax] + roundMax).firstIndex { $0 <= limit }
 }
 
 /// The untrained experiment at several input sizes and seeds: how the primary barrier and the rounds needed
@@ -80,7 +96,7 @@ public enum DimensionSweep {
         public var primaryMax: Double
         public var primaryGap: Double
         public var roundMax: [Double]
-        public var roundsNeeded: Int
+        public var roundsNeeded: Int?
         public var finalGap: Double
         public var seconds: Double
     }
@@ -89,7 +105,9 @@ public enum DimensionSweep {
         public var size: Int
         public var dimension: Int
         public var primaryGap: IsthmusReport.Summary
+        /// Over the runs that got within tolerance; `notConnected` counts the others.
         public var roundsNeeded: IsthmusReport.Summary
+        public var notConnected: Int
         public var finalGap: IsthmusReport.Summary
     }
 
@@ -111,7 +129,8 @@ public enum DimensionSweep {
         Dictionary(grouping: rows, by: \.size).keys.sorted().map { s in
             let g = rows.filter { $0.size == s }
             return SizeSummary(size: s, dimension: 3 * s * s, primaryGap: IsthmusReport.Summary(g.map(\.primaryGap)),
-                               roundsNeeded: IsthmusReport.Summary(g.map { Double($0.roundsNeeded) }),
+                               roundsNeeded: IsthmusReport.Summary(g.compactMap { $0.roundsNeeded.map(Double.init) }),
+                               notConnected: g.filter { $0.roundsNeeded == nil }.count,
                                finalGap: IsthmusReport.Summary(g.map(\.finalGap)))
         }
     }

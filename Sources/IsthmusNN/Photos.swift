@@ -18,10 +18,10 @@ public struct PhotoView: Codable, Equatable, Sendable {
     }
 }
 
-/// Within-class pairs from real photos (the scikit-image photos of DATA.md, in data/photos): every view of one
+/// Within-class pairs from real photos (the scikit-image photos, in data/photos): every view of one
 /// photo is a different input of the same content. A view is a crop (x, y, w, h) of the photo resized to exactly
 /// size x size (aspect ratio not kept), optionally flipped, then normalized (default (x - 0.5) / 0.5,
-/// EfficientNet-Lite0). The default filter is bicubic, PIL's `Image.resize` default, the recipe closest to DATA.md's
+/// EfficientNet-Lite0). The default filter is bicubic, PIL's `Image.resize` default, the recipe closest to the PyTorch reference runs'
 /// coffee pair gap of 2.2. Measured in PyTorch on EfficientNet-Lite0, class 967: PIL bicubic 2.26 (250 points);
 /// this pair (within one gray level of PIL) 2.47 (250 points); torchvision bilinear 2.97 and Resize(224) +
 /// CenterCrop(224) 4.62 (1000 points). The barrier gap is sensitive to resampling details.
@@ -42,7 +42,7 @@ public enum PhotoSet {
         return try files.map { Photo(name: $0, image: try ImageDecode.read(dir + "/" + $0)) }
     }
 
-    /// DATA.md's pair: two crops of `fraction` of each side, one at the top-left corner and one offset by `offset`
+    /// The reference crop pair: two crops of `fraction` of each side, one at the top-left corner and one offset by `offset`
     /// of each side: w = round(fraction W), dx = round(offset W) (likewise for h, dy), clamped to the image.
     public static func cropPairViews(width: Int, height: Int, fraction: Double = 0.85,
                                      offset: Double = 0.15) -> (PhotoView, PhotoView) {
@@ -80,7 +80,7 @@ public enum PhotoSet {
         return ImagePreprocessing.normalized(resized, normalization)
     }
 
-    /// DATA.md's crop pair of `photo` (see `cropPairViews`), each [1, C, size, size].
+    /// The reference crop pair of `photo` (see `cropPairViews`), each [1, C, size, size].
     public static func cropPair(_ photo: Photo, size: Int = 224, normalization: Normalization = .halfHalf,
                                 filter: ResizeFilter = .bicubic, fraction: Double = 0.85, offset: Double = 0.15) -> (Tensor, Tensor) {
         let (a, b) = cropPairViews(width: photo.image.width, height: photo.image.height, fraction: fraction, offset: offset)
@@ -88,7 +88,7 @@ public enum PhotoSet {
                 render(photo, b, size: size, normalization: normalization, filter: filter))
     }
 
-    /// The views of one photo used by `dataset`: DATA.md's crop pair first, then `count - 2` random views
+    /// The views of one photo used by `dataset`: the reference crop pair first, then `count - 2` random views
     /// (`randomViews` with `seed`). `count` >= 2.
     public static func plannedViews(of photo: Photo, count: Int, seed: UInt64) -> [PhotoView] {
         precondition(count >= 2, "a photo needs at least its crop pair (2 views), got \(count)")
@@ -105,7 +105,7 @@ public enum PhotoSet {
     }
 
     /// All photos' views as one data set: photo p's views are samples p*K ..< (p+1)*K (K = `viewsPerPhoto`), the
-    /// first two being its DATA.md crop pair; the label is the photo index (relabel by a model's top-1 class for
+    /// first two being its reference crop pair; the label is the photo index (relabel by a model's top-1 class for
     /// the class y of L_y). Photo p uses seed `seed &+ p`.
     public static func dataset(_ photos: [Photo], viewsPerPhoto: Int = 8, size: Int = 224,
                                normalization: Normalization = .halfHalf, filter: ResizeFilter = .bicubic,

@@ -2,6 +2,9 @@ import Foundation
 import XCTest
 import IsthmusReport
 
+/// Team documents that ship with no copy of Isthmus (the report's own command line may hold any path).
+let citedFilesUsersDoNotHave = ["PAPER.md", "DATA.md", "../shared", "peer_torch"]
+
 /// The whole pipeline at smoke scale on a tiny MNIST-format file: every stage's section is in the page,
 /// every file the page links exists, and `plot` rebuilds the page from the saved results.
 final class ReproduceTests: XCTestCase {
@@ -15,6 +18,7 @@ final class ReproduceTests: XCTestCase {
         for id in ["model", "connectivity", "barriers", "untrained", "evolution", "percolation"] { XCTAssertTrue(html.contains("id=\"\(id)\""), "section \(id)") }
         XCTAssertTrue(html.contains("<svg"), "inline figures")
         XCTAssertEqual(validateLinks(html: html, base: URL(fileURLWithPath: root + "/run")), [])
+        for file in citedFilesUsersDoNotHave { XCTAssertFalse(html.contains(file), "the report cites \(file)") }
         try FileManager.default.removeItem(atPath: root + "/run/index.html")
         try FileManager.default.removeItem(atPath: root + "/run/connectivity/gaps.svg")
         let (p, _, perr) = try isthmus(["plot", root + "/run"])
@@ -26,5 +30,21 @@ final class ReproduceTests: XCTestCase {
         XCTAssertEqual(r, 0, rerr)
         let (n, _, nerr) = try isthmus(["reproduce", "--smoke", "--data", "mnist5k:" + root + "/mnist.csv", "--quiet", "--out", root + "/run"])
         XCTAssertEqual(n, 2); XCTAssertTrue(nerr.contains("exists"), nerr)
+    }
+}
+
+final class HelpTextTests: XCTestCase {
+    func testNoHelpCitesFilesUsersDoNotHave() throws {
+        let (code, top, err) = try isthmus(["--help"])
+        XCTAssertEqual(code, 0, err)
+        let commands = top.split(separator: "\n").compactMap { line -> String? in
+            line.hasPrefix("  ") ? line.split(separator: " ").first.map(String.init) : nil
+        }
+        XCTAssertGreaterThan(commands.count, 10)
+        for c in commands {
+            let (hc, help, herr) = try isthmus([c, "--help"])
+            XCTAssertEqual(hc, 0, herr)
+            for file in citedFilesUsersDoNotHave + ["/work/"] { XCTAssertFalse((top + help).contains(file), "\(c) --help cites \(file)") }
+        }
     }
 }

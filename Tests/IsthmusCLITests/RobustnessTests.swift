@@ -123,7 +123,7 @@ final class CLIRobustnessTests: XCTestCase {
                              contains: "--steps needs a value")
         try assertCleanError(["bypass", "--model", "mnist-cnn", "--untrained"] + pair + ["--class", "1", "--iterations", "-1", "--out", out],
                              contains: "--iterations must be >= 1")
-        try assertCleanError(["bypass", "--model", "mnist-cnn", "--untrained"] + pair + ["--class", "1", "--tolerance", "-0.5", "--out", out],
+        try assertCleanError(["bypass", "--model", "mnist-cnn", "--untrained"] + pair + ["--class", "1", "--bend", "conditional", "--tolerance", "-0.5", "--out", out],
                              contains: "--tolerance must be >= 0")
         try assertCleanError(["bypass", "--model", "mnist-cnn", "--untrained"] + pair + ["--class", "1", "--lr", "nan", "--out", out],
                              contains: "finite number")

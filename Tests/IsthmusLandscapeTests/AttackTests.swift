@@ -130,8 +130,7 @@ final class AttackTests: XCTestCase {
         let thresholds = ce0.enumerated().map { $0.element * ($0.offset % 2 == 0 ? 0.5 : 0.7) }
         let out = try Attacks.run(c, model: m, normalization: norm, images: x, labels: y, thresholds: thresholds)
         for (s, thr) in zip(out.result.samples, thresholds) {
-            XCTAssertLessThan(s.loss, Double(thr))
-            XCTAssertGreaterThan(s.iterations, c.minSteps)
+            XCTAssertGreaterThan(s.iterations, c.minSteps + 1)
             XCTAssertLessThan(s.iterations, c.steps)
             XCTAssertEqual(s.threshold!, Double(thr), accuracy: 1e-6)
         }
@@ -139,6 +138,30 @@ final class AttackTests: XCTestCase {
         let alone = try Attacks.run(c, model: m, normalization: norm, images: x.rows(1..<2), labels: [y[1]], thresholds: [thresholds[1]])
         XCTAssertEqual(alone.result.samples[0].iterations, out.result.samples[1].iterations)
         for (a, b) in zip(alone.adversarial.scalars, out.adversarial.rows(1..<2).scalars) { XCTAssertEqual(a, b, accuracy: 1e-4) }
+    }
+
+    /// The paper's order: step i computes CE(x_i), takes the Adam step, then stops if i > 32 (minSteps) and
+    /// CE(x_i) < L_t(A); the stepped x_(i+1) is returned (iterations = i + 1).
+    func testPaperAttackChecksAfterTheStepAndReturnsTheSteppedIterate() throws {
+        let m = mlp(), x = images(1)
+        let target = 1
+        let ce0 = withoutGradients { crossEntropyPerSample(logits: m(x), labels: [target]) }.scalars[0]
+        var c = Attacks.Config.paperStatistics
+        c.targetClass = target; c.steps = 400; c.lr = 0.05; c.minSteps = 5
+        let y = predictions(m, x)
+        let out = try Attacks.run(c, model: m, normalization: norm, images: x, labels: y, thresholds: [ce0 * 0.5])
+        let n = out.result.samples[0].iterations
+        XCTAssertLessThan(n, c.steps, "the test needs an early stop")
+        /// x after k steps (no early stop).
+        func iterate(_ k: Int) throws -> Tensor {
+            var d = c; d.steps = k
+            return try Attacks.run(d, model: m, normalization: norm, images: x, labels: y).adversarial
+        }
+        func ce(_ t: Tensor) -> Float { withoutGradients { crossEntropyPerSample(logits: m(t), labels: [target]) }.scalars[0] }
+        XCTAssertEqual(try iterate(n).scalars, out.adversarial.scalars, "the stepped iterate is returned")
+        XCTAssertLessThan(ce(try iterate(n - 1)), ce0 * 0.5, "the CE before the last step decided")
+        XCTAssertGreaterThan(n - 1, c.minSteps)
+        if n - 2 > c.minSteps { XCTAssertGreaterThanOrEqual(ce(try iterate(n - 2)), ce0 * 0.5, "the first such step stops") }
     }
 
     func testAdaptiveAttackReportsPenaltyNoHigherThanPaper() throws {

@@ -144,6 +144,29 @@ final class UntrainedConnectivityTests: XCTestCase {
     }
 }
 
+/// Modes A and C of a seed come from one stream: consecutive seeds share no start (the old seeds s+1, s+2 made
+/// mode C of seed s the start of mode A of seed s+1).
+final class UntrainedSeedTests: XCTestCase {
+    func testModesOfOneSeedComeFromOneStreamAndSeedsDoNotOverlap() throws {
+        var c = UntrainedConnectivity.Config()
+        c.model = ModelOptions(name: "mlp", classes: 4, hidden: [16], inputSize: 8, inputChannels: 1)
+        c.fvoIterations = 3; c.rounds = 0; c.steps = 5
+        let shape = [1, 8, 8]
+        for seed: UInt64 in [0, 1] {
+            c.seed = seed
+            let (_, a, z, _) = try UntrainedConnectivity.run(c)
+            let (model, _) = try ModelZoo.make(c.model, seed: seed)
+            let starts = FeatureVisualization.pairStarts(seed: seed, inputShape: shape)
+            var fa = FeatureVisualization.Config.paper(classIndex: c.classIndex, modeA: true); fa.maxIterations = 3
+            var fc = FeatureVisualization.Config.paper(classIndex: c.classIndex, modeA: false); fc.maxIterations = 3
+            XCTAssertEqual(try FeatureVisualization.run(fa, model: model, inputShape: shape, start: starts.a).input.scalars, a.scalars)
+            XCTAssertEqual(try FeatureVisualization.run(fc, model: model, inputShape: shape, start: starts.c).input.scalars, z.scalars)
+        }
+        let s0 = FeatureVisualization.pairStarts(seed: 0, inputShape: shape), s1 = FeatureVisualization.pairStarts(seed: 1, inputShape: shape)
+        for (u, v) in [(s0.c, s1.a), (s0.a, s0.c), (s0.a, s1.a), (s0.c, s1.c)] { XCTAssertNotEqual(u.scalars, v.scalars) }
+    }
+}
+
 /// Algorithmic speed-ups (beyond the paper): they must give the dense grid's answer, or a certified path.
 final class FastPathTests: XCTestCase {
     func testAdaptiveSweepFindsTheDenseBarrier() {
