@@ -254,8 +254,9 @@ extension Tensor {
         }
     }
 
-    /// Element-wise op with a derivative given as a closure (for parameterized functions).
-    func unary(_ f: (Float) -> Float, derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> Tensor {
+    /// Element-wise op y = f(x) with its derivative f'(x, y) as a closure (for parameterized functions);
+    /// the pullback is dx = dy * f'(x, y).
+    public func unary(_ f: (Float) -> Float, derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> Tensor {
         let out = unaryKernel(self, f)
         let x = self
         return Tape.record(out, [x]) { g, _ in
