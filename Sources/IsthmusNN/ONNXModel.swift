@@ -153,15 +153,13 @@ public final class ONNXModel: Module, @unchecked Sendable {
         }
     }
 
-    /// Runs the graph on x [N, ...]. A graph whose shapes are fixed to batch 1 (a Reshape to [1, -1]) runs
-    /// sample by sample when a larger batch does not fit it.
+    /// Runs the graph on x [N, ...]. A graph whose input is stated with batch 1, or whose shapes do not fit a larger
+    /// batch, runs sample by sample.
     public func forwardThrowing(_ x: Tensor) throws -> Tensor {
         let n = x.rank >= 1 ? x.shape[0] : 1
         if n > 1 && declaredInputShape.first == 1 { return try samples(x) }
         do {
-            let y = try plan(for: x).run(x)
-            if n > 1 && (y.rank == 0 || y.shape[0] != n) { return try samples(x) }
-            return y
+            return try plan(for: x).run(x)
         } catch let e as ONNXError {
             guard n > 1 else { throw e }
             return try samples(x)
