@@ -9,6 +9,8 @@ struct ModelArguments {
     var options: ModelOptions
     var weights: String?
     var seed: UInt64
+    /// Set for `--model FILE.onnx`.
+    var onnx: ONNXModelSource?
 
     static let help = """
       --model NAME          \(ModelZoo.names.joined(separator: " | "))
@@ -18,10 +20,16 @@ struct ModelArguments {
       --classes N           number of classes (default: the model's)
       --hidden A,B          hidden widths of mlp (default 256,256)
       --input-size S        input side for models that accept several sizes
+    \(ONNXModelSource.help)
     """
 
     static func parse(_ args: inout Arguments, requireWeights: Bool = true) throws -> ModelArguments {
         let name = try args.required("--model")
+        if ONNXModelSource.isONNX(name) {
+            let source = try ONNXModelSource.parse(name, &args, requireWeights: requireWeights)
+            return ModelArguments(options: ModelOptions(name: name, classes: source.classes, inputSize: source.inputSize),
+                                  weights: nil, seed: try args.seed(), onnx: source)
+        }
         guard ModelZoo.names.contains(name) else {
             throw CLIError("unknown model '\(name)'; available: \(ModelZoo.names.joined(separator: ", "))")
         }
@@ -37,6 +45,7 @@ struct ModelArguments {
     }
 
     func load() throws -> (Module, ModelInfo) {
+        if let onnx { return try onnx.load() }
         let (model, info) = try ModelZoo.make(options, seed: seed)
         if let weights { try model.loadWeights(weights, ignoring: info.ignoredStatePrefixes) }
         return (model, info)
