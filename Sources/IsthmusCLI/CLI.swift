@@ -31,6 +31,7 @@ public enum CLI {
         KernelBenchCommand.self,
         PreprocessCommand.self,
         PredictCommand.self,
+        InspectCommand.self,
         FVOCommand.self,
         UntrainedCommand.self,
         EvolutionCommand.self,

@@ -22,7 +22,7 @@ struct ONNXModelSource: Codable, Equatable {
     """
 
     static let normalizations: [String: Normalization] = [
-        "imagenet": .imagenet, "cifar10": .cifar10, "mnist": .mnist, "half": .halfHalf,
+        "imagenet": .imagenet, "cifar10": .cifar10, "cifar": .cifar10, "mnist": .mnist, "half": .halfHalf,
     ]
 
     static func isONNX(_ name: String) -> Bool { name.lowercased().hasSuffix(".onnx") }
