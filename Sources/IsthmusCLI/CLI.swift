@@ -32,6 +32,7 @@ public enum CLI {
         PreprocessCommand.self,
         PredictCommand.self,
         InspectCommand.self,
+        ONNXBenchCommand.self,
         FVOCommand.self,
         UntrainedCommand.self,
         EvolutionCommand.self,

@@ -126,7 +126,7 @@ public final class ONNXModel: Module, @unchecked Sendable {
             for x in compiled[i].node.inputs where !x.isEmpty { needed.insert(x) }
         }
         let kept = compiled.indices.filter { keep[$0] }.map { compiled[$0] }
-        nodes = ONNXFusion.fuse(kept, constants: consts)
+        nodes = ONNXFusion.fuse(kept, constants: consts, keep: [target])
         constants = consts
         super.init()
         // Check the graph on its declared shape (batch 1 where symbolic) so that errors surface at load.

@@ -240,6 +240,7 @@ extension ONNXOps {
             return { xs in
                 let x = try floatInput(xs, 0)
                 guard x.rank >= 3 else { throw ONNXError("GlobalAveragePool needs [N, C, ...], got \(x.shape)") }
+                if x.rank == 4 { return [.float(adaptiveAvgPool2d(x, outputSize: (1, 1)))] }
                 return [.float(x.mean(axes: Array(2..<x.rank), keepDims: true))]
             }
         },

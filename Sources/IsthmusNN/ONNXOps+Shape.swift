@@ -158,36 +158,73 @@ extension ONNXOps {
 
 /// Load-time rewrites that keep values (to rounding) and gradients with respect to the input: Conv followed by an
 /// inference BatchNormalization whose parameters are constants becomes one Conv with the BatchNorm folded into its
-/// weights (computed in Double, as `ConvBNFold`), and a Relu or Clip(0, 6) that alone reads the result runs inside
-/// the convolution as a oneDNN post-op.
+/// weights (computed in Double, as `ConvBNFold`); a Relu or Clip(0, 6) that alone reads the result runs inside the
+/// convolution as a oneDNN post-op; and two such convolutions in a row (groups 1, the second of stride 1, as in a
+/// ResNet block) run as `conv2dPair`, their intermediate kept in oneDNN's blocked layout.
 enum ONNXFusion {
-    static func fuse(_ nodes: [CompiledNode], constants: [String: ONNXValue]) -> [CompiledNode] {
+    /// A convolution with constant weights and its fused BatchNorm and activation.
+    struct Conv {
+        let input: String, output: String, name: String
+        let weight: Tensor, bias: Tensor?, spec: ConvSpec, activation: ConvActivation
+        let source: ONNXNodeProto
+
+        var pairable: Bool {
+            weight.rank == 4 && spec.group == 1 && spec.autoPad == "NOTSET" && (spec.dilations ?? [1, 1]).allSatisfy { $0 == 1 }
+                && (spec.pads?.count ?? 4) == 4 && (spec.strides?.count ?? 2) == 2
+        }
+        var padding: Padding2D {
+            let p = spec.pads ?? [0, 0, 0, 0]
+            return Padding2D(top: p[0], bottom: p[2], left: p[1], right: p[3])
+        }
+        var stride: (Int, Int) { let s = spec.strides ?? [1, 1]; return (s[0], s[1]) }
+
+        var compiled: CompiledNode {
+            let c = self
+            return CompiledNode(node: node([c]), run: { xs in
+                [.float(try onnxConv(try floatInput(xs, 0), c.weight, c.bias, c.spec, activation: c.activation))]
+            })
+        }
+    }
+
+    static func node(_ convs: [Conv]) -> ONNXNodeProto {
+        var n = ONNXNodeProto(opType: "Conv", inputs: [convs[0].input], outputs: [convs.last!.output],
+                              name: convs.map(\.name).filter { !$0.isEmpty }.joined(separator: "+"), attributes: convs[0].source.attributes)
+        n.domain = convs[0].source.domain
+        return n
+    }
+
+    enum Item { case plain(CompiledNode), conv(Conv) }
+
+    /// `keep`: tensors read from outside the nodes (the logits), never fused away.
+    static func fuse(_ nodes: [CompiledNode], constants: [String: ONNXValue], keep: Set<String>) -> [CompiledNode] {
         var readers = [String: Int]()
+        for k in keep { readers[k] = 1 }
         for n in nodes { for i in n.node.inputs where !i.isEmpty { readers[i, default: 0] += 1 } }
         func constTensor(_ name: String) -> Tensor? {
             if case .float(let t)? = constants[name] { return t }
             return nil
         }
         func single(_ name: String) -> Bool { readers[name] == 1 }
-        var out = [CompiledNode]()
+        var items = [Item]()
         var i = 0
         while i < nodes.count {
             let n = nodes[i].node
             guard n.opType == "Conv", n.inputs.count >= 2, let w = constTensor(n.inputs[1]), w.rank == 4,
                   let spec = try? ConvSpec(Attrs(node: n, opset: 13)) else {
-                out.append(nodes[i]); i += 1; continue
+                items.append(.plain(nodes[i])); i += 1; continue
             }
             var weight = w
-            var bias: Tensor? = n.inputs.count > 2 && !n.inputs[2].isEmpty ? constTensor(n.inputs[2]) : nil
-            if n.inputs.count > 2 && !n.inputs[2].isEmpty && bias == nil { out.append(nodes[i]); i += 1; continue }
+            let hasBias = n.inputs.count > 2 && !n.inputs[2].isEmpty
+            var bias: Tensor? = hasBias ? constTensor(n.inputs[2]) : nil
+            if hasBias && bias == nil { items.append(.plain(nodes[i])); i += 1; continue }
             var last = n.outputs[0]
             var j = i + 1
-            var fused = [n.name]
+            var names = [n.name]
             if j < nodes.count, nodes[j].node.opType == "BatchNormalization", nodes[j].node.inputs.first == last, single(last),
                nodes[j].node.outputs.dropFirst().allSatisfy(\.isEmpty), let bn = fold(nodes[j].node, weight, bias, constants) {
                 (weight, bias) = bn
                 last = nodes[j].node.outputs[0]
-                fused.append(nodes[j].node.name)
+                names.append(nodes[j].node.name)
                 j += 1
             }
             var activation = ConvActivation.none
@@ -199,21 +236,40 @@ enum ONNXFusion {
                     let hi = m.attribute("max")?.f ?? clipBound(m, 2, constants)
                     if lo == 0 && hi == 6 { activation = .relu6 }
                 }
-                if activation != .none { last = m.outputs[0]; fused.append(m.name); j += 1 }
+                if activation != .none { last = m.outputs[0]; names.append(m.name); j += 1 }
             }
-            if j == i + 1 { out.append(nodes[i]); i += 1; continue }
-            var node = ONNXNodeProto(opType: "Conv", inputs: [n.inputs[0]], outputs: [last], name: fused.filter { !$0.isEmpty }.joined(separator: "+"),
-                                     attributes: n.attributes)
-            node.domain = n.domain
-            let (fw, fb, act) = (weight, bias, activation)
-            out.append(CompiledNode(node: node, run: { xs in
-                [.float(try onnxConv(try floatInput(xs, 0), fw, fb, spec, activation: act))]
-            }))
+            items.append(.conv(Conv(input: n.inputs[0], output: last, name: names.filter { !$0.isEmpty }.joined(separator: "+"),
+                                    weight: weight, bias: bias, spec: spec, activation: activation, source: n)))
             i = j
+        }
+        var out = [CompiledNode]()
+        var k = 0
+        while k < items.count {
+            guard case .conv(let a) = items[k] else {
+                if case .plain(let p) = items[k] { out.append(p) }
+                k += 1; continue
+            }
+            if k + 1 < items.count, case .conv(let b) = items[k + 1], b.input == a.output, single(a.output),
+               a.pairable, b.pairable, b.stride == (1, 1) {
+                out.append(CompiledNode(node: node([a, b]), run: { xs in
+                    let x = try floatInput(xs, 0)
+                    guard x.rank == 4, x.shape[1] == a.weight.shape[1], a.weight.shape[0] == b.weight.shape[1],
+                          x.shape[2] + a.padding.top + a.padding.bottom >= a.weight.shape[2],
+                          x.shape[3] + a.padding.left + a.padding.right >= a.weight.shape[3] else {
+                        let h = try onnxConv(x, a.weight, a.bias, a.spec, activation: a.activation)
+                        return [.float(try onnxConv(h, b.weight, b.bias, b.spec, activation: b.activation))]
+                    }
+                    return [.float(conv2dPair(x, a.weight, a.bias, stride1: a.stride, padding1: a.padding, activation1: a.activation,
+                                              b.weight, b.bias, padding2: b.padding, activation2: b.activation))]
+                }))
+                k += 2
+                continue
+            }
+            out.append(a.compiled)
+            k += 1
         }
         return out
     }
-
     static func clipBound(_ n: ONNXNodeProto, _ i: Int, _ constants: [String: ONNXValue]) -> Float? {
         guard i < n.inputs.count, case .float(let t)? = constants[n.inputs[i]], t.count == 1 else { return nil }
         return t.scalar

@@ -139,6 +139,24 @@ final class ONNXModelTests: XCTestCase {
         for i in 0..<x.count { XCTAssertEqual(ga[0][flat: i], gb[0][flat: i], accuracy: 1e-4 * max(1, abs(gb[0][flat: i]))) }
     }
 
+    func testConvPairIsFusedWithTheSameValuesAndGradients() throws {
+        // Conv-Relu-Conv (a ResNet block's main path) runs as conv2dPair; Identity nodes keep the reference apart.
+        let inits = [Self.floats("w1", [16, 3, 3, 3], randn([16, 3, 3, 3], seed: 6).scalars), Self.floats("b1", [16], randn([16], seed: 7).scalars),
+                     Self.floats("w2", [16, 16, 3, 3], randn([16, 16, 3, 3], seed: 8, std: 0.3).scalars)]
+        let pads = Self.attr("pads", ints: [1, 1, 1, 1])
+        let c1 = Self.node("Conv", ["x", "w1", "b1"], ["a"], [pads, Self.attr("strides", ints: [2, 2])])
+        let fused = try Self.model([c1, Self.node("Relu", ["a"], ["r"]), Self.node("Conv", ["r", "w2"], ["y"], [pads])], inits)
+        let plain = try Self.model([c1, Self.node("Identity", ["a"], ["a2"]), Self.node("Relu", ["a2"], ["r"]),
+                                    Self.node("Identity", ["r"], ["r2"]), Self.node("Conv", ["r2", "w2"], ["y"], [pads])], inits)
+        let x = randn([2, 3, 10, 9], seed: 9)
+        let a = try run(fused, x), b = try run(plain, x)
+        XCTAssertEqual(a.shape, [2, 16, 5, 5])
+        for i in 0..<a.count { XCTAssertEqual(a[flat: i], b[flat: i], accuracy: 1e-5 * max(1, abs(b[flat: i]))) }
+        let (_, ga) = valueWithGradient(wrt: [x]) { (fused(x) * b).sum() }
+        let (_, gb) = valueWithGradient(wrt: [x]) { (plain(x) * b).sum() }
+        for i in 0..<x.count { XCTAssertEqual(ga[0][flat: i], gb[0][flat: i], accuracy: 1e-4 * max(1, abs(gb[0][flat: i]))) }
+    }
+
     func testTrailingSoftmaxIsStrippedAndLogitsCanBeNamed() throws {
         var m = ONNXModelProto()
         m.opsetImports = [("", 13)]

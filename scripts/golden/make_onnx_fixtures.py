@@ -2,7 +2,8 @@
 Swift ONNX tests (run with a Python that has torch, torchvision and onnx):
 
     python scripts/golden/make_onnx_fixtures.py            # the committed fixtures
-    python scripts/golden/make_onnx_fixtures.py --full     # also full-size ResNet-18 into data/onnx/ (not committed)
+    python scripts/golden/make_onnx_fixtures.py --full     # also full-size ResNet-18 and EfficientNet-Lite0 into
+                                                           # data/onnx/ (not committed; see full_size)
 
 Weights are seeded random, and every BatchNorm gets random running statistics and affine parameters, so eval-mode
 BN is not the identity. The input and the gradient probe are closed-form (`pattern`), recomputed by the Swift test,
@@ -139,15 +140,43 @@ def main():
     with open(os.path.join(ROOT, "Tests", "IsthmusNNTests", "Fixtures", "onnx-models.json"), "w") as f:
         json.dump(fixtures, f, separators=(",", ":"))
     if "--full" in sys.argv:
-        d = os.path.join(ROOT, "data", "onnx")
-        os.makedirs(d, exist_ok=True)
-        torch.manual_seed(0)
-        m = randomize(torchvision.models.resnet18(), 0)
-        x = pattern([1, 3, 224, 224], 0.37, 0.5)
-        torch.onnx.export(m, (x,), os.path.join(d, "resnet18.onnx"), input_names=["input"], output_names=["output"],
-                          opset_version=17, dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}}, dynamo=False)
-        torch.save(m.state_dict(), os.path.join(d, "resnet18.pth"))
-        print("full-size ResNet-18 exported to data/onnx/resnet18.onnx (+ resnet18.pth with the same weights)")
+        full_size()
+
+
+def save_with_metadata(path, normalization):
+    import onnx
+    m = onnx.load(path)
+    entry = m.metadata_props.add()
+    entry.key, entry.value = "normalization", normalization
+    onnx.save(m, path)
+
+
+def full_size():
+    """Full-size exports for the speed and parity comparisons (data/onnx/, not committed): torchvision ResNet-18 with
+    random weights (its state dict beside it, for the native model), and EfficientNet-Lite0 with the ImageNet
+    weights of data/efficientnet-lite0.pth (reference architecture: pip install efficientnet-lite-pytorch==0.1.0)."""
+    d = os.path.join(ROOT, "data", "onnx")
+    os.makedirs(d, exist_ok=True)
+    x = pattern([1, 3, 224, 224], 0.37, 0.5)
+    torch.manual_seed(0)
+    m = randomize(torchvision.models.resnet18(), 0)
+    path = os.path.join(d, "resnet18.onnx")
+    torch.onnx.export(m, (x,), path, input_names=["input"], output_names=["output"], opset_version=17,
+                      dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}}, dynamo=False)
+    save_with_metadata(path, "imagenet")
+    torch.save(m.state_dict(), os.path.join(d, "resnet18.pth"))
+    print("data/onnx/resnet18.onnx (+ resnet18.pth with the same weights)")
+    weights = os.path.join(ROOT, "data", "efficientnet-lite0.pth")
+    if os.path.exists(weights):
+        from efficientnet_lite_pytorch import EfficientNet
+        m = EfficientNet.from_name("efficientnet-lite0")
+        m.load_state_dict(torch.load(weights, map_location="cpu"))
+        m.eval()
+        path = os.path.join(d, "efficientnet-lite0.onnx")
+        torch.onnx.export(m, (x,), path, input_names=["input"], output_names=["output"], opset_version=17,
+                          dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}}, dynamo=False)
+        save_with_metadata(path, "half")
+        print("data/onnx/efficientnet-lite0.onnx")
 
 
 if __name__ == "__main__":
