@@ -44,4 +44,56 @@ final class ONNXGoldenTests: XCTestCase {
             XCTAssertLessThanOrEqual(gErr, 1.5 * torchErr + 2e-6, "\(name) input gradient")
         }
     }
+
+    /// The EfficientNet-Lite0 ImageNet checkpoint exported to ONNX (make_onnx_fixtures.py --full) against PyTorch on
+    /// the coffee photo (the fixture of RealWeightsGoldenTests) and against the built-in model with the same weights.
+    func testEfficientNetLite0ExportMatchesPyTorchAndTheNativeModel() throws {
+        let root = RealWeightsGoldenTests.root
+        let onnxPath = root.appendingPathComponent("data/onnx/efficientnet-lite0.onnx").path
+        let weights = root.appendingPathComponent("data/efficientnet-lite0.pth").path
+        let photo = root.appendingPathComponent("data/photos/coffee.png").path
+        let grad64 = root.appendingPathComponent("data/onnx/efficientnet-lite0-coffee-grad64.npy").path
+        let refs = root.appendingPathComponent("data/onnx/efficientnet-lite0-coffee.json").path
+        guard [onnxPath, weights, photo, grad64, refs].allSatisfy(FileManager.default.fileExists) else {
+            throw XCTSkip("needs data/ from scripts/setup.sh and data/onnx/ from scripts/golden/make_onnx_fixtures.py --full")
+        }
+        let url = Bundle.module.url(forResource: "efficientnet-lite0-real", withExtension: "json", subdirectory: "Fixtures")!
+        let c = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        let box = c["box"] as! [Int], image = try ImageDecode.read(photo)
+        let (bx, by, bw, bh) = (box[0], box[1], box[2], box[3])
+        var pixels = [Float]()
+        for ch in 0..<3 {
+            for r in by..<(by + bh) {
+                for q in bx..<(bx + bw) { pixels.append((Float(image.pixels[(r * image.width + q) * 3 + ch]) / 255 - 0.5) / 0.5) }
+            }
+        }
+        let x = Tensor(shape: [1, 3, bh, bw], scalars: pixels)
+        let label = c["label"] as! Int
+        func run(_ m: Module) -> (Tensor, Tensor) {
+            var y: Tensor!
+            let (_, g) = valueWithGradient(wrt: [x]) { y = m(x); return crossEntropy(logits: y, labels: [label]) }
+            return (y, g[0])
+        }
+        let onnx = try ONNXModel(path: onnxPath)
+        let (native, _) = try ModelZoo.make(ModelOptions(name: "efficientnet-lite0"), seed: 0)
+        try native.loadWeights(weights)
+        let (yo, go) = run(onnx), (yn, gn) = run(native)
+        let want = (c["logits"] as! [Double]).map(Float.init), scale = want.map(abs).max()!
+        let vsTorch = zip(yo.scalars, want).map { abs($0 - $1) }.max()! / scale
+        let vsNative = zip(yo.scalars, yn.scalars).map { abs($0 - $1) }.max()! / scale
+        func relL2(_ a: Tensor, _ b: Tensor) -> Double {
+            var num = 0.0, den = 0.0
+            for i in 0..<a.count { let d = Double(a[flat: i]) - Double(b[flat: i]); num += d * d; den += Double(b[flat: i]) * Double(b[flat: i]) }
+            return (num / den).squareRoot()
+        }
+        let g64 = try Tensor.readNpy(grad64)
+        let torchErr = (try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: refs))) as! [String: Double])["torchFloat32GradientError"]!
+        let (eOnnx, eNative, eBetween) = (relL2(go, g64), relL2(gn, g64), relL2(go, gn))
+        print(String(format: "EfficientNet-Lite0 ONNX: logits vs PyTorch %.2e, vs native %.2e; input gradient rel L2 vs float64 %.2e "
+                     + "(native %.2e, PyTorch float32 %.2e), ONNX vs native %.2e", vsTorch, vsNative, eOnnx, eNative, torchErr, eBetween))
+        XCTAssertEqual(Array(yo.argmax(axis: 1)), [967])
+        XCTAssertLessThan(vsTorch, 1e-4)
+        XCTAssertLessThan(vsNative, 1e-4)
+        XCTAssertLessThanOrEqual(eOnnx, 1.5 * torchErr)
+    }
 }

@@ -176,7 +176,31 @@ def full_size():
         torch.onnx.export(m, (x,), path, input_names=["input"], output_names=["output"], opset_version=17,
                           dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}}, dynamo=False)
         save_with_metadata(path, "half")
+        coffee_references(m, os.path.join(ROOT, "data", "photos", "coffee.png"), d)
         print("data/onnx/efficientnet-lite0.onnx")
+
+
+def coffee_references(model, photo, d):
+    """The input gradient of CE(logits, 967) on the coffee crop of make_real_efficientnet_fixture.py, in float64
+    (data/onnx/efficientnet-lite0-coffee-grad64.npy), and PyTorch float32's relative L2 error on it."""
+    from PIL import Image
+    box = [150, 80, 224, 224]
+    pixels = np.asarray(Image.open(photo).convert("RGB"))[box[1]:box[1] + box[3], box[0]:box[0] + box[2]]
+    x = torch.from_numpy(pixels.astype(np.float32) / 255).permute(2, 0, 1).unsqueeze(0)
+    x = ((x - 0.5) / 0.5).contiguous()
+    grads = {}
+    for dtype in (torch.float64, torch.float32):
+        m = model.to(dtype)
+        t = x.to(dtype).clone().requires_grad_(True)
+        F.cross_entropy(m(t), torch.tensor([967])).backward()
+        grads[dtype] = t.grad.double()
+    model.float()
+    g64, g32 = grads[torch.float64], grads[torch.float32]
+    np.save(os.path.join(d, "efficientnet-lite0-coffee-grad64.npy"), g64.numpy().astype(np.float32))
+    err = float((g32 - g64).norm() / g64.norm())
+    with open(os.path.join(d, "efficientnet-lite0-coffee.json"), "w") as f:
+        json.dump({"torchFloat32GradientError": err}, f)
+    print(f"EfficientNet-Lite0 on the coffee crop: PyTorch float32 input gradient rel L2 vs float64 {err:.2e}")
 
 
 if __name__ == "__main__":
