@@ -43,21 +43,28 @@ struct ONNXBenchCommand: Command {
         for (p, q) in zip(go.scalars, gn.scalars) { num += Double(p - q) * Double(p - q); den += Double(q) * Double(q) }
         print(String(format: "parity: logits max diff / max |logit| %.2e, input gradient relative L2 %.2e", dLogits, (num / den).squareRoot()))
 
-        func time(_ body: () -> Void) -> Double {
-            body()
-            var ts = [Double]()
-            for _ in 0..<reps {
-                let t0 = DispatchTime.now().uptimeNanoseconds
-                body()
-                ts.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        // Native and ONNX alternate within each repetition, so that load from other processes hits both alike.
+        let models: [(String, Module)] = [("native", native), ("onnx", onnx)]
+        let sweeps = models.map { _, m in { _ = Interpolation.run(Interpolation.Config(steps: steps, classIndex: 1, batch: 64), model: m, from: a, to: c) } }
+        let bypass = models.map { _, m in Workloads.anchoredStep(m, start: a, target: 1, v: c - a) }
+        func seconds(_ body: () throws -> Void) rethrows -> Double {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            try body()
+            return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        }
+        for k in 0..<2 { sweeps[k](); try bypass[k]() }
+        var ts = [[Double]](repeating: [], count: 4)
+        for _ in 0..<reps {
+            for k in 0..<2 {
+                ts[2 * k].append(seconds { sweeps[k]() })
+                ts[2 * k + 1].append(try seconds { try bypass[k]() })
             }
-            return ts.sorted()[ts.count / 2]
         }
-        for (label, m) in [("native", native as Module), ("onnx", onnx as Module)] {
-            let sweep = time { _ = Interpolation.run(Interpolation.Config(steps: steps, classIndex: 1, batch: 64), model: m, from: a, to: c) }
-            let step = Workloads.anchoredStep(m, start: a, target: 1, v: c - a)
-            let bypass = time { try? step() }
-            print(String(format: "%@: sweep of %d points %.3f s, bypass step %.1f ms", label, steps, sweep, bypass * 1000))
+        let median = ts.map { $0.sorted()[$0.count / 2] }
+        for (k, (label, _)) in models.enumerated() {
+            print(String(format: "%@: sweep of %d points %.3f s, bypass step %.1f ms (medians of %d)", label, steps, median[2 * k],
+                         median[2 * k + 1] * 1000, reps))
         }
+        print(String(format: "onnx / native: sweep %.3f, bypass step %.3f", median[2] / median[0], median[3] / median[1]))
     }
 }

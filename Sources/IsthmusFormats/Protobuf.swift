@@ -124,39 +124,39 @@ public struct ProtoReader {
         }
     }
 
-    /// Repeated float: one fixed32, or a packed run of them.
-    public func appendFloats(_ f: Field, to out: inout [Float]) throws {
-        switch f.value {
-        case .fixed32(let v): out.append(Float(bitPattern: v))
-        case .bytes(let r):
-            guard r.count % 4 == 0 else { throw error("packed floats of field \(f.number): \(r.count) bytes is not a multiple of 4") }
-            out.reserveCapacity(out.count + r.count / 4)
+    /// Little-endian fixed-width values: one fixed field, or a packed run of them.
+    func appendFixed<T: FixedWidthInteger>(_ f: Field, _: T.Type, _ what: String, _ append: (T) -> Void) throws {
+        let width = MemoryLayout<T>.size
+        switch (f.value, width) {
+        case (.fixed32(let v), 4): append(T(truncatingIfNeeded: v))
+        case (.fixed64(let v), 8): append(T(truncatingIfNeeded: v))
+        case (.bytes(let r), _):
+            guard r.count % width == 0 else {
+                throw error("packed \(what) of field \(f.number): \(r.count) bytes is not a multiple of \(width)")
+            }
             var i = r.lowerBound
             while i < r.upperBound {
-                var v: UInt32 = 0
-                for k in 0..<4 { v |= UInt32(buffer[i + k]) << (8 * UInt32(k)) }
-                out.append(Float(bitPattern: v))
-                i += 4
+                var v: T = 0
+                for k in 0..<width { v |= T(buffer[i + k]) << (8 * k) }
+                append(v)
+                i += width
             }
-        default: throw error("field \(f.number) should hold 32-bit floats")
+        default: throw error("field \(f.number) should hold \(what)")
         }
+    }
+
+    /// Repeated float: one fixed32, or a packed run of them.
+    public func appendFloats(_ f: Field, to out: inout [Float]) throws {
+        var v = [Float]()
+        try appendFixed(f, UInt32.self, "32-bit floats") { v.append(Float(bitPattern: $0)) }
+        out += v
     }
 
     /// Repeated double: one fixed64, or a packed run of them.
     public func appendDoubles(_ f: Field, to out: inout [Double]) throws {
-        switch f.value {
-        case .fixed64(let v): out.append(Double(bitPattern: v))
-        case .bytes(let r):
-            guard r.count % 8 == 0 else { throw error("packed doubles of field \(f.number): \(r.count) bytes is not a multiple of 8") }
-            var i = r.lowerBound
-            while i < r.upperBound {
-                var v: UInt64 = 0
-                for k in 0..<8 { v |= UInt64(buffer[i + k]) << (8 * UInt64(k)) }
-                out.append(Double(bitPattern: v))
-                i += 8
-            }
-        default: throw error("field \(f.number) should hold 64-bit floats")
-        }
+        var v = [Double]()
+        try appendFixed(f, UInt64.self, "64-bit floats") { v.append(Double(bitPattern: $0)) }
+        out += v
     }
 }
 

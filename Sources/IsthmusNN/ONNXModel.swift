@@ -125,7 +125,20 @@ public final class ONNXModel: Module, @unchecked Sendable {
             keep[i] = true
             for x in compiled[i].node.inputs where !x.isEmpty { needed.insert(x) }
         }
-        let kept = compiled.indices.filter { keep[$0] }.map { compiled[$0] }
+        // Nodes that read only constants (weights, Constant nodes, not the input's shape) are evaluated now, so that
+        // the fusions below see their values (a Pad's pads, a Clip's bounds). One that fails stays, to fail in a plan.
+        var kept = [CompiledNode]()
+        for i in compiled.indices where keep[i] {
+            let c = compiled[i]
+            let ins = c.node.inputs.filter { !$0.isEmpty }
+            if ins.allSatisfy({ consts[$0] != nil }),
+               let outs = try? withoutGradients({ try c.run(c.node.inputs.map { $0.isEmpty ? nil : consts[$0] }) }),
+               outs.count >= c.node.outputs.count {
+                for (k, name) in c.node.outputs.enumerated() where !name.isEmpty { consts[name] = outs[k] }
+                continue
+            }
+            kept.append(c)
+        }
         nodes = ONNXFusion.fuse(kept, constants: consts, keep: [target])
         constants = consts
         super.init()

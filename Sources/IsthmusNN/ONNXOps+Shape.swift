@@ -210,8 +210,18 @@ enum ONNXFusion {
         while i < nodes.count {
             let n = nodes[i].node
             guard n.opType == "Conv", n.inputs.count >= 2, let w = constTensor(n.inputs[1]), w.rank == 4,
-                  let spec = try? ConvSpec(Attrs(node: n, opset: 13)) else {
+                  let spec0 = try? ConvSpec(Attrs(node: n, opset: 13)) else {
                 items.append(.plain(nodes[i])); i += 1; continue
+            }
+            var spec = spec0
+            var input = n.inputs[0]
+            // A zero Pad of the spatial axes just before (EfficientNet's static "same" padding) joins the conv's pads.
+            if case .plain(let p)? = items.last, p.node.opType == "Pad", p.node.outputs.first == input, single(input),
+               let pads = zeroSpatialPads(p.node, constants), spec.autoPad == "NOTSET" {
+                let own = spec.pads ?? [0, 0, 0, 0]
+                spec.pads = (0..<4).map { own[$0] + pads[$0] }
+                input = p.node.inputs[0]
+                items.removeLast()
             }
             var weight = w
             let hasBias = n.inputs.count > 2 && !n.inputs[2].isEmpty
@@ -238,7 +248,7 @@ enum ONNXFusion {
                 }
                 if activation != .none { last = m.outputs[0]; names.append(m.name); j += 1 }
             }
-            items.append(.conv(Conv(input: n.inputs[0], output: last, name: names.filter { !$0.isEmpty }.joined(separator: "+"),
+            items.append(.conv(Conv(input: input, output: last, name: names.filter { !$0.isEmpty }.joined(separator: "+"),
                                     weight: weight, bias: bias, spec: spec, activation: activation, source: n)))
             i = j
         }
@@ -270,6 +280,27 @@ enum ONNXFusion {
         }
         return out
     }
+    /// ONNX pads [top, left, bottom, right] of a constant-zero Pad of a 4-D tensor's spatial axes, else nil.
+    static func zeroSpatialPads(_ n: ONNXNodeProto, _ constants: [String: ONNXValue]) -> [Int]? {
+        if let mode = n.attribute("mode"), mode.string != "constant" { return nil }
+        var pads: [Int64]
+        if let a = n.attribute("pads") {
+            pads = a.ints
+            if let v = n.attribute("value"), v.f != 0 { return nil }
+        } else {
+            guard n.inputs.count >= 2, case .int(let p)? = constants[n.inputs[1]] else { return nil }
+            pads = p.values
+            if n.inputs.count >= 3, !n.inputs[2].isEmpty {
+                guard case .float(let v)? = constants[n.inputs[2]], v.count == 1, v.scalar == 0 else { return nil }
+            }
+            if n.inputs.count >= 4, !n.inputs[3].isEmpty { return nil }
+        }
+        guard pads.count == 8, pads[0] == 0, pads[1] == 0, pads[4] == 0, pads[5] == 0, pads.allSatisfy({ $0 >= 0 && $0 < 1 << 20 }) else {
+            return nil
+        }
+        return [Int(pads[2]), Int(pads[3]), Int(pads[6]), Int(pads[7])]
+    }
+
     static func clipBound(_ n: ONNXNodeProto, _ i: Int, _ constants: [String: ONNXValue]) -> Float? {
         guard i < n.inputs.count, case .float(let t)? = constants[n.inputs[i]], t.count == 1 else { return nil }
         return t.scalar
