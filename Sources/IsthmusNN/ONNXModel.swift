@@ -157,6 +157,9 @@ public final class ONNXModel: Module, @unchecked Sendable {
 
     public override var ownBuffers: [(String, Tensor, isInteger: Bool)] { initializers.map { ($0.name, $0.tensor, false) } }
 
+    /// The nodes that run after folding and fusion ("op name", fused names joined by "+"), in order.
+    public var operations: [String] { nodes.map { $0.node.name.isEmpty ? $0.node.opType : $0.node.opType + " " + $0.node.name } }
+
     /// Number of float weights.
     public var weightCount: Int { initializers.map(\.tensor.count).reduce(0, +) }
 

@@ -131,6 +131,8 @@ final class ONNXModelTests: XCTestCase {
         let plain = try Self.model([conv, Self.node("Identity", ["c"], ["c2"]),
                                     Self.node("BatchNormalization", ["c2", "g", "be", "mu", "var"], ["n"]),
                                     Self.node("Identity", ["n"], ["n2"]), Self.node("Relu", ["n2"], ["y"])], inits)
+        XCTAssertEqual(fused.operations, ["Conv conv+batchnormalization+relu"])
+        XCTAssertEqual(plain.operations.count, 5)
         let x = randn([2, 3, 6, 5], seed: 4)
         let a = try run(fused, x), b = try run(plain, x)
         for i in 0..<a.count { XCTAssertEqual(a[flat: i], b[flat: i], accuracy: 1e-5 * max(1, abs(b[flat: i]))) }
@@ -148,6 +150,7 @@ final class ONNXModelTests: XCTestCase {
         let fused = try Self.model([c1, Self.node("Relu", ["a"], ["r"]), Self.node("Conv", ["r", "w2"], ["y"], [pads])], inits)
         let plain = try Self.model([c1, Self.node("Identity", ["a"], ["a2"]), Self.node("Relu", ["a2"], ["r"]),
                                     Self.node("Identity", ["r"], ["r2"]), Self.node("Conv", ["r2", "w2"], ["y"], [pads])], inits)
+        XCTAssertEqual(fused.operations, ["Conv conv+relu+conv"])
         let x = randn([2, 3, 10, 9], seed: 9)
         let a = try run(fused, x), b = try run(plain, x)
         XCTAssertEqual(a.shape, [2, 16, 5, 5])
