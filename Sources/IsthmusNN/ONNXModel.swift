@@ -236,7 +236,11 @@ final class Plan: @unchecked Sendable {
         var slots = 1
         var env: [Tensor?] = [input.detached]
         var steps = [Step]()
-        for c in model.nodes {
+        // While building, an intermediate is dropped after its last reader (the plan itself keeps only steps).
+        var lastReader = [String: Int]()
+        for (i, c) in model.nodes.enumerated() { for name in c.node.inputs where !name.isEmpty { lastReader[name] = i } }
+        lastReader[model.logitsName] = Int.max
+        for (index, c) in model.nodes.enumerated() {
             let n = c.node
             var ins = [Ref]()
             for name in n.inputs {
@@ -274,6 +278,9 @@ final class Plan: @unchecked Sendable {
             }
             if dynamic && outSlots.contains(where: { $0 != nil }) {
                 steps.append(Step(run: c.run, inputs: ins, outputs: outSlots))
+            }
+            for name in Set(n.inputs) where lastReader[name] == index {
+                if case .slot(let k)? = refs[name], k > 0 { env[k] = nil }
             }
         }
         guard let out = refs[model.logitsName] else { throw ONNXError("the logits tensor '\(model.logitsName)' is never computed") }
