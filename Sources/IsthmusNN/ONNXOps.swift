@@ -275,6 +275,22 @@ extension ONNXOps {
         }
     }
 
+    /// A variadic broadcasting op folded left to right (Sum, Max, Min).
+    static func variadic(_ name: String, _ f: @escaping (Tensor, Tensor) -> Tensor) -> Maker {
+        return { a in
+            try a.only([])
+            return { xs in
+                let ts = try xs.indices.map { try floatInput(xs, $0) }
+                guard var y = ts.first else { throw ONNXError("\(name) of nothing") }
+                for t in ts.dropFirst() {
+                    _ = try checkBroadcast(y.shape, t.shape)
+                    y = f(y, t)
+                }
+                return [.float(y)]
+            }
+        }
+    }
+
     static func compare(_ f: @escaping (Double, Double) -> Bool) -> Maker {
         return { a in
             try a.only([])
@@ -325,18 +341,9 @@ extension ONNXOps {
                 return [.float(y)]
             }
         },
-        "Sum": { a in
-            try a.only([])
-            return { xs in
-                let ts = try xs.indices.map { try floatInput(xs, $0) }
-                guard var y = ts.first else { throw ONNXError("Sum of nothing") }
-                for t in ts.dropFirst() {
-                    _ = try checkBroadcast(y.shape, t.shape)
-                    y = y + t
-                }
-                return [.float(y)]
-            }
-        },
+        "Sum": variadic("Sum", +),
+        "Max": variadic("Max", maximum),
+        "Min": variadic("Min", minimum),
         "Equal": compare { $0 == $1 },
         "Less": compare { $0 < $1 },
         "Greater": compare { $0 > $1 },
