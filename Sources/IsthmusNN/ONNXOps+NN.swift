@@ -107,6 +107,7 @@ struct PoolSpec {
     var pads: [Int]?
     var ceil = false
     var countIncludePad = false
+    var dilations: [Int]?
 
     init(_ a: Attrs, average: Bool) throws {
         try a.only(["auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order", "strides"]
@@ -119,7 +120,11 @@ struct PoolSpec {
         strides = try a.ints("strides"); pads = try a.ints("pads")
         for s in strides ?? [] where s < 1 { throw a.fail("strides must be >= 1") }
         for p in pads ?? [] where p < 0 { throw a.fail("negative pads are not supported") }
-        if let d = try a.ints("dilations"), d.contains(where: { $0 != 1 }) { throw a.fail("dilations other than 1 are not supported") }
+        if let d = try a.ints("dilations"), d.contains(where: { $0 != 1 }) {
+            guard !average else { throw a.fail("dilations other than 1 are not supported in AveragePool") }
+            guard d.allSatisfy({ $0 >= 1 }) else { throw a.fail("dilations must be >= 1") }
+            dilations = d
+        }
         ceil = try a.int("ceil_mode", 0) != 0
         countIncludePad = try a.int("count_include_pad", 0) != 0
         if ceil && autoPad != "NOTSET" { throw a.fail("ceil_mode with auto_pad is not supported") }
@@ -134,6 +139,12 @@ func onnxPool(_ x0: Tensor, _ spec: PoolSpec, max: Bool) throws -> Tensor {
     var x = oneD ? x0.reshaped([x0.shape[0], x0.shape[1], 1, x0.shape[2]]) : x0
     let strides = spec.strides ?? Array(repeating: 1, count: n)
     guard strides.count == n else { throw ONNXError("strides do not match the kernel") }
+    if let d = spec.dilations {
+        guard d.count == n, max, spec.autoPad == "NOTSET" else { throw ONNXError("dilations need NOTSET padding and max pooling") }
+        let y = try dilatedMaxPool(x, spec, strides: oneD ? [1] + strides : strides, dilations: oneD ? [1] + d : d,
+                                   kernel: oneD ? [1] + spec.kernel : spec.kernel)
+        return oneD ? y.reshaped([y.shape[0], y.shape[1], y.shape[3]]) : y
+    }
     let pads = try spatialPads(autoPad: spec.autoPad, pads: spec.pads, input: Array(x0.shape[2...]), kernel: spec.kernel,
                                strides: strides, dilations: Array(repeating: 1, count: n))
     let k = oneD ? (1, spec.kernel[0]) : (spec.kernel[0], spec.kernel[1])
@@ -166,6 +177,46 @@ func onnxPool(_ x0: Tensor, _ spec: PoolSpec, max: Bool) throws -> Tensor {
         if let mask { y = y / avgPool2d(mask, kernel: k, stride: s, countIncludePad: true) }
     }
     return oneD ? y.reshaped([y.shape[0], y.shape[1], y.shape[3]]) : y
+}
+
+/// Max pooling with dilated windows: the maximum over the kernel's taps of strided views of the -inf padded input
+/// (values exact; on a tie the gradient is shared, where PyTorch gives it to the first).
+func dilatedMaxPool(_ x: Tensor, _ spec: PoolSpec, strides: [Int], dilations: [Int], kernel: [Int]) throws -> Tensor {
+    let p = spec.pads ?? [0, 0, 0, 0]
+    let pads = p.count == 4 ? [(p[0], p[2]), (p[1], p[3])] : (p.count == 2 ? [(0, 0), (p[0], p[1])] : [(0, 0), (0, 0)])
+    var out = [Int](), extra = [Int]()
+    for i in 0..<2 {
+        let span = (kernel[i] - 1) * dilations[i] + 1, size = x.shape[2 + i] + pads[i].0 + pads[i].1
+        guard size >= span else { throw ONNXError("kernel \(spec.kernel) is larger than the padded input \(x.shape)") }
+        var o = (size - span) / strides[i] + 1
+        if spec.ceil, (size - span) % strides[i] != 0, (o * strides[i]) < x.shape[2 + i] + pads[i].0 { o += 1 }
+        out.append(o)
+        extra.append(max(0, (o - 1) * strides[i] + span - size))
+    }
+    let padded = padSpatial(x, (pads[0].0, pads[0].1 + extra[0]), (pads[1].0, pads[1].1 + extra[1]), -Float.infinity)
+    var y: Tensor?
+    for r in 0..<kernel[0] {
+        for s in 0..<kernel[1] {
+            let rows = strided(padded, axis: 2, start: r * dilations[0], count: out[0], step: strides[0])
+            let tap = strided(rows, axis: 3, start: s * dilations[1], count: out[1], step: strides[1])
+            y = y.map { maximum($0, tap) } ?? tap
+        }
+    }
+    return y!
+}
+
+/// Elements start, start + step, ... (count of them) along `axis`, by copies of contiguous runs (no permutation).
+func strided(_ x: Tensor, axis a: Int, start: Int, count: Int, step: Int) -> Tensor {
+    if step == 1 { return x.narrowed(axis: a, start: start, length: count) }
+    let available = min(count * step, x.shape[a] - start)
+    var v = x.narrowed(axis: a, start: start, length: available)
+    if available < count * step { v = padAxis(v, axis: a, before: 0, after: count * step - available, value: Tensor(scalar: 0)) }
+    var s = v.shape
+    s[a] = count
+    s.insert(step, at: a + 1)
+    var out = s
+    out.remove(at: a + 1)
+    return v.reshaped(s).narrowed(axis: a + 1, start: 0, length: 1).reshaped(out)
 }
 
 /// x [N, C, H, W] padded by (top, bottom) and (left, right) with the constant v.

@@ -90,6 +90,11 @@ final class ONNXModelTests: XCTestCase {
                 Self.node("LayerNormalization", ["b", "g"], ["c"], [Self.attr("axis", int: -2)]),
                 Self.node("Softplus", ["c"], ["y"])],
                 [Self.ints("i", [2, 0, 0]), Self.ints("r", [1, 1, 1, 2]), Self.floats("g", [1, 6], [1, 2, 3, 0.5, 1, 1])]), [2, 2, 4, 3]),
+            ("dilated max pool, ceil mode + max", try Self.model([
+                Self.node("MaxPool", ["x"], ["a"], [Self.attr("kernel_shape", ints: [2, 3]), Self.attr("dilations", ints: [2, 1]),
+                                                   Self.attr("strides", ints: [1, 2]), Self.attr("pads", ints: [1, 1, 0, 1]),
+                                                   Self.attr("ceil_mode", int: 1)]),
+                Self.node("Max", ["a", "h"], ["y"])], [Self.floats("h", [1], [0.2])]), [1, 2, 6, 7]),
             ("avgpool asymmetric pads without the pad count + prelu", try Self.model([
                 Self.node("AveragePool", ["x"], ["a"], [Self.attr("kernel_shape", ints: [3, 3]), Self.attr("pads", ints: [0, 1, 2, 0]),
                                                        Self.attr("strides", ints: [2, 1])]),
@@ -183,9 +188,9 @@ final class ONNXModelTests: XCTestCase {
         }
         let op = message { try Self.model([ONNXNodeProto(opType: "NonMaxSuppression", inputs: ["x"], outputs: ["y"], name: "nms_3")]) }
         XCTAssertTrue(op.contains("nms_3") && op.contains("NonMaxSuppression") && op.contains("unsupported"), op)
-        let attr = message { try Self.model([Self.node("MaxPool", ["x"], ["y"], [Self.attr("kernel_shape", ints: [2, 2]),
-                                                                                 Self.attr("dilations", ints: [2, 2])])]) }
-        XCTAssertTrue(attr.contains("maxpool") && attr.contains("dilations"), attr)
+        let attr = message { try Self.model([Self.node("AveragePool", ["x"], ["y"], [Self.attr("kernel_shape", ints: [2, 2]),
+                                                                                     Self.attr("dilations", ints: [2, 2])])]) }
+        XCTAssertTrue(attr.contains("averagepool") && attr.contains("dilations"), attr)
         let unknown = message { try Self.model([Self.node("Relu", ["x"], ["y"], [Self.attr("bogus", int: 1)])]) }
         XCTAssertTrue(unknown.contains("bogus"), unknown)
         let shape = message { try Self.model([Self.node("Reshape", ["x", "s"], ["y"])], [Self.ints("s", [5, -1])], input: [1, 2, 3]) }
