@@ -1,6 +1,6 @@
 /// libFuzzer entry point for the IsthmusFormats parsers, compiled together with their sources
 /// (see scripts/fuzz.sh). One target per build, chosen by a compile condition:
-/// FUZZ_NPY, FUZZ_SAFETENSORS, FUZZ_IDX, FUZZ_TORCH, FUZZ_IMAGE, FUZZ_CSV (MNIST-5k CSV, plain or gzipped).
+/// FUZZ_NPY, FUZZ_SAFETENSORS, FUZZ_IDX, FUZZ_TORCH, FUZZ_IMAGE, FUZZ_CSV (MNIST-5k CSV, plain or gzipped), FUZZ_ONNX.
 /// A parser may return or throw `FormatError`; any other outcome (trap, ASan report, hang) is a finding.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
@@ -28,8 +28,13 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         #elseif FUZZ_CSV
         let (images, labels) = try MNIST5k.decode(bytes: bytes)
         precondition(images.bytes.count == labels.count * 784 && labels.allSatisfy { (0...9).contains($0) }, "csv: images and labels")
+        #elseif FUZZ_ONNX
+        let m = try ONNXModelProto.decode(bytes: bytes)
+        for t in m.graph.initializers {
+            if let v = try? t.doubles() { precondition(v.count == t.elementCount, "onnx: values do not match dims") }
+        }
         #else
-        #error("define one of FUZZ_NPY FUZZ_SAFETENSORS FUZZ_IDX FUZZ_TORCH FUZZ_IMAGE FUZZ_CSV")
+        #error("define one of FUZZ_NPY FUZZ_SAFETENSORS FUZZ_IDX FUZZ_TORCH FUZZ_IMAGE FUZZ_CSV FUZZ_ONNX")
         #endif
     } catch is FormatError {
     } catch {

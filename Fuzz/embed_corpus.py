@@ -16,7 +16,7 @@ def files(d):
 
 out = [marker, "", "/// Inputs kept by the fuzzer (scripts/fuzz.sh), base64: crashes first, then a coverage-preserving sample.",
        "enum FuzzFindings {", "    static func bytes(_ s: String) -> [UInt8] { [UInt8](Data(base64Encoded: s)!) }"]
-for target in ["npy", "safetensors", "idx", "torch", "image", "csv"]:
+for target in ["npy", "safetensors", "idx", "torch", "image", "csv", "onnx"]:
     picked = [open(f, "rb").read() for f in files(os.path.join(root, "fuzz-corpus-tmp", "crashes-" + target))]
     corpus = os.path.join(root, "fuzz-corpus-tmp", target)
     binary = os.path.join(root, ".build/fuzz/fuzz-" + target)

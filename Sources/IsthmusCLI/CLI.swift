@@ -33,6 +33,8 @@ public enum CLI {
         KernelBenchCommand.self,
         PreprocessCommand.self,
         PredictCommand.self,
+        InspectCommand.self,
+        ONNXBenchCommand.self,
         FVOCommand.self,
         UntrainedCommand.self,
         EvolutionCommand.self,

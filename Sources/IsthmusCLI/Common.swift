@@ -12,6 +12,8 @@ struct ModelArguments {
     var seed: UInt64
     /// `--untrained` was given (part of the config hash).
     var untrained = false
+    /// Set for `--model FILE.onnx`.
+    var onnx: ONNXModelSource?
 
     static let help = """
       --model NAME          \(ModelZoo.names.joined(separator: " | "))
@@ -21,6 +23,7 @@ struct ModelArguments {
       --classes N           number of classes (default: the model's)
       --hidden A,B          hidden widths of mlp (default 256,256)
       --input-size S        input side for models that accept several sizes (default: the .npy input's side, else the model's)
+    \(ONNXModelSource.help)
     """
 
     /// Models whose input side is an option (`--input-size`); mlp's channel count follows its input too.
@@ -28,6 +31,11 @@ struct ModelArguments {
 
     static func parse(_ args: inout Arguments, requireWeights: Bool = true) throws -> ModelArguments {
         let name = try args.required("--model")
+        if ONNXModelSource.isONNX(name) {
+            let source = try ONNXModelSource.parse(name, &args, requireWeights: requireWeights)
+            return ModelArguments(options: ModelOptions(name: name, classes: source.classes, inputSize: source.inputSize),
+                                  weights: nil, seed: try args.seed(), onnx: source)
+        }
         guard ModelZoo.names.contains(name) else {
             throw CLIError("unknown model '\(name)'; available: \(ModelZoo.names.joined(separator: ", "))")
         }
@@ -53,13 +61,24 @@ struct ModelArguments {
     }
 
     func load() throws -> (Module, ModelInfo) {
+        if let onnx { return try onnx.load() }
         let (model, info) = try ModelZoo.make(options, seed: seed)
         if let weights { try model.loadWeights(weights, ignoring: info.ignoredStatePrefixes) }
         return (model, info)
     }
 
     /// The content digest of the weights file (nil when untrained).
-    func weightsDigest() throws -> String? { try weights.map { try RunDirectory.contentDigest($0) } }
+    /// The content digest of the weights: the weights file, or for an ONNX model the .onnx file and every external
+    /// data file its initializers name (part of the provenance hash).
+    func weightsDigest() throws -> String? {
+        if let onnx {
+            let dir = (onnx.path as NSString).deletingLastPathComponent
+            let locations = Set(try ONNXModelProto.read(onnx.path).graph.initializers.compactMap { $0.externalData["location"] })
+            return try ([onnx.path] + locations.sorted().map { (dir.isEmpty ? "." : dir) + "/" + $0 })
+                .map { try RunDirectory.contentDigest($0) }.joined(separator: "+")
+        }
+        return try weights.map { try RunDirectory.contentDigest($0) }
+    }
 }
 
 /// The hint added to an input-shape mismatch for models whose input side is an option.

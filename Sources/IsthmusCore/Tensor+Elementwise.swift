@@ -254,8 +254,9 @@ extension Tensor {
         }
     }
 
-    /// Element-wise op with a derivative given as a closure (for parameterized functions).
-    func unary(_ f: (Float) -> Float, derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> Tensor {
+    /// Element-wise op y = f(x) with its derivative f'(x, y) as a closure (for parameterized functions);
+    /// the pullback is dx = dy * f'(x, y).
+    public func unary(_ f: (Float) -> Float, derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> Tensor {
         let out = unaryKernel(self, f)
         let x = self
         return Tape.record(out, [x]) { g, _ in
@@ -282,5 +283,33 @@ extension Tensor {
     public func gelu() -> Tensor { map(GeluFn.self) }
     public func pow(_ p: Float) -> Tensor {
         unary({ Foundation.pow($0, p) }, derivative: { x, _ in p * Foundation.pow(x, p - 1) })
+    }
+}
+
+// MARK: - Element-wise extrema
+
+/// max(a, b) element-wise with broadcasting, as torch.maximum: a NaN wins, and the gradient goes to the larger
+/// operand (half to each on a tie).
+public func maximum(_ a: Tensor, _ b: Tensor) -> Tensor { extremum(a, b, larger: true) }
+
+/// min(a, b) element-wise with broadcasting, as torch.minimum (see `maximum`).
+public func minimum(_ a: Tensor, _ b: Tensor) -> Tensor { extremum(a, b, larger: false) }
+
+private func extremum(_ a: Tensor, _ b: Tensor, larger: Bool) -> Tensor {
+    let out = binaryKernel(a, b) { x, y in
+        if x.isNaN || y.isNaN { return .nan }
+        return larger ? Swift.max(x, y) : Swift.min(x, y)
+    }
+    let shape = out.shape
+    return Tape.record(out, [a, b]) { g, needs in
+        let ae = a.expanded(to: shape), be = b.expanded(to: shape)
+        let w = Tensor(uninitialized: shape)   // share of dy that goes to a
+        let pa = ae.data, pb = be.data, pw = w.mutableData
+        for i in 0..<w.count {
+            let (x, y) = (pa[i], pb[i])
+            pw[i] = x == y ? 0.5 : ((larger ? x > y : x < y) || x.isNaN ? 1 : 0)
+        }
+        let ga = binaryKernel(g, w, *), gb = binaryKernel(g, w) { d, s in d * (1 - s) }
+        return [needs[0] ? ga.summed(toShape: a.shape) : nil, needs[1] ? gb.summed(toShape: b.shape) : nil]
     }
 }

@@ -11,6 +11,11 @@ public struct ModelInfo: Codable, Equatable, Sendable {
     public var normalization: Normalization
     /// State-dict prefixes a checkpoint may carry that this model does not use (GoogLeNet's auxiliary heads).
     public var ignoredStatePrefixes: [String] = []
+
+    public init(name: String, inputShape: [Int], classes: Int, normalization: Normalization, ignoredStatePrefixes: [String] = []) {
+        self.name = name; self.inputShape = inputShape; self.classes = classes; self.normalization = normalization
+        self.ignoredStatePrefixes = ignoredStatePrefixes
+    }
 }
 
 /// Options that shape a model from the registry.
