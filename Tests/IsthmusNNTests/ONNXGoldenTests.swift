@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import IsthmusTestSupport
 import IsthmusCore
 import IsthmusFormats
 import IsthmusNN
@@ -48,7 +49,7 @@ final class ONNXGoldenTests: XCTestCase {
     /// The EfficientNet-Lite0 ImageNet checkpoint exported to ONNX (make_onnx_fixtures.py --full) against PyTorch on
     /// the coffee photo (the fixture of RealWeightsGoldenTests) and against the built-in model with the same weights.
     func testEfficientNetLite0ExportMatchesPyTorchAndTheNativeModel() throws {
-        let root = RealWeightsGoldenTests.root
+        let root = TestData.packageRoot
         let onnxPath = root.appendingPathComponent("data/onnx/efficientnet-lite0.onnx").path
         let weights = root.appendingPathComponent("data/efficientnet-lite0.pth").path
         let photo = root.appendingPathComponent("data/photos/coffee.png").path
@@ -64,7 +65,10 @@ final class ONNXGoldenTests: XCTestCase {
         var pixels = [Float]()
         for ch in 0..<3 {
             for r in by..<(by + bh) {
-                for q in bx..<(bx + bw) { pixels.append((Float(image.pixels[(r * image.width + q) * 3 + ch]) / 255 - 0.5) / 0.5) }
+                for q in bx..<(bx + bw) {
+                    let v = Float(image.pixels[(r * image.width + q) * 3 + ch]) / 255
+                    pixels.append((v - 0.5) / 0.5)
+                }
             }
         }
         let x = Tensor(shape: [1, 3, bh, bw], scalars: pixels)
