@@ -1,20 +1,19 @@
 """Peers of `isthmus _onnx-vs-native` for the full-size exports of scripts/golden/make_onnx_fixtures.py --full:
 a 250-point sweep (batch 64, per-point cross-entropy) in onnxruntime and in PyTorch, and one bypass step (Adam on the
-input, gradient projected off C - A) in PyTorch, timed as ../shared/bench/peer_torch.py times its workloads (its
+input, gradient projected off C - A) in PyTorch, timed as scripts/peer_torch.py times its workloads (its
 sweep and bypass_step). Needs torch, torchvision, onnxruntime (a benchmark-only venv). Usage:
 
     python scripts/peer_onnx.py [--threads 2] [--model resnet18|efficientnet-lite0]
 """
-import argparse, importlib.util, os
+import argparse, os, sys
 import numpy as np
 import torch
 import torch.nn.functional as F
 import torchvision
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-spec = importlib.util.spec_from_file_location("peer", os.path.join(ROOT, "..", "shared", "bench", "peer_torch.py"))
-peer = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(peer)
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import peer_torch as peer  # noqa: E402
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--threads", type=int, default=2)
@@ -52,6 +51,6 @@ def ort_sweep(steps=250, batch=64):
     return run
 
 
-print(f"{args.model}: onnxruntime {ort.__version__} sweep of 250 points {peer.timeit(ort_sweep(), args.reps) / 1e3:.3f} s")
-print(f"{args.model}: PyTorch {torch.__version__} sweep of 250 points {peer.timeit(peer.sweep(model, a, c, 250), args.reps) / 1e3:.3f} s")
-print(f"{args.model}: PyTorch bypass step {peer.timeit(peer.bypass_step(model, a, c, a, 1), 5 * args.reps):.1f} ms")
+print(f"{args.model}: onnxruntime {ort.__version__} sweep of 250 points {peer.median_ms(ort_sweep(), args.reps) / 1e3:.3f} s")
+print(f"{args.model}: PyTorch {torch.__version__} sweep of 250 points {peer.median_ms(peer.sweep(model, a, c, 250), args.reps) / 1e3:.3f} s")
+print(f"{args.model}: PyTorch bypass step {peer.median_ms(peer.bypass_step(model, a, c, a, 1), 5 * args.reps):.1f} ms")

@@ -3,7 +3,7 @@ import XCTest
 import IsthmusReport
 
 /// Team documents that ship with no copy of Isthmus (the report's own command line may hold any path).
-let citedFilesUsersDoNotHave = ["PAPER.md", "DATA.md", "../shared", "peer_torch"]
+let citedFilesUsersDoNotHave = ["PAPER.md", "DATA.md", "../shared", "shared/bench"]
 
 /// The whole pipeline at smoke scale on a tiny MNIST-format file: every stage's section is in the page,
 /// every file the page links exists, and `plot` rebuilds the page from the saved results.
