@@ -32,7 +32,7 @@ let package = Package(
         .testTarget(name: "IsthmusCoreTests", dependencies: ["IsthmusCore", "IsthmusTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "IsthmusFormatsTests", dependencies: ["IsthmusFormats", "IsthmusTestSupport"]),
-        .testTarget(name: "IsthmusNNTests", dependencies: ["IsthmusNN", "IsthmusTestSupport"],
+        .testTarget(name: "IsthmusNNTests", dependencies: ["IsthmusNN", "IsthmusReport", "IsthmusTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "IsthmusReportTests", dependencies: ["IsthmusReport"]),
         .testTarget(name: "IsthmusPercolationTests", dependencies: ["IsthmusPercolation"]),

@@ -21,6 +21,7 @@ struct BarriersCommand: Command {
       --steps N             points per segment (default 250)
       --bypass-iterations N Adam steps of the bypass giving bypassedMax (default 1024)
       --shard I/N           measure pairs with index = I mod N only (merge shards with isthmus merge)
+    \(ImageDataOptions.help)
       --quiet               no progress on stderr
       --out DIR             run folder; --resume continues an interrupted run, --force starts over
     writes pairs.csv (kept = 1 for the pairs the statistics use), result.json {config, groups {within, adversarial, differentClass} x {max, gap, bypassedMax},
@@ -46,7 +47,7 @@ struct BarriersCommand: Command {
         c.seed = m.seed
         let run = try ManyPairRun.open(&args, model: m, data: dataSpec, config: c)
         let units = try measureBarriers(run.dir, c, model: run.model, data: run.test, shard: run.shard, quiet: run.quiet)
-        let result = try writeBarriers(run.dir, config: c, units: units)
+        let result = try writeBarriers(run.dir, config: c, units: units, skippedImages: run.skippedImages)
         for g in ["within", "adversarial", "differentClass"] {
             if let s = result.groups[g] {
                 print(String(format: "%-15@ max median %.3f (Q1-Q3 %.3f-%.3f)  gap median %.3f (Q1-Q3 %.3f-%.3f)", g as NSString,
@@ -73,11 +74,14 @@ struct BarriersFile: Codable {
     var groups: [String: BarrierStatistics.GroupSummary]
     var detection: [String: DetectionMetrics]
     var attackSuccessRate: Double
+    /// Images of an imagefolder/imagelist source skipped as unreadable (absent for other sources).
+    var skippedImages: Int? = nil
 }
 
 /// pairs.csv, scores.csv, result.json and the figures of a barrier-statistics run.
 @discardableResult
-func writeBarriers(_ dir: RunDirectory, config c: BarrierStatistics.Config, units all: [BarrierStatistics.Unit]) throws -> BarrierStatistics.Result {
+func writeBarriers(_ dir: RunDirectory, config c: BarrierStatistics.Config, units all: [BarrierStatistics.Unit],
+                   skippedImages: Int? = nil) throws -> BarrierStatistics.Result {
     let units = BarrierStatistics.selected(all, c)
     let (result, report) = BarrierStatistics.summarize(units, seed: c.seed)
     var csv = CSVWriter(header: ["group", "class", "indexA", "indexC", "lossA", "lossC", "max", "gap", "blendGap", "bypassedMax",
@@ -92,8 +96,8 @@ func writeBarriers(_ dir: RunDirectory, config c: BarrierStatistics.Config, unit
     }
     try csv.write(to: dir.url("pairs.csv"))
     try writeScores(dir, report)
-    try dir.writeJSON(BarriersFile(config: c, groups: result.groups, detection: result.detection, attackSuccessRate: result.attackSuccessRate),
-                      "result.json")
+    try dir.writeJSON(BarriersFile(config: c, groups: result.groups, detection: result.detection, attackSuccessRate: result.attackSuccessRate,
+                                   skippedImages: skippedImages), "result.json")
     try barrierFigures(dir, units: units, report: report)
     return result
 }

@@ -302,9 +302,7 @@ func writeConfig<C: Encodable>(_ dir: RunDirectory, seed: UInt64?, model: ModelA
 func loadInput(_ path: String, info: ModelInfo) throws -> Tensor {
     guard FileManager.default.fileExists(atPath: path) else { throw CLIError("\(path): no such file") }
     if isImagePath(path) {
-        let (H, W) = (info.inputShape[1], info.inputShape[2])
-        return ImagePreprocessing.imagenet(try decodeImage(path), resize: ImagePreprocessing.resizeSide(forCrop: max(H, W)),
-                                           cropHeight: H, cropWidth: W, normalization: info.normalization)
+        return ImagePreprocessing.modelInput(try decodeImage(path), inputShape: info.inputShape, normalization: info.normalization)
     }
     let t = try Tensor.readNpy(path)
     let shape = t.shape.count == 4 && t.shape[0] == 1 ? Array(t.shape.dropFirst()) : t.shape
@@ -338,6 +336,48 @@ extension PixelImage {
 /// The test split of `spec` for experiments on `model`: shapes checked; the photos set (whose labels are photo
 /// indices) is relabeled with the model's top-1 classes, so that L_y is the loss of the class the model sees.
 func evaluationData(_ spec: String, model: Module, info: ModelInfo) throws -> Dataset {
+    try evaluationSource(spec, model: model, info: info).data
+}
+
+/// `--split` and `--cache-mb` of the `imagefolder:DIR` / `imagelist:FILE.csv` data sources.
+struct ImageDataOptions {
+    static let help = """
+      --split S             imagefolder: read DIR/S (val | train) when that subfolder exists (default: DIR/val if present, else DIR)
+      --cache-mb N          imagefolder/imagelist: cache of decoded images in MB (default \(ImageFolder.defaultCacheBytes >> 20))
+    """
+    var split: String?
+    var cacheMB = ImageFolder.defaultCacheBytes >> 20
+
+    static func parse(_ args: inout Arguments) throws -> ImageDataOptions {
+        var o = ImageDataOptions()
+        o.split = try args.string("--split").map { s in
+            guard ["val", "train"].contains(s) else { throw CLIError("--split must be val or train, not '\(s)'") }
+            return s
+        }
+        o.cacheMB = try args.int("--cache-mb", default: o.cacheMB, min: 0, max: 1 << 20)
+        return o
+    }
+}
+
+/// The evaluation data of `spec` with, for `imagefolder:DIR` / `imagelist:FILE.csv`, the resolved spec (the folder
+/// `--split` picked), the listing digest and the count of images skipped as unreadable (each warned on stderr).
+func evaluationSource(_ spec: String, model: Module, info: ModelInfo, images: ImageDataOptions = ImageDataOptions())
+    throws -> (data: Dataset, spec: String, digest: String?, skipped: Int?) {
+    if let colon = spec.firstIndex(of: ":"), ["imagefolder", "imagelist"].contains(String(spec[..<colon])) {
+        let kind = String(spec[..<colon]), path = String(spec[spec.index(after: colon)...])
+        guard !path.isEmpty else { throw CLIError("\(kind): needs a \(kind == "imagefolder" ? "folder" : "CSV file"), as \(kind):PATH") }
+        guard info.inputShape.count == 3 else { throw CLIError("\(info.name) does not take images (input \(info.inputShape))") }
+        let cache = images.cacheMB << 20
+        let folder = kind == "imagefolder"
+            ? try ImageFolder.folder(path, split: images.split, inputShape: info.inputShape, normalization: info.normalization, cacheBytes: cache)
+            : try ImageFolder.list(path, inputShape: info.inputShape, normalization: info.normalization, cacheBytes: cache)
+        let test = try folder.dataset().data
+        try checkLabels(test, spec: spec, info: info)
+        let resolved = kind == "imagefolder" ? "imagefolder:" + ImageFolder.resolve(path, split: images.split) : spec
+        let skipped = folder.skipped.count
+        if skipped > 0 { note("\(spec): skipped \(skipped) of \(folder.count) images that could not be decoded") }
+        return (test, resolved, folder.listingDigest, skipped)
+    }
     var test = try DataSource.load(spec).test
     guard test.imageShape == info.inputShape else {
         throw CLIError("\(info.name) takes \(info.inputShape) inputs, \(spec) has \(test.imageShape)\(inputSizeHint(info, test.imageShape))")
@@ -348,5 +388,5 @@ func evaluationData(_ spec: String, model: Module, info: ModelInfo) throws -> Da
         test = test.relabeled(by: model, classes: info.classes)
     }
     try checkLabels(test, spec: spec, info: info)
-    return test
+    return (test, spec, nil, nil)
 }

@@ -278,6 +278,7 @@ struct ComparePathsCommand: Command {
       --methods LIST        comma-separated subset of \(PathMethod.allCases.map(\.rawValue).joined(separator: ",")) (default: all)
       --all-images          also use misclassified test images (default: only correctly classified ones)
       --shard I/N           run pairs with index = I mod N only (give each shard its own --out)
+    \(ImageDataOptions.help)
     bypass and chain (the paper's bypass; --rounds applies to chain, default 2; --steps is also the straight
     segment of each pair):
     \(ChainArguments.help(rounds: Chain.Config().rounds))

@@ -158,6 +158,7 @@ struct ConnectivityCommand: Command {
       --pairs N             within-class test pairs (default 100)
       --all-images          also use misclassified test images (default: only correctly classified ones)
       --shard I/N           run pairs with index = I mod N only (merge shards with isthmus merge)
+    \(ImageDataOptions.help)
     \(ChainArguments.help(rounds: Chain.Config().rounds))
       --quiet               no progress on stderr
       --out DIR             run folder; --resume continues an interrupted run, --force starts over
@@ -180,7 +181,7 @@ struct ConnectivityCommand: Command {
             try Connectivity.run(c, pair: pairs[i], index: i, model: run.model, data: run.test)
         }
         let dir = run.dir
-        let summary = try writeConnectivity(dir, config: c, rows: rows)
+        let summary = try writeConnectivity(dir, config: c, rows: rows, skippedImages: run.skippedImages)
         print(String(format: "%d pairs: median primary gap %.4f -> final gap %.4f; connected at 0.05: %.1f%%; median deviation %.4f (pixel %.4f) over %d bent pairs, %d unbent",
                      summary.pairs, summary.medianPrimaryGap, summary.medianFinalGap,
                      100 * (summary.connectedFraction["0.05"] ?? 0), summary.medianDeviationRatio, summary.medianPixelDeviation,
@@ -191,11 +192,14 @@ struct ConnectivityCommand: Command {
 struct ConnectivityFile: Codable {
     var config: Connectivity.Config
     var summary: Connectivity.Summary
+    /// Images of an imagefolder/imagelist source skipped as unreadable (absent for other sources).
+    var skippedImages: Int? = nil
 }
 
 /// pairs.csv, result.json and gaps.svg from the finished rows (also used by `merge`).
 @discardableResult
-func writeConnectivity(_ dir: RunDirectory, config c: Connectivity.Config, rows: [Connectivity.Row]) throws -> Connectivity.Summary {
+func writeConnectivity(_ dir: RunDirectory, config c: Connectivity.Config, rows: [Connectivity.Row],
+                       skippedImages: Int? = nil) throws -> Connectivity.Summary {
     let eps = c.chain.epsilons
     let summary = Connectivity.summarize(rows, epsilons: eps)
     var csv = CSVWriter(header: ["pair", "class", "indexA", "indexC", "lossA", "lossC", "primaryMax", "primaryGap", "primaryBlendGap",
@@ -209,7 +213,7 @@ func writeConnectivity(_ dir: RunDirectory, config c: Connectivity.Config, rows:
                    + eps.map { .int(r.connected[String(format: "%g", $0)] == true ? 1 : 0) })
     }
     try csv.write(to: dir.url("pairs.csv"))
-    try dir.writeJSON(ConnectivityFile(config: c, summary: summary), "result.json")
+    try dir.writeJSON(ConnectivityFile(config: c, summary: summary, skippedImages: skippedImages), "result.json")
     try connectivityFigures(dir, rows: rows)
     return summary
 }

@@ -139,21 +139,24 @@ struct ManyPairRun {
     let model: Module
     let info: ModelInfo
     let test: Dataset
+    /// Images of an imagefolder/imagelist source skipped as unreadable (nil for other sources), for result.json.
+    let skippedImages: Int?
 
     static func open<C: Encodable>(_ args: inout Arguments, model m: ModelArguments, data spec: String, config: C) throws -> ManyPairRun {
         let shard = try Shard.parse(&args)
         let quiet = args.flag("--quiet")
         let run = try ResumableRun.parse(&args)
+        let images = try ImageDataOptions.parse(&args)
         try args.finish()
         try run.check()
         // Everything that can fail on bad input happens before the folder is touched.
         let (model, info) = try m.load()
-        let test = try evaluationData(spec, model: model, info: info)
-        let provenance = try Provenance(model: m, seed: m.seed, weightsDigest: try m.weightsDigest(), data: spec,
-                                        dataDigest: try dataDigest(spec), config: config, shard: shard)
+        let source = try evaluationSource(spec, model: model, info: info, images: images)
+        let provenance = try Provenance(model: m, seed: m.seed, weightsDigest: try m.weightsDigest(), data: source.spec,
+                                        dataDigest: try source.digest ?? dataDigest(spec), config: config, shard: shard)
         let dir = try run.open(provenance)
-        try writeConfig(dir, seed: m.seed, model: m, config, data: spec, provenance: provenance)
-        return ManyPairRun(dir: dir, shard: shard, quiet: quiet, model: model, info: info, test: test)
+        try writeConfig(dir, seed: m.seed, model: m, config, data: source.spec, provenance: provenance)
+        return ManyPairRun(dir: dir, shard: shard, quiet: quiet, model: model, info: info, test: source.data, skippedImages: source.skipped)
     }
 
     /// The unit indices 0..<count this process owns.

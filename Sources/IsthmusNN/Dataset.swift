@@ -114,8 +114,9 @@ public struct DataSplit {
 /// a smaller file in the same format is split 4:1 per class),
 /// `mnist5k:FILE`, `mnist-idx:DIR` (the four standard IDX files), `cifar10:DIR` (the binary batches),
 /// `photos[:DIR]` (data/photos: `PhotoSet.dataset`, 8 views per photo, label = photo index, (x-0.5)/0.5; train = test).
+/// `imagefolder:DIR` and `imagelist:FILE.csv` are `ImageFolder`s, preprocessed for a model, so not loaded here.
 public enum DataSource {
-    public static let names = ["mnist5k", "mnist5k:FILE", "mnist-idx:DIR", "cifar10:DIR", "photos[:DIR]"]
+    public static let names = ["mnist5k", "mnist5k:FILE", "mnist-idx:DIR", "cifar10:DIR", "photos[:DIR]", "imagefolder:DIR", "imagelist:FILE.csv"]
 
     public static func load(_ spec: String, dataRoot: String = "data") throws -> DataSplit {
         let (kind, arg) = spec.firstIndex(of: ":").map { (String(spec[..<$0]), String(spec[spec.index(after: $0)...])) } ?? (spec, "")
@@ -143,6 +144,8 @@ public enum DataSource {
         case "photos":
             let all = PhotoSet.dataset(try PhotoSet.load(dir: arg.isEmpty ? dataRoot + "/photos" : arg))
             return DataSplit(train: all, test: all)
+        case "imagefolder", "imagelist":
+            throw FormatError(file: spec, reason: "\(kind) is preprocessed for a model: use it with connectivity or barriers (see ImageFolder)")
         default:
             throw FormatError(file: spec, reason: "unknown data set; use one of \(names.joined(separator: ", "))")
         }
