@@ -11,10 +11,7 @@ import IsthmusReport
 final class ImageFolderTests: XCTestCase {
     var root: URL!
 
-    override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("isthmus-imagefolder-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    }
+    override func setUpWithError() throws { root = try TestData.scratchFolder("isthmus-imagefolder") }
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
 

@@ -14,6 +14,13 @@ public enum TestData {
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     }()
 
+    /// A new empty folder under the system's temporary directory, named `prefix-<UUID>`.
+    public static func scratchFolder(_ prefix: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
     /// The absolute path of `data/<relative>`; throws `XCTSkip` naming `scripts/setup.sh` when it is absent.
     public static func path(_ relative: String) throws -> String {
         let path = packageRoot.appendingPathComponent("data").appendingPathComponent(relative).path
