@@ -253,7 +253,7 @@ final class CLIRunTests: XCTestCase {
         let p = Process()
         p.executableURL = isthmusExecutable
         p.arguments = ["bypass", "--model", "mnist-cnn", "--untrained", "--class", "1", "--from", dir + "/a.npy", "--to", dir + "/c.npy",
-                       "--mode", "exact", "--tolerance", "0", "--iterations", "3000", "--steps", "50", "--points", "20", "--out", dir + "/run"]
+                       "--mode", "exact", "--bend", "conditional", "--tolerance", "0", "--iterations", "3000", "--steps", "50", "--points", "20", "--out", dir + "/run"]
         p.environment = ProcessInfo.processInfo.environment.merging(["ISTHMUS_STATUS_SECONDS": "0.05"]) { $1 }
         let err = Pipe()
         p.standardOutput = FileHandle.nullDevice; p.standardError = err
