@@ -347,9 +347,12 @@ struct ImageDataOptions {
     """
     var split: String?
     var cacheMB = ImageFolder.defaultCacheBytes >> 20
+    /// Whether --split or --cache-mb was given (refused with other data sources).
+    var given = false
 
     static func parse(_ args: inout Arguments) throws -> ImageDataOptions {
         var o = ImageDataOptions()
+        o.given = args.has("--split") || args.has("--cache-mb")
         o.split = try args.string("--split").map { s in
             guard ["val", "train"].contains(s) else { throw CLIError("--split must be val or train, not '\(s)'") }
             return s
@@ -378,6 +381,7 @@ func evaluationSource(_ spec: String, model: Module, info: ModelInfo, images: Im
         if skipped > 0 { note("\(spec): skipped \(skipped) of \(folder.count) images that could not be decoded") }
         return (test, resolved, folder.listingDigest, skipped)
     }
+    guard !images.given else { throw CLIError("--split and --cache-mb go with --data imagefolder:DIR or imagelist:FILE.csv") }
     var test = try DataSource.load(spec).test
     guard test.imageShape == info.inputShape else {
         throw CLIError("\(info.name) takes \(info.inputShape) inputs, \(spec) has \(test.imageShape)\(inputSizeHint(info, test.imageShape))")

@@ -81,6 +81,11 @@ final class ImageDataTests: XCTestCase {
                                       "--split", "test", "--quiet", "--out", root + "/y"])
         XCTAssertNotEqual(code, 0)
         XCTAssertTrue(err.contains("--split must be val or train"), err)
+        (code, _, err) = try isthmus(["connectivity", "--model", "mlp", "--hidden", "16", "--untrained", "--data", "mnist5k:" + root + "/mnist.csv",
+                                      "--cache-mb", "8", "--quiet", "--out", root + "/z"])
+        XCTAssertNotEqual(code, 0)
+        XCTAssertTrue(err.contains("--split and --cache-mb go with --data imagefolder"), err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/z"))
         try? FileManager.default.removeItem(atPath: root)
     }
 }
