@@ -118,11 +118,7 @@ struct AttackCommand: Command {
                 return p
             }
             var rng = SplitMix64(seed: m.seed)
-            func shuffled(_ v: [Int]) -> [Int] {
-                var v = v
-                for i in stride(from: v.count - 1, to: 0, by: -1) { v.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
-                return v
-            }
+            func shuffled(_ v: [Int]) -> [Int] { v.fisherYatesShuffled(using: &rng) }
             let correct = test.labels.indices.filter { predictions[$0] == test.labels[$0] }
             let pool = c.targeted ? correct.filter { test.labels[$0] != c.targetClass! } : correct
             guard count! <= pool.count else {
