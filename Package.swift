@@ -36,7 +36,7 @@ let package = Package(
         .testTarget(name: "IsthmusFormatsTests", dependencies: ["IsthmusFormats", "IsthmusTestSupport"]),
         .testTarget(name: "IsthmusNNTests", dependencies: ["IsthmusNN", "IsthmusTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "IsthmusReportTests", dependencies: ["IsthmusReport"]),
+        .testTarget(name: "IsthmusReportTests", dependencies: ["IsthmusReport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "IsthmusPercolationTests", dependencies: ["IsthmusPercolation"]),
         .testTarget(name: "IsthmusLandscapeTests", dependencies: ["IsthmusLandscape"]),
         .testTarget(name: "IsthmusCLITests", dependencies: ["IsthmusCLI"]),
