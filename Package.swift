@@ -1,7 +1,7 @@
 // swift-tools-version:5.10
 // Isthmus: input-space mode connectivity of neural networks (Vrabel et al., ICLR 2025), in Swift.
 // Layers run one way: Kernels -> Core (tensor + autodiff) -> NN -> Landscape -> CLI.
-// Formats, Report and Percolation depend on Foundation (and zlib) only.
+// Formats, Report and Percolation depend on Foundation (and zlib) and IsthmusUtilities only.
 import PackageDescription
 
 // Kernels get the CPU's vector units (AVX2 + FMA: any x86-64 since 2013; no AVX-512 needed).
@@ -11,30 +11,32 @@ let package = Package(
     name: "Isthmus",
     products: [
         .library(name: "Isthmus", targets: ["IsthmusCore", "IsthmusNN", "IsthmusLandscape", "IsthmusFormats",
-                                           "IsthmusReport", "IsthmusPercolation"]),
+                                           "IsthmusReport", "IsthmusPercolation", "IsthmusUtilities"]),
         .executable(name: "isthmus", targets: ["isthmus"]),
     ],
     targets: [
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .target(name: "IsthmusUtilities", dependencies: []),
         .target(name: "IsthmusKernels", dependencies: ["CDNNL"], swiftSettings: vectorFlags),
-        .target(name: "IsthmusCore", dependencies: ["IsthmusKernels", "IsthmusFormats"], swiftSettings: vectorFlags),
-        .target(name: "IsthmusFormats", dependencies: ["CZlib", "CJPEG"]),
+        .target(name: "IsthmusCore", dependencies: ["IsthmusKernels", "IsthmusFormats", "IsthmusUtilities"], swiftSettings: vectorFlags),
+        .target(name: "IsthmusFormats", dependencies: ["IsthmusUtilities", "CZlib", "CJPEG"]),
         .target(name: "IsthmusNN", dependencies: ["IsthmusCore", "IsthmusFormats"], swiftSettings: vectorFlags),
-        .target(name: "IsthmusReport", dependencies: ["CZlib"]),
-        .target(name: "IsthmusPercolation", dependencies: []),
+        .target(name: "IsthmusReport", dependencies: ["IsthmusUtilities", "CZlib"]),
+        .target(name: "IsthmusPercolation", dependencies: ["IsthmusUtilities"]),
         .target(name: "IsthmusLandscape", dependencies: ["IsthmusNN", "IsthmusReport"], swiftSettings: vectorFlags),
-        .target(name: "IsthmusCLI", dependencies: ["IsthmusLandscape", "IsthmusReport", "IsthmusPercolation"]),
+        .target(name: "IsthmusCLI", dependencies: ["IsthmusLandscape", "IsthmusReport", "IsthmusPercolation", "IsthmusUtilities"]),
         .executableTarget(name: "isthmus", dependencies: ["IsthmusCLI"]),
         .target(name: "IsthmusTestSupport", dependencies: ["IsthmusCore"], path: "Tests/Support"),
-        .testTarget(name: "IsthmusKernelsTests", dependencies: ["IsthmusKernels"]),
+        .testTarget(name: "IsthmusUtilitiesTests", dependencies: ["IsthmusUtilities"]),
+        .testTarget(name: "IsthmusKernelsTests", dependencies: ["IsthmusKernels", "IsthmusUtilities"]),
         .testTarget(name: "IsthmusCoreTests", dependencies: ["IsthmusCore", "IsthmusTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "IsthmusFormatsTests", dependencies: ["IsthmusFormats", "IsthmusTestSupport"]),
         .testTarget(name: "IsthmusNNTests", dependencies: ["IsthmusNN", "IsthmusReport", "IsthmusTestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "IsthmusReportTests", dependencies: ["IsthmusReport"]),
+        .testTarget(name: "IsthmusReportTests", dependencies: ["IsthmusReport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "IsthmusPercolationTests", dependencies: ["IsthmusPercolation"]),
         .testTarget(name: "IsthmusLandscapeTests", dependencies: ["IsthmusLandscape"]),
         .testTarget(name: "IsthmusCLITests", dependencies: ["IsthmusCLI"]),

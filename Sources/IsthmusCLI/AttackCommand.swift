@@ -108,21 +108,9 @@ struct AttackCommand: Command {
         if let data {
             // Shapes checked; photos in the model's normalization, labeled with its top-1 class per photo view.
             let test = try evaluationData(data, model: model, info: info)
-            let predictions = withoutGradients { () -> [Int] in
-                var p: [Int] = [], i = 0
-                while i < test.count {
-                    let r = i..<min(test.count, i + 256)
-                    p += model(test.images.rows(r)).argmax(axis: 1)
-                    i = r.upperBound
-                }
-                return p
-            }
+            let predictions = test.predictions(of: model, batch: 256)
             var rng = SplitMix64(seed: m.seed)
-            func shuffled(_ v: [Int]) -> [Int] {
-                var v = v
-                for i in stride(from: v.count - 1, to: 0, by: -1) { v.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
-                return v
-            }
+            func shuffled(_ v: [Int]) -> [Int] { v.fisherYatesShuffled(using: &rng) }
             let correct = test.labels.indices.filter { predictions[$0] == test.labels[$0] }
             let pool = c.targeted ? correct.filter { test.labels[$0] != c.targetClass! } : correct
             guard count! <= pool.count else {

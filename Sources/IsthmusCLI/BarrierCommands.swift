@@ -157,15 +157,12 @@ struct DetectCommand: Command {
         let src = try RunDirectory(path: source, mode: .resume)
         let file = try src.readJSON(BarriersFile.self, "result.json")
         let units = try UnitLog<BarrierStatistics.Unit>(src, name: "pairs.jsonl").completed.sorted { $0.key < $1.key }.map(\.value)
-        let pairs = units.filter { $0.plan.group != .differentClass }
-        let labels = pairs.map { $0.plan.group == .adversarial }
-        guard labels.contains(true) && labels.contains(false) else { throw CLIError("\(source) has no adversarial or no within-class pairs") }
+        let groups = Set(units.map(\.plan.group))
+        guard groups.contains(.adversarial) && groups.contains(.within) else { throw CLIError("\(source) has no adversarial or no within-class pairs") }
         let s = seedGiven ? seed : file.config.seed
-        let fixed = ["barrierMax": pairs.map(\.max), "barrierGap": pairs.map(\.gap), "bypassedMax": pairs.map(\.bypassedMax)]
-        let features = pairs.map { $0.curve + $0.logitsC.map(Double.init) }
         let report = detector == "mlp"
-            ? Detection.evaluate(fixedScores: fixed, features: features, labels: labels, detector: MLPDetector(seed: s), testFraction: testFraction, seed: s)
-            : Detection.evaluate(fixedScores: fixed, features: features, labels: labels, detector: LogisticRegression(), testFraction: testFraction, seed: s)
+            ? BarrierStatistics.detection(units, detector: MLPDetector(seed: s), testFraction: testFraction, seed: s)
+            : BarrierStatistics.detection(units, detector: LogisticRegression(), testFraction: testFraction, seed: s)
         try out.write { dir in
             try writeConfig(dir, seed: s, model: nil, ["barriers": source, "detector": detector, "testFraction": "\(testFraction)"])
             try dir.writeJSON(BarriersFile(config: file.config, groups: file.groups, detection: report.detection,

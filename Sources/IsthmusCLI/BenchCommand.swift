@@ -21,25 +21,13 @@ enum Workloads {
         { _ = Interpolation.run(Interpolation.Config(steps: steps, classIndex: 0, batch: 64), model: m, from: a, to: c) }
     }
 
-    /// One Adam step on x of CE(f(x), t) + 0.1 mean((x - x0)^2) + 1e-8 TV(x - x0), the gradient projected off v
-    /// when given (the bypass) or not (the paper's attack).
+    /// One iteration of the library's bypass (`Bypass.Stepper`, the paper's faithful mode): an Adam step on x of
+    /// CE(f(x), t) + 0.1 mean((x - x0)^2) + 1e-8 TV(x - x0), the gradient projected off v when given (the bypass)
+    /// or not (v = 0: the paper's attack objective at batch 1).
     static func anchoredStep(_ m: Module, start: Tensor, target: Int, v: Tensor?) -> () throws -> Void {
-        let x = start.copy(), anchor = start.copy()
-        let opt = Adam([x], lr: 0.005)
-        let vv = v.map { v in (0..<v.count).reduce(0.0) { $0 + Double(v[flat: $1]) * Double(v[flat: $1]) } } ?? 0
-        return {
-            let (_, g) = valueWithGradient(wrt: [x]) {
-                crossEntropy(logits: m(x), labels: [target]) + meanSquaredError(x, anchor) * 0.1 + totalVariation(x - anchor) * 1e-8
-            }
-            if let v {
-                let pg = g[0].mutableData, pv = v.data
-                var dot = 0.0
-                for i in 0..<v.count { dot += Double(pg[i]) * Double(pv[i]) }
-                let k = Float(dot / vv)
-                for i in 0..<v.count { pg[i] -= k * pv[i] }
-            }
-            opt.step(g)
-        }
+        let p = v.map { Tensor.zeros($0.shape) } ?? start, q = v ?? start
+        let stepper = Bypass.Stepper(ClassLoss(model: m, classIndex: target), from: p, to: q, start: start, Bypass.Config())
+        return { try stepper.step() }
     }
 
     static func fvoStep(_ m: Module, shape: [Int], target: Int) -> () throws -> Void {

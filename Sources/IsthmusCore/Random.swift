@@ -1,6 +1,6 @@
 import Foundation
-// One generator for the whole project, defined in the lowest layer (it also drives the MNIST-5k split).
-@_exported import struct IsthmusFormats.SplitMix64
+// One generator for the whole project, defined in IsthmusUtilities (it also drives the MNIST-5k split).
+@_exported import IsthmusUtilities
 
 /// Sampling helpers: every random draw in Isthmus takes an explicit generator, so a run repeats from its seed.
 extension SplitMix64 {

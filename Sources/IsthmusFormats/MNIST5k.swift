@@ -67,31 +67,11 @@ public enum MNIST5k {
         var rng = SplitMix64(seed: seed)
         for c in byClass.keys.sorted() {
             var idx = byClass[c] ?? []
-            if idx.count > 1 {
-                for i in stride(from: idx.count - 1, to: 0, by: -1) {
-                    let j = Int(rng.next() % UInt64(i + 1))
-                    idx.swapAt(i, j)
-                }
-            }
+            idx.fisherYatesShuffle(using: &rng)
             let k = min(trainPerClass, idx.count)
             train += idx[..<k]
             test += idx[k...]
         }
         return (train.sorted(), test.sorted())
-    }
-}
-
-/// SplitMix64 (Steele, Lea & Flood 2014): `state += 0x9E3779B97F4A7C15; z = state;
-/// z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9; z = (z ^ (z >> 27)) * 0x94D049BB133111EB; return z ^ (z >> 31)`
-/// (wrapping arithmetic). Deterministic across platforms.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    public var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

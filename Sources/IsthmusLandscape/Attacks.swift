@@ -4,6 +4,7 @@
 import Foundation
 import IsthmusCore
 import IsthmusNN
+import IsthmusReport
 
 /// A bad attack configuration or input, reported before any work starts.
 public struct AttackError: Error, CustomStringConvertible, Equatable {
@@ -250,15 +251,10 @@ public enum Attacks {
     }
 
     public static func summarize(_ samples: [Sample]) -> Summary {
-        func median(_ v: [Double]) -> Double {
-            let s = v.sorted()
-            guard !s.isEmpty else { return .nan }
-            return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-        }
         let n = Double(max(samples.count, 1))
         return Summary(count: samples.count, successRate: Double(samples.filter(\.success).count) / n,
-                       medianL2: median(samples.map(\.l2)), medianLinf: median(samples.map(\.linf)),
-                       medianLoss: median(samples.map(\.loss)),
+                       medianL2: Stats.median(samples.map(\.l2)), medianLinf: Stats.median(samples.map(\.linf)),
+                       medianLoss: Stats.median(samples.map(\.loss)),
                        meanIterations: Double(samples.map(\.iterations).reduce(0, +)) / n)
     }
 

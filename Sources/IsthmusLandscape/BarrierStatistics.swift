@@ -184,6 +184,18 @@ public enum BarrierStatistics {
         return kept
     }
 
+    /// Adversarial (positive) vs within-class detection from measured pairs (different-class pairs are left out):
+    /// the single scores barrierMax, barrierGap and bypassedMax, and `detector` ("learned") fitted on the resampled
+    /// curve followed by the logits of C, on a stratified `1 - testFraction` of the pairs.
+    public static func detection<D: Detector>(_ units: [Unit], detector: D, testFraction: Double = 0.5, seed: UInt64,
+                                             resamples: Int = 1000) -> DetectionReport {
+        let pairs = units.filter { $0.plan.group != .differentClass }
+        return Detection.evaluate(
+            fixedScores: ["barrierMax": pairs.map(\.max), "barrierGap": pairs.map(\.gap), "bypassedMax": pairs.map(\.bypassedMax)],
+            features: pairs.map { $0.curve + $0.logitsC.map(Double.init) }, labels: pairs.map { $0.plan.group == .adversarial },
+            detector: detector, learnedName: "learned", testFraction: testFraction, seed: seed, resamples: resamples)
+    }
+
     /// Group summaries and detection (adversarial vs within-class) from measured pairs. The learned detector is a
     /// logistic regression on the resampled curve and the logits of C, fitted on a stratified half and evaluated
     /// with the single scores on the other half.
@@ -196,12 +208,7 @@ public enum BarrierStatistics {
                                               bypassedMax: IsthmusReport.Summary(u.map(\.bypassedMax)),
                                               monotoneFraction: Double(u.filter { $0.gap <= 0 }.count) / Double(u.count))
         }
-        let pairs = units.filter { $0.plan.group != .differentClass }
-        let labels = pairs.map { $0.plan.group == .adversarial }
-        let report = Detection.evaluate(
-            fixedScores: ["barrierMax": pairs.map(\.max), "barrierGap": pairs.map(\.gap), "bypassedMax": pairs.map(\.bypassedMax)],
-            features: pairs.map { $0.curve + $0.logitsC.map(Double.init) }, labels: labels, detector: LogisticRegression(),
-            learnedName: "learned", seed: seed, resamples: resamples)
+        let report = detection(units, detector: LogisticRegression(), seed: seed, resamples: resamples)
         let adv = units.filter { $0.plan.group == .adversarial }
         let rate = adv.isEmpty ? 0 : Double(adv.filter { $0.attackSuccess == true }.count) / Double(adv.count)
         return (Result(groups: groups, detection: report.detection, attackSuccessRate: rate), report)

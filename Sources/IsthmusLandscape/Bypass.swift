@@ -65,16 +65,52 @@ public enum Bypass {
         for i in 0..<x.count { px[i] -= k * pv[i] }
     }
 
+    /// The optimizer state of one bend: each `step` is one iteration of `optimize` (gradient of
+    /// CE + mseWeight mean((x - B)^2) + tvWeight TV(x - B), or CE alone in free mode; the gradient projected off
+    /// v = Q - P unless free; an Adam step; in exact mode x projected back onto the hyperplane). `bench` times it.
+    public final class Stepper {
+        /// The bend, updated in place.
+        public let x: Tensor
+        let anchor: Tensor, v: Tensor, vv: Double, opt: Adam, loss: ClassLoss, config: Config
+
+        public init(_ loss: ClassLoss, from p: Tensor, to q: Tensor, start b: Tensor, _ c: Config) {
+            x = b.copy(); anchor = b.copy()
+            v = q - p
+            var vv = 0.0
+            for i in 0..<v.count { vv += Double(v[flat: i]) * Double(v[flat: i]) }
+            self.vv = vv
+            opt = Adam([x], lr: Float(c.lr), weightDecay: Float(c.weightDecay))
+            self.loss = loss; config = c
+        }
+
+        /// Iteration `number` (1-based, for the error): returns the CE of x before the step. Throws, without
+        /// stepping, when that CE is not finite.
+        @discardableResult
+        public func step(_ number: Int = 1) throws -> Float {
+            let c = config, x = x, anchor = anchor
+            var ce: Float = 0
+            let (_, grads) = valueWithGradient(wrt: [x]) {
+                let l = crossEntropy(logits: loss.model(x), labels: [loss.classIndex])
+                ce = l.scalar
+                guard c.mode != .free else { return l }
+                let d = x - anchor
+                return l + meanSquaredError(x, anchor) * Float(c.mseWeight) + totalVariation(d) * Float(c.tvWeight)
+            }
+            guard ce.isFinite else { throw TrainingError("bypass: the loss became \(ce) at step \(number)") }
+            let g = grads[0]
+            if c.mode != .free && vv > 0 { projectOntoHyperplane(g, anchor: Tensor.zeros(g.shape), v: v, vv: vv) }
+            opt.step([g])
+            if c.mode == .exact && vv > 0 { projectOntoHyperplane(x, anchor: anchor, v: v, vv: vv) }
+            return ce
+        }
+    }
+
     /// Optimizes a bend starting at B for the segment P->Q (v = Q - P). Throws if the loss becomes NaN.
     public static func optimize(_ loss: ClassLoss, from p: Tensor, to q: Tensor, start b: Tensor, _ c: Config) throws -> Outcome {
-        let x = b.copy(), anchor = b.copy()
-        let v = q - p
-        var vv = 0.0
-        for i in 0..<v.count { vv += Double(v[flat: i]) * Double(v[flat: i]) }
-        let opt = Adam([x], lr: Float(c.lr), weightDecay: Float(c.weightDecay))
+        let stepper = Stepper(loss, from: p, to: q, start: b, c)
+        let x = stepper.x
         var trace: [Float] = []
         trace.reserveCapacity(c.iterations)
-        let labels = [loss.classIndex]
         let ends = c.certifyEvery == nil ? 0 : Double(loss.losses(concat([p, q], axis: 0)).max()!)
         /// The path P -> x -> Q is within tolerance of its ends.
         func certified() -> Bool {
@@ -86,20 +122,8 @@ public enum Bypass {
             if let every = c.certifyEvery, every > 0, step > 1, (step - 1) % every == 0, certified() {
                 return Outcome(bend: x, trace: trace, iterations: step - 1)
             }
-            var ce: Float = 0
-            let (_, grads) = valueWithGradient(wrt: [x]) {
-                let l = crossEntropy(logits: loss.model(x), labels: labels)
-                ce = l.scalar
-                guard c.mode != .free else { return l }
-                let d = x - anchor
-                return l + meanSquaredError(x, anchor) * Float(c.mseWeight) + totalVariation(d) * Float(c.tvWeight)
-            }
-            guard ce.isFinite else { throw TrainingError("bypass: the loss became \(ce) at step \(step)") }
+            let ce = try stepper.step(step)
             trace.append(ce)
-            let g = grads[0]
-            if c.mode != .free && vv > 0 { projectOntoHyperplane(g, anchor: Tensor.zeros(g.shape), v: v, vv: vv) }
-            opt.step([g])
-            if c.mode == .exact && vv > 0 { projectOntoHyperplane(x, anchor: anchor, v: v, vv: vv) }
             // The paper's order: step, then stop if the CE computed before the step was below the threshold;
             // the stepped point is returned.
             if let stop = c.stopLoss, Double(ce) < stop { return Outcome(bend: x, trace: trace, iterations: step) }

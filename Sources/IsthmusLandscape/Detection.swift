@@ -327,7 +327,7 @@ public enum Detection {
         var train: [Int] = [], test: [Int] = []
         for cls in [true, false] {
             var idx = labels.indices.filter { labels[$0] == cls }
-            for i in stride(from: idx.count - 1, to: 0, by: -1) { idx.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+            idx.fisherYatesShuffle(using: &rng)
             let k = Int((testFraction * Double(idx.count)).rounded())
             test += idx[..<k]; train += idx[k...]
         }

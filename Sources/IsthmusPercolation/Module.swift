@@ -1,3 +1,5 @@
+@_exported import IsthmusUtilities
+
 /// IsthmusPercolation: Newman–Ziff site/bond percolation on Z^d boxes, hypercubes and Hamming graphs,
 /// testing the percolation picture behind Conjecture 5.1 (Sec. 5) of Vrabel et al., ICLR 2025.
 ///

@@ -1,10 +1,10 @@
 import Foundation
 
-/// SplitMix64 (Steele, Lea & Flood 2014): the seeded generator of every percolation run.
-public struct PercolationRNG: RandomNumberGenerator, Sendable {
-    public var state: UInt64
+/// The seeded generator of every percolation run: the project's `SplitMix64`.
+public typealias PercolationRNG = SplitMix64
 
-    public init(seed: UInt64) { state = seed }
+/// Percolation's draws on `SplitMix64`.
+extension SplitMix64 {
 
     /// Seed of independent stream `index` derived from `seed` (two SplitMix64 finalisations, so nearby
     /// indices give unrelated streams). Per-trial streams make results independent of thread scheduling.
@@ -12,15 +12,6 @@ public struct PercolationRNG: RandomNumberGenerator, Sendable {
         var a = PercolationRNG(seed: seed)
         var b = PercolationRNG(seed: a.next() ^ (index &* 0xD1B5_4A32_D192_ED03))
         return b.next()
-    }
-
-    @inline(__always)
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 
     /// Uniform integer in 0..<n (Lemire's multiply-shift with rejection: exactly unbiased).

@@ -1,3 +1,5 @@
+@_exported import IsthmusUtilities
+
 /// IsthmusReport: result files, tables, images, plots and HTML reports, independent of tensors.
 public enum IsthmusReportModule {
     public static let name = "IsthmusReport"

@@ -263,7 +263,40 @@ public struct SVGPlot: Sendable {
 
     static func textWidth(_ s: String, size: Double) -> Double { Double(s.count) * size * 0.58 }
 
+    /// Pixel layout of one plot: the plot rectangle, the two axes and their ticks.
+    struct Frame {
+        var isBox: Bool
+        var boxStats: [BoxStats?]
+        var x0, x1, y0, y1: Double
+        var ax, ay: Axis
+        var xTicks, yTicks: [(Double, String)]
+        var rotate: Bool
+        let tickFont = 11.0
+    }
+
+    /// One legend row; `kind` 0 is a line, 1 a point, 2 a reference diamond.
+    typealias LegendItem = (label: String, color: String, dash: String?, kind: Int)
+
+    /// Everything inside the `<svg>` element: background, grid, data, reference lines, axes, legend.
     func body() -> String {
+        let f = frame()
+        var out = "<rect width=\"\(fmt(width))\" height=\"\(fmt(height))\" fill=\"#ffffff\"/>\n"
+        out += "<defs><clipPath id=\"CLIPID\"><rect x=\"\(fmt(f.x0))\" y=\"\(fmt(f.y0))\" width=\"\(fmt(f.x1 - f.x0))\" height=\"\(fmt(f.y1 - f.y0))\"/></clipPath></defs>\n"
+        out += grid(f) + "<g clip-path=\"url(#CLIPID)\">\n"
+        var legendItems: [LegendItem] = []
+        var occupied: [(Double, Double)] = []
+        out += f.isBox ? boxMarks(f, legend: &legendItems, occupied: &occupied)
+                       : seriesMarks(f, legend: &legendItems, occupied: &occupied)
+        out += "</g>\n"
+        out += referenceLines(f, occupied: &occupied)
+        out += axes(f)
+        out += legendBox(f, items: legendItems, occupied: occupied)
+        let id = "clip-" + String(fnv1a(out), radix: 16)
+        return out.replacingOccurrences(of: "CLIPID", with: id)
+    }
+
+    /// Ranges, ticks and margins from the data, the labels and the size.
+    func frame() -> Frame {
         let isBox = !boxes.isEmpty
         let boxStats = boxes.map { BoxStats($0.values) }
 
@@ -288,7 +321,6 @@ public struct SVGPlot: Sendable {
         let xTicks: [(Double, String)] = isBox ? boxes.enumerated().map { (Double($0.offset), $0.element.label) }
                                                : SVGPlot.ticks(xlo, xhi, scale: xScale)
 
-        // Layout.
         let tickFont = 11.0
         let maxY = yTicks.map { SVGPlot.textWidth($0.1, size: tickFont) }.max() ?? 0
         let left = 10 + (yLabel.isEmpty ? 0 : 22) + maxY + 8
@@ -303,100 +335,111 @@ public struct SVGPlot: Sendable {
             if longest > slot - 4 { rotate = true; bottom += min(longest, 160) * 0.6 }
         }
         let x0 = left, x1 = left + plotW, y0 = top, y1 = max(top + 10, height - bottom)
-        let ax = Axis(lo: xlo, hi: xhi, log: !isBox && xScale == .log, p0: x0, p1: x1)
-        let ay = Axis(lo: ylo, hi: yhi, log: !isBox && yScale == .log, p0: y1, p1: y0)
+        return Frame(isBox: isBox, boxStats: boxStats, x0: x0, x1: x1, y0: y0, y1: y1,
+                     ax: Axis(lo: xlo, hi: xhi, log: !isBox && xScale == .log, p0: x0, p1: x1),
+                     ay: Axis(lo: ylo, hi: yhi, log: !isBox && yScale == .log, p0: y1, p1: y0),
+                     xTicks: xTicks, yTicks: yTicks, rotate: rotate)
+    }
 
-        var out = "<rect width=\"\(fmt(width))\" height=\"\(fmt(height))\" fill=\"#ffffff\"/>\n"
-        out += "<defs><clipPath id=\"CLIPID\"><rect x=\"\(fmt(x0))\" y=\"\(fmt(y0))\" width=\"\(fmt(x1 - x0))\" height=\"\(fmt(y1 - y0))\"/></clipPath></defs>\n"
+    /// Light grid lines at the ticks (horizontal only for box plots).
+    func grid(_ f: Frame) -> String {
+        var out = "<g stroke=\"#e8e8e8\" stroke-width=\"1\">"
+        for (t, _) in f.yTicks { let y = f.ay.mapT(t); out += "<line x1=\"\(fmt(f.x0))\" x2=\"\(fmt(f.x1))\" y1=\"\(fmt(y))\" y2=\"\(fmt(y))\"/>" }
+        if !f.isBox { for (t, _) in f.xTicks { let x = f.ax.mapT(t); out += "<line x1=\"\(fmt(x))\" x2=\"\(fmt(x))\" y1=\"\(fmt(f.y0))\" y2=\"\(fmt(f.y1))\"/>" } }
+        return out + "</g>\n"
+    }
 
-        // Grid.
-        out += "<g stroke=\"#e8e8e8\" stroke-width=\"1\">"
-        for (t, _) in yTicks { let y = ay.mapT(t); out += "<line x1=\"\(fmt(x0))\" x2=\"\(fmt(x1))\" y1=\"\(fmt(y))\" y2=\"\(fmt(y))\"/>" }
-        if !isBox { for (t, _) in xTicks { let x = ax.mapT(t); out += "<line x1=\"\(fmt(x))\" x2=\"\(fmt(x))\" y1=\"\(fmt(y0))\" y2=\"\(fmt(y1))\"/>" } }
-        out += "</g>\n<g clip-path=\"url(#CLIPID)\">\n"
-
-        // Data.
-        var legendItems: [(label: String, color: String, dash: String?, kind: Int)] = []  // kind: 0 line, 1 point, 2 diamond
-        var occupied: [(Double, Double)] = []
-        if isBox {
-            let slot = (x1 - x0) / Double(boxes.count)
-            let half = min(40, slot * 0.28)
-            var hasRef = false
-            for (i, (g, st)) in zip(boxes, boxStats).enumerated() {
-                let color = xmlEscape(g.color ?? SVGPlot.palette[i % SVGPlot.palette.count])
-                let cx = ax.mapT(Double(i))
-                if let st, let yq1 = ay.map(st.q1), let yq3 = ay.map(st.q3), let ym = ay.map(st.median),
-                   let ylw = ay.map(st.lowerWhisker), let yuw = ay.map(st.upperWhisker) {
-                    out += "<g stroke=\"\(color)\" stroke-width=\"1.5\">"
-                    out += "<line x1=\"\(fmt(cx))\" x2=\"\(fmt(cx))\" y1=\"\(fmt(yq3))\" y2=\"\(fmt(yuw))\"/>"
-                    out += "<line x1=\"\(fmt(cx))\" x2=\"\(fmt(cx))\" y1=\"\(fmt(yq1))\" y2=\"\(fmt(ylw))\"/>"
-                    out += "<line x1=\"\(fmt(cx - half / 2))\" x2=\"\(fmt(cx + half / 2))\" y1=\"\(fmt(yuw))\" y2=\"\(fmt(yuw))\"/>"
-                    out += "<line x1=\"\(fmt(cx - half / 2))\" x2=\"\(fmt(cx + half / 2))\" y1=\"\(fmt(ylw))\" y2=\"\(fmt(ylw))\"/>"
-                    out += "<rect x=\"\(fmt(cx - half))\" y=\"\(fmt(yq3))\" width=\"\(fmt(2 * half))\" height=\"\(fmt(max(0, yq1 - yq3)))\" fill=\"\(color)\" fill-opacity=\"0.25\"/>"
-                    out += "<line x1=\"\(fmt(cx - half))\" x2=\"\(fmt(cx + half))\" y1=\"\(fmt(ym))\" y2=\"\(fmt(ym))\" stroke=\"#222222\" stroke-width=\"2.2\"/>"
-                    for o in st.outliers { if let yo = ay.map(o) { out += "<circle cx=\"\(fmt(cx))\" cy=\"\(fmt(yo))\" r=\"2.8\" fill=\"none\"/>" } }
-                    out += "</g>\n"
-                    occupied += [(cx, yq1), (cx, yq3), (cx, ylw), (cx, yuw)]
-                }
-                if let r = g.reference, let yr = ay.map(r) {
-                    hasRef = true
-                    out += SVGPlot.diamond(cx + half + 7, yr) + "\n"
-                    occupied.append((cx + half + 7, yr))
-                }
+    /// One box per group (whiskers, quartile box, median, outliers) and the reference diamonds.
+    func boxMarks(_ f: Frame, legend: inout [LegendItem], occupied: inout [(Double, Double)]) -> String {
+        let ax = f.ax, ay = f.ay
+        var out = ""
+        let slot = (f.x1 - f.x0) / Double(boxes.count)
+        let half = min(40, slot * 0.28)
+        var hasRef = false
+        for (i, (g, st)) in zip(boxes, f.boxStats).enumerated() {
+            let color = xmlEscape(g.color ?? SVGPlot.palette[i % SVGPlot.palette.count])
+            let cx = ax.mapT(Double(i))
+            if let st, let yq1 = ay.map(st.q1), let yq3 = ay.map(st.q3), let ym = ay.map(st.median),
+               let ylw = ay.map(st.lowerWhisker), let yuw = ay.map(st.upperWhisker) {
+                out += "<g stroke=\"\(color)\" stroke-width=\"1.5\">"
+                out += "<line x1=\"\(fmt(cx))\" x2=\"\(fmt(cx))\" y1=\"\(fmt(yq3))\" y2=\"\(fmt(yuw))\"/>"
+                out += "<line x1=\"\(fmt(cx))\" x2=\"\(fmt(cx))\" y1=\"\(fmt(yq1))\" y2=\"\(fmt(ylw))\"/>"
+                out += "<line x1=\"\(fmt(cx - half / 2))\" x2=\"\(fmt(cx + half / 2))\" y1=\"\(fmt(yuw))\" y2=\"\(fmt(yuw))\"/>"
+                out += "<line x1=\"\(fmt(cx - half / 2))\" x2=\"\(fmt(cx + half / 2))\" y1=\"\(fmt(ylw))\" y2=\"\(fmt(ylw))\"/>"
+                out += "<rect x=\"\(fmt(cx - half))\" y=\"\(fmt(yq3))\" width=\"\(fmt(2 * half))\" height=\"\(fmt(max(0, yq1 - yq3)))\" fill=\"\(color)\" fill-opacity=\"0.25\"/>"
+                out += "<line x1=\"\(fmt(cx - half))\" x2=\"\(fmt(cx + half))\" y1=\"\(fmt(ym))\" y2=\"\(fmt(ym))\" stroke=\"#222222\" stroke-width=\"2.2\"/>"
+                for o in st.outliers { if let yo = ay.map(o) { out += "<circle cx=\"\(fmt(cx))\" cy=\"\(fmt(yo))\" r=\"2.8\" fill=\"none\"/>" } }
+                out += "</g>\n"
+                occupied += [(cx, yq1), (cx, yq3), (cx, ylw), (cx, yuw)]
             }
-            if hasRef { legendItems.append((referenceLabel, "#d62728", nil, 2)) }
-        } else {
-            for (i, s) in series.enumerated() {
-                let color = xmlEscape(s.color ?? SVGPlot.palette[i % SVGPlot.palette.count])
-                let n = min(s.x.count, s.y.count)
-                if let lo = s.lower, let hi = s.upper {
-                    var segment: [(Double, Double, Double)] = []
-                    func flushBand() {
-                        if segment.count > 1 {
-                            let top = segment.map { "\(fmt($0.0)),\(fmt($0.2))" }, bot = segment.reversed().map { "\(fmt($0.0)),\(fmt($0.1))" }
-                            out += "<polygon points=\"\((top + bot).joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"0.18\" stroke=\"none\"/>\n"
-                        }
-                        segment = []
-                    }
-                    for k in 0..<min(n, lo.count, hi.count) {
-                        if let px = ax.map(s.x[k]), let pl = ay.map(lo[k]), let ph = ay.map(hi[k]) {
-                            segment.append((px, pl, ph)); occupied += [(px, pl), (px, ph)]
-                        } else { flushBand() }
-                    }
-                    flushBand()
-                }
-                var pts: [(Double, Double)?] = []
-                for k in 0..<n {
-                    if let px = ax.map(s.x[k]), let py = ay.map(s.y[k]) { pts.append((px, py)); occupied.append((px, py)) } else { pts.append(nil) }
-                }
-                if s.style != .points {
-                    var d = "", run = 0, isolated: [(Double, Double)] = []
-                    for (k, p) in pts.enumerated() {
-                        guard let p else { run = 0; continue }
-                        d += (run == 0 ? "M" : "L") + "\(fmt(p.0)) \(fmt(p.1))"
-                        run += 1
-                        let nextMissing = k + 1 >= pts.count || pts[k + 1] == nil
-                        if run == 1 && nextMissing { isolated.append(p) }
-                    }
-                    if !d.isEmpty {
-                        let dash = s.dash.map { " stroke-dasharray=\"\(xmlEscape($0))\"" } ?? ""
-                        out += "<path d=\"\(d)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"\(fmt(s.lineWidth))\" stroke-linejoin=\"round\" stroke-linecap=\"round\"\(dash)/>\n"
-                    }
-                    if s.style == .line { for p in isolated { out += "<circle cx=\"\(fmt(p.0))\" cy=\"\(fmt(p.1))\" r=\"\(fmt(s.lineWidth))\" fill=\"\(color)\"/>" } }
-                }
-                if s.style != .line {
-                    out += "<g fill=\"\(color)\" fill-opacity=\"\(s.style == .points ? "0.75" : "1")\">"
-                    for p in pts.compactMap({ $0 }) { out += "<circle cx=\"\(fmt(p.0))\" cy=\"\(fmt(p.1))\" r=\"\(fmt(s.pointRadius))\"/>" }
-                    out += "</g>\n"
-                }
-                if !s.label.isEmpty { legendItems.append((s.label, color, s.dash, s.style == .points ? 1 : 0)) }
+            if let r = g.reference, let yr = ay.map(r) {
+                hasRef = true
+                out += SVGPlot.diamond(cx + half + 7, yr) + "\n"
+                occupied.append((cx + half + 7, yr))
             }
         }
-        out += "</g>\n"
+        if hasRef { legend.append((referenceLabel, "#d62728", nil, 2)) }
+        return out
+    }
 
-        // Reference lines with labels.
+    /// Each series: its band, its line (broken at missing points, isolated points as dots) and its points.
+    func seriesMarks(_ f: Frame, legend: inout [LegendItem], occupied: inout [(Double, Double)]) -> String {
+        let ax = f.ax, ay = f.ay
+        var out = ""
+        for (i, s) in series.enumerated() {
+            let color = xmlEscape(s.color ?? SVGPlot.palette[i % SVGPlot.palette.count])
+            let n = min(s.x.count, s.y.count)
+            if let lo = s.lower, let hi = s.upper {
+                var segment: [(Double, Double, Double)] = []
+                func flushBand() {
+                    if segment.count > 1 {
+                        let top = segment.map { "\(fmt($0.0)),\(fmt($0.2))" }, bot = segment.reversed().map { "\(fmt($0.0)),\(fmt($0.1))" }
+                        out += "<polygon points=\"\((top + bot).joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"0.18\" stroke=\"none\"/>\n"
+                    }
+                    segment = []
+                }
+                for k in 0..<min(n, lo.count, hi.count) {
+                    if let px = ax.map(s.x[k]), let pl = ay.map(lo[k]), let ph = ay.map(hi[k]) {
+                        segment.append((px, pl, ph)); occupied += [(px, pl), (px, ph)]
+                    } else { flushBand() }
+                }
+                flushBand()
+            }
+            var pts: [(Double, Double)?] = []
+            for k in 0..<n {
+                if let px = ax.map(s.x[k]), let py = ay.map(s.y[k]) { pts.append((px, py)); occupied.append((px, py)) } else { pts.append(nil) }
+            }
+            if s.style != .points {
+                var d = "", run = 0, isolated: [(Double, Double)] = []
+                for (k, p) in pts.enumerated() {
+                    guard let p else { run = 0; continue }
+                    d += (run == 0 ? "M" : "L") + "\(fmt(p.0)) \(fmt(p.1))"
+                    run += 1
+                    let nextMissing = k + 1 >= pts.count || pts[k + 1] == nil
+                    if run == 1 && nextMissing { isolated.append(p) }
+                }
+                if !d.isEmpty {
+                    let dash = s.dash.map { " stroke-dasharray=\"\(xmlEscape($0))\"" } ?? ""
+                    out += "<path d=\"\(d)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"\(fmt(s.lineWidth))\" stroke-linejoin=\"round\" stroke-linecap=\"round\"\(dash)/>\n"
+                }
+                if s.style == .line { for p in isolated { out += "<circle cx=\"\(fmt(p.0))\" cy=\"\(fmt(p.1))\" r=\"\(fmt(s.lineWidth))\" fill=\"\(color)\"/>" } }
+            }
+            if s.style != .line {
+                out += "<g fill=\"\(color)\" fill-opacity=\"\(s.style == .points ? "0.75" : "1")\">"
+                for p in pts.compactMap({ $0 }) { out += "<circle cx=\"\(fmt(p.0))\" cy=\"\(fmt(p.1))\" r=\"\(fmt(s.pointRadius))\"/>" }
+                out += "</g>\n"
+            }
+            if !s.label.isEmpty { legend.append((s.label, color, s.dash, s.style == .points ? 1 : 0)) }
+        }
+        return out
+    }
+
+    /// Vertical and horizontal reference lines with their labels (labels mark space the legend avoids).
+    func referenceLines(_ f: Frame, occupied: inout [(Double, Double)]) -> String {
+        let (x0, x1, y0, y1) = (f.x0, f.x1, f.y0, f.y1)
+        var out = ""
         for (i, v) in verticalLines.enumerated() {
-            guard let x = ax.map(v.value), x >= x0 - 0.5, x <= x1 + 0.5 else { continue }
+            guard let x = f.ax.map(v.value), x >= x0 - 0.5, x <= x1 + 0.5 else { continue }
             let dash = v.dash.map { " stroke-dasharray=\"\(xmlEscape($0))\"" } ?? ""
             out += "<line x1=\"\(fmt(x))\" x2=\"\(fmt(x))\" y1=\"\(fmt(y0))\" y2=\"\(fmt(y1))\" stroke=\"\(xmlEscape(v.color))\" stroke-width=\"1.2\"\(dash)/>"
             if !v.label.isEmpty {
@@ -409,7 +452,7 @@ public struct SVGPlot: Sendable {
             out += "\n"
         }
         for v in horizontalLines {
-            guard let y = ay.map(v.value), y >= y0 - 0.5, y <= y1 + 0.5 else { continue }
+            guard let y = f.ay.map(v.value), y >= y0 - 0.5, y <= y1 + 0.5 else { continue }
             let dash = v.dash.map { " stroke-dasharray=\"\(xmlEscape($0))\"" } ?? ""
             out += "<line x1=\"\(fmt(x0))\" x2=\"\(fmt(x1))\" y1=\"\(fmt(y))\" y2=\"\(fmt(y))\" stroke=\"\(xmlEscape(v.color))\" stroke-width=\"1.2\"\(dash)/>"
             if !v.label.isEmpty {
@@ -419,17 +462,21 @@ public struct SVGPlot: Sendable {
             }
             out += "\n"
         }
+        return out
+    }
 
-        // Axes, ticks, labels.
-        out += "<g stroke=\"#444444\" stroke-width=\"1\"><line x1=\"\(fmt(x0))\" x2=\"\(fmt(x0))\" y1=\"\(fmt(y0))\" y2=\"\(fmt(y1))\"/>"
+    /// Axis lines, tick marks, tick labels, title and axis labels.
+    func axes(_ f: Frame) -> String {
+        let (x0, x1, y0, y1) = (f.x0, f.x1, f.y0, f.y1)
+        var out = "<g stroke=\"#444444\" stroke-width=\"1\"><line x1=\"\(fmt(x0))\" x2=\"\(fmt(x0))\" y1=\"\(fmt(y0))\" y2=\"\(fmt(y1))\"/>"
         out += "<line x1=\"\(fmt(x0))\" x2=\"\(fmt(x1))\" y1=\"\(fmt(y1))\" y2=\"\(fmt(y1))\"/>"
-        for (t, _) in yTicks { let y = ay.mapT(t); out += "<line x1=\"\(fmt(x0 - 5))\" x2=\"\(fmt(x0))\" y1=\"\(fmt(y))\" y2=\"\(fmt(y))\"/>" }
-        for (t, _) in xTicks { let x = ax.mapT(t); out += "<line x1=\"\(fmt(x))\" x2=\"\(fmt(x))\" y1=\"\(fmt(y1))\" y2=\"\(fmt(y1 + 5))\"/>" }
-        out += "</g>\n<g font-size=\"\(fmt(tickFont))\" fill=\"#333333\">"
-        for (t, l) in yTicks { out += "<text x=\"\(fmt(x0 - 8))\" y=\"\(fmt(ay.mapT(t) + 4))\" text-anchor=\"end\">\(xmlEscape(l))</text>" }
-        for (t, l) in xTicks {
-            let x = ax.mapT(t)
-            if rotate {
+        for (t, _) in f.yTicks { let y = f.ay.mapT(t); out += "<line x1=\"\(fmt(x0 - 5))\" x2=\"\(fmt(x0))\" y1=\"\(fmt(y))\" y2=\"\(fmt(y))\"/>" }
+        for (t, _) in f.xTicks { let x = f.ax.mapT(t); out += "<line x1=\"\(fmt(x))\" x2=\"\(fmt(x))\" y1=\"\(fmt(y1))\" y2=\"\(fmt(y1 + 5))\"/>" }
+        out += "</g>\n<g font-size=\"\(fmt(f.tickFont))\" fill=\"#333333\">"
+        for (t, l) in f.yTicks { out += "<text x=\"\(fmt(x0 - 8))\" y=\"\(fmt(f.ay.mapT(t) + 4))\" text-anchor=\"end\">\(xmlEscape(l))</text>" }
+        for (t, l) in f.xTicks {
+            let x = f.ax.mapT(t)
+            if f.rotate {
                 out += "<text transform=\"translate(\(fmt(x + 3)),\(fmt(y1 + 14))) rotate(-35)\" text-anchor=\"end\">\(xmlEscape(l))</text>"
             } else {
                 out += "<text x=\"\(fmt(x))\" y=\"\(fmt(y1 + 18))\" text-anchor=\"middle\">\(xmlEscape(l))</text>"
@@ -445,47 +492,48 @@ public struct SVGPlot: Sendable {
         if !yLabel.isEmpty {
             out += "<text transform=\"translate(16,\(fmt((y0 + y1) / 2))) rotate(-90)\" text-anchor=\"middle\" font-size=\"12.5\" fill=\"#222222\">\(xmlEscape(yLabel))</text>\n"
         }
+        return out
+    }
 
-        // Legend.
-        if legend != .none, !legendItems.isEmpty {
-            let lw = 34 + (legendItems.map { SVGPlot.textWidth($0.label, size: 11.5) }.max() ?? 0) + 10
-            let lh = Double(legendItems.count) * 17 + 8
-            let corners: [LegendPosition] = [.topRight, .topLeft, .bottomRight, .bottomLeft]
-            func origin(_ c: LegendPosition) -> (Double, Double) {
-                switch c {
-                case .topLeft: return (x0 + 8, y0 + 8)
-                case .bottomLeft: return (x0 + 8, y1 - lh - 8)
-                case .bottomRight: return (x1 - lw - 8, y1 - lh - 8)
-                default: return (x1 - lw - 8, y0 + 8)
-                }
+    /// The legend, in the corner that covers the fewest `occupied` points when `legend` is `.auto`.
+    func legendBox(_ f: Frame, items legendItems: [LegendItem], occupied: [(Double, Double)]) -> String {
+        guard legend != .none, !legendItems.isEmpty else { return "" }
+        let (x0, x1, y0, y1) = (f.x0, f.x1, f.y0, f.y1)
+        let lw = 34 + (legendItems.map { SVGPlot.textWidth($0.label, size: 11.5) }.max() ?? 0) + 10
+        let lh = Double(legendItems.count) * 17 + 8
+        let corners: [LegendPosition] = [.topRight, .topLeft, .bottomRight, .bottomLeft]
+        func origin(_ c: LegendPosition) -> (Double, Double) {
+            switch c {
+            case .topLeft: return (x0 + 8, y0 + 8)
+            case .bottomLeft: return (x0 + 8, y1 - lh - 8)
+            case .bottomRight: return (x1 - lw - 8, y1 - lh - 8)
+            default: return (x1 - lw - 8, y0 + 8)
             }
-            var pos = legend
-            if pos == .auto {
-                pos = corners.min(by: { a, b in
-                    func hits(_ c: LegendPosition) -> Int {
-                        let (lx, ly) = origin(c)
-                        return occupied.filter { $0.0 >= lx - 4 && $0.0 <= lx + lw + 4 && $0.1 >= ly - 4 && $0.1 <= ly + lh + 4 }.count
-                    }
-                    return hits(a) < hits(b)
-                }) ?? .topRight
-            }
-            let (lx, ly) = origin(pos)
-            out += "<g font-size=\"11.5\" fill=\"#222222\"><rect x=\"\(fmt(lx))\" y=\"\(fmt(ly))\" width=\"\(fmt(lw))\" height=\"\(fmt(lh))\" rx=\"4\" fill=\"#ffffff\" fill-opacity=\"0.88\" stroke=\"#cccccc\"/>"
-            for (k, item) in legendItems.enumerated() {
-                let cy = ly + 4 + 17 * Double(k) + 8.5
-                switch item.kind {
-                case 1: out += "<circle cx=\"\(fmt(lx + 19))\" cy=\"\(fmt(cy))\" r=\"3.5\" fill=\"\(item.color)\"/>"
-                case 2: out += SVGPlot.diamond(lx + 19, cy)
-                default:
-                    let dash = item.dash.map { " stroke-dasharray=\"\(xmlEscape($0))\"" } ?? ""
-                    out += "<line x1=\"\(fmt(lx + 8))\" x2=\"\(fmt(lx + 30))\" y1=\"\(fmt(cy))\" y2=\"\(fmt(cy))\" stroke=\"\(item.color)\" stroke-width=\"2.5\"\(dash)/>"
-                }
-                out += "<text x=\"\(fmt(lx + 36))\" y=\"\(fmt(cy + 4))\">\(xmlEscape(item.label))</text>"
-            }
-            out += "</g>\n"
         }
-        let id = "clip-" + String(fnv1a(out), radix: 16)
-        return out.replacingOccurrences(of: "CLIPID", with: id)
+        var pos = legend
+        if pos == .auto {
+            pos = corners.min(by: { a, b in
+                func hits(_ c: LegendPosition) -> Int {
+                    let (lx, ly) = origin(c)
+                    return occupied.filter { $0.0 >= lx - 4 && $0.0 <= lx + lw + 4 && $0.1 >= ly - 4 && $0.1 <= ly + lh + 4 }.count
+                }
+                return hits(a) < hits(b)
+            }) ?? .topRight
+        }
+        let (lx, ly) = origin(pos)
+        var out = "<g font-size=\"11.5\" fill=\"#222222\"><rect x=\"\(fmt(lx))\" y=\"\(fmt(ly))\" width=\"\(fmt(lw))\" height=\"\(fmt(lh))\" rx=\"4\" fill=\"#ffffff\" fill-opacity=\"0.88\" stroke=\"#cccccc\"/>"
+        for (k, item) in legendItems.enumerated() {
+            let cy = ly + 4 + 17 * Double(k) + 8.5
+            switch item.kind {
+            case 1: out += "<circle cx=\"\(fmt(lx + 19))\" cy=\"\(fmt(cy))\" r=\"3.5\" fill=\"\(item.color)\"/>"
+            case 2: out += SVGPlot.diamond(lx + 19, cy)
+            default:
+                let dash = item.dash.map { " stroke-dasharray=\"\(xmlEscape($0))\"" } ?? ""
+                out += "<line x1=\"\(fmt(lx + 8))\" x2=\"\(fmt(lx + 30))\" y1=\"\(fmt(cy))\" y2=\"\(fmt(cy))\" stroke=\"\(item.color)\" stroke-width=\"2.5\"\(dash)/>"
+            }
+            out += "<text x=\"\(fmt(lx + 36))\" y=\"\(fmt(cy + 4))\">\(xmlEscape(item.label))</text>"
+        }
+        return out + "</g>\n"
     }
 
     static func diamond(_ x: Double, _ y: Double) -> String {

@@ -22,7 +22,7 @@ public enum Stats {
         return (v.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(v.count - 1)).squareRoot()
     }
 
-    public static func median(_ xs: [Double]) -> Double { quantile(xs, 0.5) }
+    public static func median(_ xs: [Double]) -> Double { Quantiles.median(xs) }
 
     /// Quantile `q` in [0, 1] with linear interpolation (numpy's default, Hyndman–Fan type 7).
     public static func quantile(_ xs: [Double], _ q: Double) -> Double { quantiles(xs, [q])[0] }
@@ -33,12 +33,7 @@ public enum Stats {
     }
 
     static func quantiles(sorted v: [Double], _ qs: [Double]) -> [Double] {
-        qs.map { q in
-            guard !v.isEmpty, q.isFinite else { return .nan }
-            let h = Double(v.count - 1) * min(max(q, 0), 1)
-            let lo = Int(h.rounded(.down)), hi = min(lo + 1, v.count - 1)
-            return v[lo] + (h - Double(lo)) * (v[hi] - v[lo])
-        }
+        qs.map { Quantiles.type7(sorted: v, $0) }
     }
 
     /// Bootstrap percentile confidence interval of `statistic` (default: the mean) at `level`,

@@ -61,4 +61,28 @@ final class BarrierStatisticsTests: XCTestCase {
         c.pairProtocol = .free
         XCTAssertEqual(BarrierStatistics.selected(units, c).count, units.count)
     }
+
+    /// The detection `isthmus detect` runs: single scores and a learned detector on curve + logits, adversarial
+    /// against within-class pairs only; `summarize` reports the same with the logistic regression.
+    func testDetectionUsesWithinAndAdversarialPairsOnly() {
+        var rng = SplitMix64(seed: 21)
+        func unit(_ g: BarrierStatistics.Group, _ i: Int, height: Double) -> BarrierStatistics.Unit {
+            let noise = { Double(rng.nextUniform()) * 0.5 }
+            return BarrierStatistics.Unit(plan: .init(group: g, classIndex: 0, indexA: i, indexC: i + 100), lossA: 0, lossC: 0,
+                                          max: height + noise(), gap: height / 2 + noise(), blendGap: 0, bypassedMax: height + noise(),
+                                          curve: [noise(), height + noise(), noise()], logitsC: [Float(noise()), Float(height)])
+        }
+        let pairs = (0..<20).map { unit(.within, $0, height: 1) } + (0..<20).map { unit(.adversarial, $0, height: 5) }
+        // Different-class pairs that would ruin every score if they counted as within-class negatives.
+        let units = pairs + (0..<20).map { unit(.differentClass, $0, height: 9) }
+        let report = BarrierStatistics.detection(units, detector: LogisticRegression(), seed: 3)
+        for key in ["barrierMax", "barrierGap", "bypassedMax", "learned"] {
+            XCTAssertEqual(report.detection[key]?.auroc, 1, key)
+        }
+        let withoutDifferent = BarrierStatistics.detection(pairs, detector: LogisticRegression(), seed: 3)
+        XCTAssertEqual(report.detection.mapValues(\.auroc), withoutDifferent.detection.mapValues(\.auroc))
+        XCTAssertEqual(BarrierStatistics.summarize(units, seed: 3).1.detection.mapValues(\.auroc), report.detection.mapValues(\.auroc))
+        let mlp = BarrierStatistics.detection(units, detector: MLPDetector(seed: 3), testFraction: 0.3, seed: 3)
+        XCTAssertEqual(mlp.detection["learned"]?.auroc, 1)
+    }
 }

@@ -25,4 +25,30 @@ final class BypassTests: XCTestCase {
         var fixed = cfg; fixed.stopLoss = nil; fixed.iterations = n
         XCTAssertEqual(try Bypass.optimize(loss, from: p, to: q, start: b, fixed).bend.scalars, out.bend.scalars)
     }
+
+    /// `optimize` is its `Stepper` in a loop: n steps by hand give the same trace and bend, in every mode, and
+    /// the stepper's own iterate stays on the hyperplane in exact mode.
+    func testStepperIsOneIterationOfOptimize() throws {
+        let model = MLPProbe.make()
+        let p = randomInput(seed: 3), q = randomInput(seed: 4)
+        let b = Interpolation.points(from: p, to: q, alphas: [0.5])
+        let loss = ClassLoss(model: model, classIndex: 2)
+        for mode in Bypass.Mode.allCases {
+            var cfg = mode == .free ? Bypass.Config.untrained : Bypass.Config()
+            cfg.mode = mode; cfg.iterations = 25; cfg.stopLoss = nil
+            let out = try Bypass.optimize(loss, from: p, to: q, start: b, cfg)
+            let stepper = Bypass.Stepper(loss, from: p, to: q, start: b, cfg)
+            var trace: [Float] = []
+            for k in 1...25 { trace.append(try stepper.step(k)) }
+            XCTAssertEqual(trace, out.trace, "\(mode)")
+            XCTAssertEqual(stepper.x.scalars, out.bend.scalars, "\(mode)")
+            XCTAssertNotEqual(stepper.x.scalars, b.scalars, "\(mode): the bend moved")
+            if mode == .exact {
+                let v = (q - p).scalars, d = zip(stepper.x.scalars, b.scalars).map { $0 - $1 }
+                let dot = zip(d, v).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+                let norms = (d.reduce(0.0) { $0 + Double($1 * $1) } * v.reduce(0.0) { $0 + Double($1 * $1) }).squareRoot()
+                XCTAssertLessThan(abs(dot) / norms, 1e-4, "exact mode leaves the hyperplane")
+            }
+        }
+    }
 }
