@@ -151,6 +151,9 @@ struct ChainCommand: Command {
 
 struct ConnectivityCommand: Command {
     static let name = "connectivity", summary = "bypass statistics over many within-class test pairs"
+    /// Pairs per batch by default: 1, the sequential procedure, whose rows are bit-identical whatever the shard or
+    /// resume; batched rows equal them to float32 tolerance only.
+    static let defaultBatch = 1
     static var help: String { """
     usage: isthmus connectivity --model NAME --weights FILE --data SPEC --pairs N --out DIR [options]
     \(ModelArguments.help)
@@ -159,6 +162,9 @@ struct ConnectivityCommand: Command {
       --all-images          also use misclassified test images (default: only correctly classified ones)
       --shard I/N           run pairs with index = I mod N only (merge shards with isthmus merge)
     \(ImageDataOptions.help)
+      --batch K             optimize the bends of K pairs together in one batch (default \(defaultBatch): the pairs one
+                            by one); each pair keeps its own Adam state, direction, anchor and stop, so rows equal the
+                            sequential ones to float32 rounding (not bit for bit); not part of the run's identity
     \(ChainArguments.help(rounds: Chain.Config().rounds))
       --quiet               no progress on stderr
       --out DIR             run folder; --resume continues an interrupted run, --force starts over
@@ -175,10 +181,20 @@ struct ConnectivityCommand: Command {
         c.requireCorrect = !args.flag("--all-images")
         c.seed = m.seed
         c.chain = try ChainArguments.parse(&args)
+        let batch = try args.int("--batch", default: defaultBatch, min: 1, max: 4096)
         let run = try ManyPairRun.open(&args, model: m, data: dataSpec, config: c)
         let pairs = try Connectivity.samplePairs(run.test, model: run.model, count: c.pairs, seed: c.seed, requireCorrect: c.requireCorrect)
-        let rows = try runUnits(run.dir, indices: run.owned(pairs.count), quiet: run.quiet) { i in
-            try Connectivity.run(c, pair: pairs[i], index: i, model: run.model, data: run.test)
+        let rows: [Connectivity.Row]
+        if batch == 1 {
+            rows = try runUnits(run.dir, indices: run.owned(pairs.count), quiet: run.quiet) { i in
+                try Connectivity.run(c, pair: pairs[i], index: i, model: run.model, data: run.test)
+            }
+        } else {
+            rows = try runUnitsBatched(run.dir, indices: run.owned(pairs.count), quiet: run.quiet) { todo, done in
+                try Connectivity.runMany(c, pairs: pairs, indices: todo, batch: batch, model: run.model, data: run.test) { row in
+                    try done(row.pair, row)
+                }
+            }
         }
         let dir = run.dir
         let summary = try writeConnectivity(dir, config: c, rows: rows, skippedImages: run.skippedImages)

@@ -112,21 +112,9 @@ enum RunState {
 /// progress line; returns the rows of `indices` in order. An interrupted run continues where it stopped.
 func runUnits<Row: Codable>(_ dir: RunDirectory, name: String = "pairs.jsonl", indices: [Int], label: String = "pairs", quiet: Bool,
                             _ work: (Int) throws -> Row) throws -> [Row] {
-    let log = try UnitLog<Row>(dir, name: name)
-    let progress = Progress(total: indices.count, label: label, quiet: quiet, interval: 5)
-    var kept = indices.filter { log.completed[$0] != nil }.count
-    if kept > 0 { RunState.setFresh(nil) }
-    RunState.setUnits(kept: kept, total: indices.count)
-    progress.advance(by: kept)
-    for i in indices where log.completed[i] == nil {
-        try log.append(index: i, row: try work(i))
-        RunState.setFresh(nil)
-        kept += 1
-        RunState.setUnits(kept: kept, total: indices.count)
-        progress.advance()
+    try runUnitsBatched(dir, name: name, indices: indices, label: label, quiet: quiet) { todo, done in
+        for i in todo { try done(i, try work(i)) }
     }
-    progress.finish()
-    return indices.compactMap { log.completed[$0] }
 }
 
 /// What every many-pair command (connectivity, barriers, compare-paths) shares: the options --shard, --quiet and

@@ -122,73 +122,136 @@ public enum Chain {
         return d.squareRoot()
     }
 
-    public static func run(_ c: Config, model: Module, from a: Tensor, to z: Tensor,
-                           normalization: Normalization? = nil) throws -> (Result, Path) {
-        let start = Date()
-        let loss = ClassLoss(model: model, classIndex: c.classIndex)
+    /// The chain of one pair as a sequence of rounds, each a list of bends to optimize (`jobs`): `run` optimizes
+    /// them one by one, `runMany` many pairs' bends in one batch. Curves are evaluated as rounds complete.
+    public final class Progress {
+        public let config: Config
+        let loss: ClassLoss
+        let a: Tensor, z: Tensor
+        let normalization: Normalization?
+        let start: Date
         var forward = 0, gradient = 0
-        func curve(_ p: Tensor, _ q: Tensor, _ n: Int) -> (alphas: [Double], losses: [Float]) {
-            let al = Interpolation.alphas(n)
-            forward += n
-            return (al, loss.losses(Interpolation.points(from: p, to: q, alphas: al), batch: c.batch))
-        }
-        let primary = curve(a, z, c.primarySteps)
-        let barrier = Barrier(losses: primary.losses, alphas: primary.alphas)
-        let lossA = Double(primary.losses.first!), lossC = Double(primary.losses.last!)
-        let top = max(lossA, lossC)
-        let bPoint = Interpolation.points(from: a, to: z, alphas: [barrier.alpha])
-
-        var vertices = [a, z]
-        var segments = [curve(a, z, c.pointsPerSegment)]
+        let primary: (alphas: [Double], losses: [Float])
+        let barrier: Barrier
+        let top: Double
+        let bPoint: Tensor
+        var vertices: [Tensor]
+        var segments: [(alphas: [Double], losses: [Float])]
         var rounds: [Round] = [], roundMax: [Double] = [], iterations: [Int] = []
         var firstBend: Tensor?
-        for r in 1...max(c.rounds, 1) where c.rounds > 0 {
+        var round = 0
+        /// Segment index of each job of the current round.
+        var bentSegments: [Int] = []
+        /// The bends of the current round, in segment order (empty once the chain is finished).
+        public private(set) var jobs: [Bypass.Job] = []
+        public var isFinished: Bool { jobs.isEmpty }
+
+        /// Evaluates the primary segment and prepares round 1.
+        public init(_ c: Config, model: Module, from a: Tensor, to z: Tensor, normalization: Normalization? = nil) {
+            start = Date()
+            let l = ClassLoss(model: model, classIndex: c.classIndex)
+            config = c; loss = l
+            self.a = a; self.z = z; self.normalization = normalization
+            let p = Self.curve(l, a, z, c.primarySteps, c.batch)
+            let bar = Barrier(losses: p.losses, alphas: p.alphas)
+            primary = p
+            barrier = bar
+            top = max(Double(p.losses.first!), Double(p.losses.last!))
+            bPoint = Interpolation.points(from: a, to: z, alphas: [bar.alpha])
+            vertices = [a, z]
+            segments = [Self.curve(l, a, z, c.pointsPerSegment, c.batch)]
+            forward = c.primarySteps + c.pointsPerSegment
+            if c.rounds > 0 { plan(round: 1) }
+        }
+
+        static func curve(_ loss: ClassLoss, _ p: Tensor, _ q: Tensor, _ n: Int, _ batch: Int) -> (alphas: [Double], losses: [Float]) {
+            let al = Interpolation.alphas(n)
+            return (al, loss.losses(Interpolation.points(from: p, to: q, alphas: al), batch: batch))
+        }
+
+        func curve(_ p: Tensor, _ q: Tensor, _ n: Int) -> (alphas: [Double], losses: [Float]) {
+            forward += n
+            return Self.curve(loss, p, q, n, config.batch)
+        }
+
+        /// The segments round r bends and their barrier points (on the primary segment in round 1 its N-point
+        /// argmax, else the segment's).
+        func plan(round r: Int) {
+            round = r
+            bentSegments = []; jobs = []
+            for (i, seg) in segments.enumerated() {
+                guard config.bending == .always || Double(seg.losses.max()!) > top + config.tolerance else { continue }
+                let p = vertices[i], q = vertices[i + 1]
+                let b = r == 1 && segments.count == 1 ? bPoint
+                    : Interpolation.points(from: p, to: q, alphas: [Barrier(losses: seg.losses, alphas: seg.alphas).alpha])
+                bentSegments.append(i)
+                jobs.append(Bypass.Job(p: p, q: q, start: b, classIndex: config.classIndex))
+            }
+        }
+
+        /// Applies the optimized bends of the current round (one outcome per job, in order) and plans the next.
+        public func complete(_ outcomes: [Bypass.Outcome]) {
+            precondition(outcomes.count == jobs.count, "Chain.Progress: \(outcomes.count) outcomes for \(jobs.count) bends")
+            guard !jobs.isEmpty else { return }
             var newVertices = [vertices[0]], newSegments: [(alphas: [Double], losses: [Float])] = []
-            var added = 0
+            var next = 0
             for (i, seg) in segments.enumerated() {
                 let p = vertices[i], q = vertices[i + 1]
-                guard c.bending == .always || Double(seg.losses.max()!) > top + c.tolerance else {
+                guard next < bentSegments.count, bentSegments[next] == i else {
                     newVertices.append(q); newSegments.append(seg)
                     continue
                 }
-                // The barrier point: on the primary segment in round 1 its N-point argmax, else the segment's.
-                let b = r == 1 && segments.count == 1 ? bPoint
-                    : Interpolation.points(from: p, to: q, alphas: [Barrier(losses: seg.losses, alphas: seg.alphas).alpha])
-                let out = try Bypass.optimize(loss, from: p, to: q, start: b, c.bypass)
+                let out = outcomes[next]
+                next += 1
                 gradient += max(out.trace.count, 1)
                 iterations.append(out.iterations)
                 if firstBend == nil { firstBend = out.bend }
                 newVertices += [out.bend, q]
-                newSegments += [curve(p, out.bend, c.pointsPerSegment), curve(out.bend, q, c.pointsPerSegment)]
-                added += 1
+                newSegments += [curve(p, out.bend, config.pointsPerSegment), curve(out.bend, q, config.pointsPerSegment)]
             }
-            if added == 0 { break }
             vertices = newVertices
             segments = newSegments
             let pathMax = Double(segments.map { $0.losses.max()! }.max()!)
             let dense = flatten(segments)
-            rounds.append(Round(round: r, bendsAdded: added, pathMax: pathMax, pathGap: pathMax - top,
+            rounds.append(Round(round: round, bendsAdded: outcomes.count, pathMax: pathMax, pathGap: pathMax - top,
                                 positions: dense.positions, losses: dense.losses))
             roundMax.append(pathMax)
+            if round < max(config.rounds, 1) { plan(round: round + 1) } else { bentSegments = []; jobs = [] }
         }
 
-        let (positions, pathLosses) = flatten(segments)
-        let finalMax = Double(pathLosses.max()!)
-        let primaryGap = barrier.gap, finalGap = finalMax - top
-        var length = 0.0
-        for i in 0..<(vertices.count - 1) { length += norm(vertices[i + 1] - vertices[i]) }
-        let span = norm(z - a)
-        let maxDist = vertices.dropFirst().dropLast().map { distanceFromSegment($0, a, z) }.max() ?? 0
-        let result = Result(
-            config: c, lossA: lossA, lossC: lossC, primaryLosses: primary.losses, primaryBarrier: barrier,
-            primaryMax: barrier.max, primaryGap: primaryGap, pathLosses: pathLosses, pathPositions: positions,
-            finalMax: finalMax, finalGap: finalGap,
-            connected: Dictionary(uniqueKeysWithValues: c.epsilons.map { (key($0), finalMax <= top + $0) }),
-            connectedRelative: Dictionary(uniqueKeysWithValues: c.epsilons.map { (key($0), finalGap <= $0 * max(primaryGap, 0)) }),
-            pathLengthRatio: span > 0 ? length / span : 1, maxDistanceFromSegment: span > 0 ? maxDist / span : 0,
-            deviation: firstBend.map { Deviation(a: a, c: z, b: bPoint, bend: $0, normalization: normalization) },
-            rounds: rounds, roundMax: roundMax, bendIterations: iterations,
-            gradientEvaluations: gradient, forwardEvaluations: forward, seconds: Date().timeIntervalSince(start))
-        return (result, Path(vertices: vertices, barrierPoint: bPoint, firstBend: firstBend))
+        /// The result once `isFinished`.
+        public func result() -> (Result, Path) {
+            let c = config
+            let (positions, pathLosses) = flatten(segments)
+            let finalMax = Double(pathLosses.max()!)
+            let primaryGap = barrier.gap, finalGap = finalMax - top
+            var length = 0.0
+            for i in 0..<(vertices.count - 1) { length += norm(vertices[i + 1] - vertices[i]) }
+            let span = norm(z - a)
+            let maxDist = vertices.dropFirst().dropLast().map { distanceFromSegment($0, a, z) }.max() ?? 0
+            let result = Result(
+                config: c, lossA: Double(primary.losses.first!), lossC: Double(primary.losses.last!), primaryLosses: primary.losses,
+                primaryBarrier: barrier, primaryMax: barrier.max, primaryGap: primaryGap, pathLosses: pathLosses,
+                pathPositions: positions, finalMax: finalMax, finalGap: finalGap,
+                connected: Dictionary(uniqueKeysWithValues: c.epsilons.map { (key($0), finalMax <= top + $0) }),
+                connectedRelative: Dictionary(uniqueKeysWithValues: c.epsilons.map { (key($0), finalGap <= $0 * max(primaryGap, 0)) }),
+                pathLengthRatio: span > 0 ? length / span : 1, maxDistanceFromSegment: span > 0 ? maxDist / span : 0,
+                deviation: firstBend.map { Deviation(a: a, c: z, b: bPoint, bend: $0, normalization: normalization) },
+                rounds: rounds, roundMax: roundMax, bendIterations: iterations,
+                gradientEvaluations: gradient, forwardEvaluations: forward, seconds: Date().timeIntervalSince(start))
+            return (result, Path(vertices: vertices, barrierPoint: bPoint, firstBend: firstBend))
+        }
+    }
+
+    public static func run(_ c: Config, model: Module, from a: Tensor, to z: Tensor,
+                           normalization: Normalization? = nil) throws -> (Result, Path) {
+        let chain = Progress(c, model: model, from: a, to: z, normalization: normalization)
+        while !chain.isFinished {
+            chain.complete(try chain.jobs.map { job in
+                try Bypass.optimize(ClassLoss(model: model, classIndex: job.classIndex), from: job.p, to: job.q,
+                                    start: job.start, c.bypass)
+            })
+        }
+        return chain.result()
     }
 }

@@ -114,6 +114,22 @@ public enum Connectivity {
         return Row(pair: index, pair, r)
     }
 
+    /// Runs the chain on pairs[i] for every i in `indices`, their bends optimized `batch` at a time
+    /// (`Chain.runMany`); `row` gets each pair's row as soon as it is done (out of order). A row's `seconds` is
+    /// the pair's wall time from its start to its end, which overlaps with the other pairs of the batch.
+    public static func runMany(_ c: Config, pairs: [Pair], indices: [Int], batch: Int, model: Module, data: Dataset,
+                               row: (Row) throws -> Void) throws {
+        try Chain.runMany(count: indices.count, batch: batch, model: model, bypass: c.chain.bypass, start: { k in
+            let pair = pairs[indices[k]]
+            var chain = c.chain
+            chain.classIndex = pair.classIndex
+            return Chain.Progress(chain, model: model, from: data.image(pair.indexA), to: data.image(pair.indexC),
+                                  normalization: data.normalization)
+        }, finished: { k, chain in
+            try row(Row(pair: indices[k], pairs[indices[k]], chain.result().0))
+        })
+    }
+
     public static func summarize(_ rows: [Row], epsilons: [Double]) -> Summary {
         func col(_ f: (Row) -> Double) -> [Double] { rows.map(f) }
         let bent = rows.filter(\.bent)
