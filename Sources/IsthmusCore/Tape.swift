@@ -120,3 +120,10 @@ public func withoutGradients<T>(_ f: () throws -> T) rethrows -> T {
     defer { Tape.setCurrent(outer) }
     return try f()
 }
+
+/// An op the tape cannot trace, given by its value and pullback (analytic potentials in place of a network):
+/// `value` = f(x) and `pullback(dOut)` = the gradient of sum(dOut * f) with respect to x, shaped like x.
+/// Recorded like a primitive when x is tracked; otherwise `value` is returned as is.
+public func customOp(_ x: Tensor, value: Tensor, pullback: @escaping (Tensor) -> Tensor) -> Tensor {
+    Tape.record(value, [x]) { g, _ in [pullback(g)] }
+}

@@ -56,12 +56,11 @@ public enum Bypass {
         public var iterations: Int
     }
 
-    /// x <- x - ((x - anchor) . v / v.v) v: the projection onto the hyperplane through `anchor` orthogonal to v.
-    static func projectOntoHyperplane(_ x: Tensor, anchor: Tensor, v: Tensor, vv: Double) {
-        let px = x.mutableData, pb = anchor.data, pv = v.data
-        var dot = 0.0
-        for i in 0..<x.count { dot += Double(px[i] - pb[i]) * Double(pv[i]) }
-        let k = Float(dot / vv)
+    /// x <- x - ((x - anchor) . v / v.v) v: the projection onto the hyperplane through `anchor` (nil: the origin)
+    /// orthogonal to v; the coefficient in Double.
+    static func projectOntoHyperplane(_ x: Tensor, anchor: Tensor? = nil, v: Tensor, vv: Double) {
+        let k = Float(Euclidean.dot(anchor.map { x - $0 } ?? x, v) / vv)
+        let px = x.mutableData, pv = v.data
         for i in 0..<x.count { px[i] -= k * pv[i] }
     }
 
@@ -76,9 +75,7 @@ public enum Bypass {
         public init(_ loss: ClassLoss, from p: Tensor, to q: Tensor, start b: Tensor, _ c: Config) {
             x = b.copy(); anchor = b.copy()
             v = q - p
-            var vv = 0.0
-            for i in 0..<v.count { vv += Double(v[flat: i]) * Double(v[flat: i]) }
-            self.vv = vv
+            vv = Euclidean.dot(v, v)
             opt = Adam([x], lr: Float(c.lr), weightDecay: Float(c.weightDecay))
             self.loss = loss; config = c
         }
@@ -90,7 +87,7 @@ public enum Bypass {
             let c = config, x = x, anchor = anchor
             var ce: Float = 0
             let (_, grads) = valueWithGradient(wrt: [x]) {
-                let l = crossEntropy(logits: loss.model(x), labels: [loss.classIndex])
+                let l = loss.perSample(x).mean()
                 ce = l.scalar
                 guard c.mode != .free else { return l }
                 let d = x - anchor
@@ -98,7 +95,7 @@ public enum Bypass {
             }
             guard ce.isFinite else { throw TrainingError("bypass: the loss became \(ce) at step \(number)") }
             let g = grads[0]
-            if c.mode != .free && vv > 0 { projectOntoHyperplane(g, anchor: Tensor.zeros(g.shape), v: v, vv: vv) }
+            if c.mode != .free && vv > 0 { projectOntoHyperplane(g, v: v, vv: vv) }
             opt.step([g])
             if c.mode == .exact && vv > 0 { projectOntoHyperplane(x, anchor: anchor, v: v, vv: vv) }
             return ce
@@ -150,15 +147,14 @@ public struct Deviation: Codable, Equatable, Sendable {
         let C = normalization?.std.count ?? 1, plane = max(1, n / C)
         func std(_ i: Int) -> Double { Double(normalization?.std[min(i / plane, C - 1)] ?? 1) }
         func mean(_ i: Int) -> Double { Double(normalization?.mean[min(i / plane, C - 1)] ?? 0) }
-        var dd = 0.0, vv = 0.0, dv = 0.0, maxD = 0.0, maxA = 0.0
-        var ua = 0.0, uc = 0.0, uac = 0.0
+        // Differences in float32 (the bend's own arithmetic), sums in Double.
+        let d = bend - b, v = c - a, xa = a - bend, xc = c - bend
+        let dd = Euclidean.dot(d, d), vv = Euclidean.dot(v, v), dv = Euclidean.dot(d, v)
+        let ua = Euclidean.dot(xa, xa), uc = Euclidean.dot(xc, xc), uac = Euclidean.dot(xa, xc)
+        var maxD = 0.0, maxA = 0.0
         for i in 0..<n {
-            let d = Double(bend[flat: i] - b[flat: i]), v = Double(c[flat: i] - a[flat: i])
-            dd += d * d; vv += v * v; dv += d * v
-            maxD = max(maxD, abs(d * std(i)))
+            maxD = max(maxD, abs(Double(d[flat: i]) * std(i)))
             maxA = max(maxA, abs(Double(a[flat: i]) * std(i) + mean(i)))
-            let xa = Double(a[flat: i] - bend[flat: i]), xc = Double(c[flat: i] - bend[flat: i])
-            ua += xa * xa; uc += xc * xc; uac += xa * xc
         }
         deviationRatio = vv > 0 ? dd.squareRoot() / vv.squareRoot() : 0
         pixelDeviation = maxA > 0 ? maxD / maxA : 0

@@ -20,7 +20,8 @@ extension Bypass {
     /// certified stop, iteration limit); finished bends leave and `add` fills the free slots.
     /// Results equal the sequential ones up to the float32 rounding of batched kernels.
     public final class Batch {
-        public let model: Module
+        /// The loss function; each bend uses it for its own class (`Job.classIndex`).
+        public let loss: ClassLoss
         public let config: Config
         public let capacity: Int
 
@@ -31,13 +32,11 @@ extension Bypass {
             var trace: [Float] = []
             var taken = 0
             let ends: Double
-            init(id: Int, job: Job, model: Module, config c: Config) {
+            init(id: Int, job: Job, loss base: ClassLoss, config c: Config) {
                 self.id = id; self.job = job
-                loss = ClassLoss(model: model, classIndex: job.classIndex)
+                loss = base.withClass(job.classIndex)
                 x = job.start.copy(); anchor = job.start.copy(); v = job.q - job.p
-                var s = 0.0
-                for i in 0..<v.count { s += Double(v[flat: i]) * Double(v[flat: i]) }
-                vv = s
+                vv = Euclidean.dot(v, v)
                 opt = Adam([x], lr: Float(c.lr), weightDecay: Float(c.weightDecay))
                 trace.reserveCapacity(c.iterations)
                 ends = c.certifyEvery == nil ? 0 : Double(loss.losses(concat([job.p, job.q], axis: 0)).max()!)
@@ -45,9 +44,14 @@ extension Bypass {
         }
         var slots: [Slot] = []
 
-        public init(model: Module, config: Config, capacity: Int) {
+        public init(loss: ClassLoss, config: Config, capacity: Int) {
             precondition(capacity >= 1, "Bypass.Batch: capacity \(capacity) < 1")
-            self.model = model; self.config = config; self.capacity = capacity
+            self.loss = loss; self.config = config; self.capacity = capacity
+        }
+
+        /// Bends on the cross-entropy of `model`.
+        public convenience init(model: Module, config: Config, capacity: Int) {
+            self.init(loss: ClassLoss(model: model, classIndex: 0), config: config, capacity: capacity)
         }
 
         /// Free slots.
@@ -58,7 +62,7 @@ extension Bypass {
         public func add(_ job: Job, id: Int) {
             precondition(free > 0, "Bypass.Batch: full")
             precondition(slots.isEmpty || job.start.shape == slots[0].x.shape, "Bypass.Batch: input shapes differ")
-            slots.append(Slot(id: id, job: job, model: model, config: config))
+            slots.append(Slot(id: id, job: job, loss: loss, config: config))
         }
 
         func certified(_ s: Slot) -> Bool {
@@ -87,7 +91,7 @@ extension Bypass {
             let xs = concat(rows.map(\.x), axis: 0)
             var ce: [Float] = []
             let (_, grads) = valueWithGradient(wrt: [xs]) {
-                let perRow = crossEntropyPerSample(logits: model(xs), labels: rows.map(\.job.classIndex))
+                let perRow = loss.perSample(xs, classes: rows.map(\.job.classIndex))
                 ce = perRow.scalars
                 let l = perRow.sum()
                 guard c.mode != .free else { return l }
@@ -104,7 +108,7 @@ extension Bypass {
                 s.trace.append(ce[r])
                 let gr = Tensor.zeros(s.x.shape)
                 gr.mutableData.update(from: g + r * n, count: n)
-                if c.mode != .free && s.vv > 0 { projectOntoHyperplane(gr, anchor: Tensor.zeros(gr.shape), v: s.v, vv: s.vv) }
+                if c.mode != .free && s.vv > 0 { projectOntoHyperplane(gr, v: s.v, vv: s.vv) }
                 s.opt.step([gr])
                 if c.mode == .exact && s.vv > 0 { projectOntoHyperplane(s.x, anchor: s.anchor, v: s.v, vv: s.vv) }
                 if let stop = c.stopLoss, Double(ce[r]) < stop {

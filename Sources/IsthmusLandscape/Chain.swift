@@ -100,28 +100,6 @@ public enum Chain {
         return (positions, losses)
     }
 
-    static func norm(_ x: Tensor) -> Double {
-        var s = 0.0
-        for i in 0..<x.count { s += Double(x[flat: i]) * Double(x[flat: i]) }
-        return s.squareRoot()
-    }
-
-    /// Distance of p from the segment a->c.
-    static func distanceFromSegment(_ p: Tensor, _ a: Tensor, _ c: Tensor) -> Double {
-        var vv = 0.0, pv = 0.0
-        for i in 0..<a.count {
-            let v = Double(c[flat: i] - a[flat: i])
-            vv += v * v; pv += Double(p[flat: i] - a[flat: i]) * v
-        }
-        let t = vv > 0 ? max(0, min(1, pv / vv)) : 0
-        var d = 0.0
-        for i in 0..<a.count {
-            let q = Double(a[flat: i]) + t * Double(c[flat: i] - a[flat: i])
-            d += (Double(p[flat: i]) - q) * (Double(p[flat: i]) - q)
-        }
-        return d.squareRoot()
-    }
-
     /// The chain of one pair as a sequence of rounds, each a list of bends to optimize (`jobs`): `run` optimizes
     /// them one by one, `runMany` many pairs' bends in one batch. Curves are evaluated as rounds complete.
     public final class Progress {
@@ -146,10 +124,10 @@ public enum Chain {
         public private(set) var jobs: [Bypass.Job] = []
         public var isFinished: Bool { jobs.isEmpty }
 
-        /// Evaluates the primary segment and prepares round 1.
-        public init(_ c: Config, model: Module, from a: Tensor, to z: Tensor, normalization: Normalization? = nil) {
+        /// Evaluates the primary segment of `loss` (whose class must be `c.classIndex`) and prepares round 1.
+        public init(_ c: Config, loss l: ClassLoss, from a: Tensor, to z: Tensor, normalization: Normalization? = nil) {
+            precondition(l.classIndex == c.classIndex, "Chain: the loss is of class \(l.classIndex), the config's \(c.classIndex)")
             start = Date()
-            let l = ClassLoss(model: model, classIndex: c.classIndex)
             config = c; loss = l
             self.a = a; self.z = z; self.normalization = normalization
             let p = Self.curve(l, a, z, c.primarySteps, c.batch)
@@ -162,6 +140,11 @@ public enum Chain {
             segments = [Self.curve(l, a, z, c.pointsPerSegment, c.batch)]
             forward = c.primarySteps + c.pointsPerSegment
             if c.rounds > 0 { plan(round: 1) }
+        }
+
+        /// The chain on the cross-entropy of `model` for class `c.classIndex`.
+        public convenience init(_ c: Config, model: Module, from a: Tensor, to z: Tensor, normalization: Normalization? = nil) {
+            self.init(c, loss: ClassLoss(model: model, classIndex: c.classIndex), from: a, to: z, normalization: normalization)
         }
 
         static func curve(_ loss: ClassLoss, _ p: Tensor, _ q: Tensor, _ n: Int, _ batch: Int) -> (alphas: [Double], losses: [Float]) {
@@ -226,9 +209,9 @@ public enum Chain {
             let finalMax = Double(pathLosses.max()!)
             let primaryGap = barrier.gap, finalGap = finalMax - top
             var length = 0.0
-            for i in 0..<(vertices.count - 1) { length += norm(vertices[i + 1] - vertices[i]) }
-            let span = norm(z - a)
-            let maxDist = vertices.dropFirst().dropLast().map { distanceFromSegment($0, a, z) }.max() ?? 0
+            for i in 0..<(vertices.count - 1) { length += Euclidean.distance(vertices[i + 1], vertices[i]) }
+            let span = Euclidean.distance(z, a)
+            let maxDist = vertices.dropFirst().dropLast().map { Euclidean.distanceFromSegment($0, a, z) }.max() ?? 0
             let result = Result(
                 config: c, lossA: Double(primary.losses.first!), lossC: Double(primary.losses.last!), primaryLosses: primary.losses,
                 primaryBarrier: barrier, primaryMax: barrier.max, primaryGap: primaryGap, pathLosses: pathLosses,
@@ -243,15 +226,21 @@ public enum Chain {
         }
     }
 
-    public static func run(_ c: Config, model: Module, from a: Tensor, to z: Tensor,
+    /// The chain of A and Z on `loss`, whose class must be `c.classIndex`; its bends optimized one by one.
+    public static func run(_ c: Config, loss: ClassLoss, from a: Tensor, to z: Tensor,
                            normalization: Normalization? = nil) throws -> (Result, Path) {
-        let chain = Progress(c, model: model, from: a, to: z, normalization: normalization)
+        let chain = Progress(c, loss: loss, from: a, to: z, normalization: normalization)
         while !chain.isFinished {
             chain.complete(try chain.jobs.map { job in
-                try Bypass.optimize(ClassLoss(model: model, classIndex: job.classIndex), from: job.p, to: job.q,
-                                    start: job.start, c.bypass)
+                try Bypass.optimize(loss, from: job.p, to: job.q, start: job.start, c.bypass)
             })
         }
         return chain.result()
+    }
+
+    /// The chain on the cross-entropy of `model` for class `c.classIndex`.
+    public static func run(_ c: Config, model: Module, from a: Tensor, to z: Tensor,
+                           normalization: Normalization? = nil) throws -> (Result, Path) {
+        try run(c, loss: ClassLoss(model: model, classIndex: c.classIndex), from: a, to: z, normalization: normalization)
     }
 }

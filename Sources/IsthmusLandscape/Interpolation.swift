@@ -4,35 +4,6 @@ import Foundation
 import IsthmusCore
 import IsthmusNN
 
-/// L_y(x) = cross-entropy of f(x) for class y, the loss whose landscape the paper studies.
-public struct ClassLoss {
-    public let model: Module
-    public let classIndex: Int
-    public init(model: Module, classIndex: Int) { self.model = model; self.classIndex = classIndex }
-
-    /// Per-input losses of a batch [N, C, H, W], without the tape, `batch` inputs at a time.
-    public func losses(_ x: Tensor, batch: Int = 64) -> [Float] {
-        withoutGradients {
-            var out: [Float] = []
-            out.reserveCapacity(x.shape[0])
-            var i = 0
-            while i < x.shape[0] {
-                let n = min(batch, x.shape[0] - i)
-                let logits = model(n == x.shape[0] ? x : x.rows(i..<(i + n)))
-                out += crossEntropyPerSample(logits: logits, labels: Array(repeating: classIndex, count: n)).scalars
-                i += n
-            }
-            return out
-        }
-    }
-
-    /// L_y and its gradient with respect to the input x [1, C, H, W].
-    public func valueAndGradient(_ x: Tensor) -> (Float, Tensor) {
-        let (v, g) = valueWithGradient(wrt: [x]) { crossEntropy(logits: model(x), labels: [classIndex]) }
-        return (v.scalar, g[0])
-    }
-}
-
 /// The barrier of a loss curve (definitions of the paper and of parameter-space work).
 public struct Barrier: Codable, Equatable, Sendable {
     /// Grid index of the first argmax (the barrier point B).
@@ -105,8 +76,8 @@ public enum Interpolation {
 
     public static func run(_ config: Config, model: Module, from a: Tensor, to c: Tensor) -> Result {
         let alphas = alphas(config.steps)
-        let losses = ClassLoss(model: model, classIndex: config.classIndex)
-            .losses(points(from: a, to: c, alphas: alphas), batch: config.batch)
+        let losses = ClassLoss(model: model, classIndex: config.classIndex, batch: config.batch)
+            .losses(points(from: a, to: c, alphas: alphas))
         return Result(alphas: alphas, losses: losses,
                       endpoints: Endpoints(lossA: Double(losses.first!), lossC: Double(losses.last!)),
                       barrier: Barrier(losses: losses, alphas: alphas))
@@ -143,12 +114,12 @@ public enum AdaptiveInterpolation {
 
     public static func run(_ c: Config, model: Module, from a: Tensor, to z: Tensor) -> Result {
         let n = max(c.steps, 2), alphas = Interpolation.alphas(n)
-        let loss = ClassLoss(model: model, classIndex: c.classIndex)
+        let loss = ClassLoss(model: model, classIndex: c.classIndex, batch: c.batch)
         var known: [Int: Float] = [:]
         func evaluate(_ idx: [Int]) {
             let todo = idx.filter { known[$0] == nil }
             guard !todo.isEmpty else { return }
-            let values = loss.losses(Interpolation.points(from: a, to: z, alphas: todo.map { alphas[$0] }), batch: c.batch)
+            let values = loss.losses(Interpolation.points(from: a, to: z, alphas: todo.map { alphas[$0] }))
             for (i, v) in zip(todo, values) { known[i] = v }
         }
         let stride = max(1, (n - 1) / max(c.coarse - 1, 1))

@@ -30,7 +30,7 @@ public enum CurveFit {
         public var trace: [Float]
     }
 
-    public static func run(_ c: Config, landscape: Landscape, from a: Tensor, to z: Tensor) throws -> Outcome {
+    public static func run(_ c: Config, loss: ClassLoss, from a: Tensor, to z: Tensor) throws -> Outcome {
         var path = ControlPointPath(basis: c.basis, from: a, to: z, bends: c.bends)
         guard c.bends > 0 else { return Outcome(path: path, trace: []) }
         let free = Array(path.controls[1..<(path.controls.count - 1)])
@@ -41,7 +41,7 @@ public enum CurveFit {
         trace.reserveCapacity(c.iterations)
         for step in 0..<c.iterations {
             let ts = (0..<B).map { _ in Double(rng.nextUniform()) }
-            let (values, g) = landscape.valuesAndGradients(path.points(ts))
+            let (values, g) = loss.lossesAndGradients(path.points(ts))
             let mean = values.reduce(0, +) / Float(B)
             guard mean.isFinite else { throw TrainingError("curve fit: the loss became \(mean) at step \(step + 1)") }
             trace.append(mean)
@@ -136,7 +136,7 @@ public enum ElasticBand {
         let d = xs[0].count
         let old = xs[lo...hi].map { $0.copy() }
         var cum = [0.0]
-        for j in 0..<(old.count - 1) { cum.append(cum[j] + Flat.distance(old[j + 1].data, old[j].data, d)) }
+        for j in 0..<(old.count - 1) { cum.append(cum[j] + Euclidean.distance(old[j + 1], old[j])) }
         let total = cum.last!
         guard total > 0 else { return }
         var seg = 0
@@ -150,9 +150,9 @@ public enum ElasticBand {
         }
     }
 
-    public static func run(_ c: Config, landscape: Landscape, from a: Tensor, to z: Tensor) throws -> Outcome {
+    public static func run(_ c: Config, loss: ClassLoss, from a: Tensor, to z: Tensor) throws -> Outcome {
         var xs = BandPath(from: a, to: z, images: max(c.images, 2)).images
-        let ends = landscape.values(concat([a, z], axis: 0))
+        let ends = loss.losses(concat([a, z], axis: 0))
         let d = a.count
         var trace: [Float] = []
         var steps = 0, maxForce = 0.0
@@ -165,31 +165,28 @@ public enum ElasticBand {
             let climb = c.climbing && cycle >= c.climbAfter
             climber = nil
             for _ in 0..<c.stepsPerCycle {
-                let (vFree, g) = landscape.valuesAndGradients(concat(free, axis: 0))
+                let (vFree, g) = loss.lossesAndGradients(concat(free, axis: 0))
                 guard vFree.allSatisfy(\.isFinite) else { throw TrainingError("NEB: the loss became non-finite at step \(steps + 1)") }
                 steps += 1
                 let v = [ends[0]] + vFree + [ends[1]]
                 trace.append(vFree.max()!)
                 let top = vFree.indices.max { vFree[$0] < vFree[$1] }! + 1
                 climber = climb ? top : nil
-                let lengths = c.spring == nil ? [] : (0..<(xs.count - 1)).map { Flat.distance(xs[$0 + 1].data, xs[$0].data, d) }
+                let lengths = c.spring == nil ? [] : (0..<(xs.count - 1)).map { Euclidean.distance(xs[$0 + 1], xs[$0]) }
                 var grads: [Tensor] = []
                 maxForce = 0
                 for i in 1..<(xs.count - 1) {
                     let tau = tangent(xs, v, i), gi = g.data + (i - 1) * d
-                    var gt = 0.0
-                    for k in 0..<d { gt += Double(gi[k]) * Double(tau[k]) }
+                    let gt = tau.withUnsafeBufferPointer { Euclidean.dot(gi, $0.baseAddress!, count: d) }
                     // The optimizer descends along -F.
                     let out = Tensor(uninitialized: a.shape), po = out.mutableData
-                    var f2 = 0.0
                     if i == climber {
                         for k in 0..<d { po[k] = gi[k] - Float(2 * gt) * tau[k] }
                     } else {
                         let spring = c.spring.map { $0 * (lengths[i] - lengths[i - 1]) } ?? 0
                         for k in 0..<d { po[k] = gi[k] - Float(gt) * tau[k] - Float(spring) * tau[k] }
                     }
-                    for k in 0..<d { f2 += Double(po[k]) * Double(po[k]) }
-                    maxForce = max(maxForce, f2.squareRoot())
+                    maxForce = max(maxForce, Euclidean.norm(out))
                     grads.append(out)
                 }
                 if maxForce < c.forceTolerance { break }
@@ -203,8 +200,8 @@ public enum ElasticBand {
             let band = BandPath(images: xs), k = band.knots, S = max(c.subsample, 1)
             var ts: [Double] = []
             for s in 0..<(xs.count - 1) { for j in 1...S { ts.append(k[s] + (k[s + 1] - k[s]) * Double(j) / Double(S + 1)) } }
-            let dense = landscape.values(band.points(ts))
-            let vImages = landscape.values(concat(xs, axis: 0))
+            let dense = loss.losses(band.points(ts))
+            let vImages = loss.losses(concat(xs, axis: 0))
             var candidates: [(segment: Int, t: Double, excess: Float)] = []
             for s in 0..<(xs.count - 1) {
                 let inner = dense[(s * S)..<((s + 1) * S)]

@@ -63,9 +63,9 @@ public struct PathResult: Codable, Equatable, Sendable {
     public var iterations: Int
     public var seconds: Double
 
-    public init(method: PathMethod, positions: [Double], losses: [Float], pointsForGeometry pts: Tensor?, from a: Tensor,
-                to c: Tensor, gradientEvaluations: Int, forwardEvaluations: Int, iterations: Int, seconds: Double,
-                epsilons: [Double], geometry: (length: Double, distance: Double)? = nil) {
+    /// `geometry`: pathLengthRatio and maxDistanceFromSegment (see `geometry(of:from:to:)`).
+    public init(method: PathMethod, positions: [Double], losses: [Float], geometry: (length: Double, distance: Double),
+                gradientEvaluations: Int, forwardEvaluations: Int, iterations: Int, seconds: Double, epsilons: [Double]) {
         precondition(!losses.isEmpty && losses.count == positions.count)
         self.method = method; self.positions = positions; self.losses = losses
         lossA = Double(losses.first!); lossC = Double(losses.last!)
@@ -74,21 +74,7 @@ public struct PathResult: Codable, Equatable, Sendable {
         max = m
         gap = m - top
         connected = Dictionary(uniqueKeysWithValues: epsilons.map { (Chain.key($0), m <= top + $0) })
-        if let geometry {
-            pathLengthRatio = geometry.length; maxDistanceFromSegment = geometry.distance
-        } else if let pts {
-            let d = a.count, n = pts.shape[0], p = pts.data
-            let span = Flat.distance(c.data, a.data, d)
-            var length = 0.0, far = 0.0
-            for k in 0..<n {
-                if k > 0 { length += Flat.distance(p + k * d, p + (k - 1) * d, d) }
-                far = Swift.max(far, Flat.distanceFromSegment(p + k * d, a.data, c.data, d))
-            }
-            pathLengthRatio = span > 0 ? length / span : 1
-            maxDistanceFromSegment = span > 0 ? far / span : 0
-        } else {
-            pathLengthRatio = 1; maxDistanceFromSegment = 0
-        }
+        pathLengthRatio = geometry.length; maxDistanceFromSegment = geometry.distance
         self.gradientEvaluations = gradientEvaluations; self.forwardEvaluations = forwardEvaluations
         evaluations = Double(gradientEvaluations) + Double(forwardEvaluations) / 3
         self.iterations = iterations; self.seconds = seconds
@@ -96,10 +82,23 @@ public struct PathResult: Codable, Equatable, Sendable {
 
     /// The bypass/chain result in this shape (its dense curve, evaluation counts and geometry).
     public init(method: PathMethod, chain r: Chain.Result, epsilons: [Double]) {
-        self.init(method: method, positions: r.pathPositions, losses: r.pathLosses, pointsForGeometry: nil,
-                  from: Tensor([0]), to: Tensor([0]), gradientEvaluations: r.gradientEvaluations,
+        self.init(method: method, positions: r.pathPositions, losses: r.pathLosses,
+                  geometry: (r.pathLengthRatio, r.maxDistanceFromSegment), gradientEvaluations: r.gradientEvaluations,
                   forwardEvaluations: r.forwardEvaluations, iterations: r.bendIterations.reduce(0, +), seconds: r.seconds,
-                  epsilons: epsilons, geometry: (r.pathLengthRatio, r.maxDistanceFromSegment))
+                  epsilons: epsilons)
+    }
+
+    /// Of the polyline through the points [n, C, H, W] of a path from A to C: its length over ||C - A|| (1 when
+    /// A = C) and the largest distance of a point from the segment A->C over ||C - A|| (0 when A = C).
+    public static func geometry(of points: Tensor, from a: Tensor, to c: Tensor) -> (length: Double, distance: Double) {
+        let d = a.count, n = points.shape[0], p = points.data
+        let span = Euclidean.distance(c, a)
+        var length = 0.0, far = 0.0
+        for k in 0..<n {
+            if k > 0 { length += Euclidean.distance(p + k * d, p + (k - 1) * d, count: d) }
+            far = Swift.max(far, Euclidean.distanceFromSegment(p + k * d, a.data, c.data, count: d))
+        }
+        return (span > 0 ? length / span : 1, span > 0 ? far / span : 0)
     }
 }
 
@@ -113,46 +112,44 @@ public struct PathOutcome {
 }
 
 public enum Paths {
-    /// Connects A and C with `method` on L_y of `model` (y = config.classIndex).
+    /// Connects A and C with `method` on L_y of `model` (y = config.classIndex; curves and band evaluate
+    /// config.batch inputs per forward pass).
     public static func connect(_ method: PathMethod, _ config: PathConfig, model: Module, from a: Tensor, to c: Tensor,
                                normalization: Normalization? = nil) throws -> PathOutcome {
+        try connect(method, config, loss: ClassLoss(model: model, classIndex: config.classIndex, batch: config.batch),
+                    from: a, to: c, normalization: normalization)
+    }
+
+    /// Connects A and C with `method` on `loss` (a model's L_y, or an analytic potential in tests); y is
+    /// `loss.classIndex` (config.classIndex is not read).
+    public static func connect(_ method: PathMethod, _ config: PathConfig, loss: ClassLoss, from a: Tensor, to c: Tensor,
+                               normalization: Normalization? = nil) throws -> PathOutcome {
+        let start = Date(), forward0 = loss.forwardEvaluations, gradient0 = loss.gradientEvaluations
+        let path: InputPath, ts: [Double], vertices: [Tensor], trace: [Float], iterations: Int
         switch method {
         case .bypass, .chain:
             var cc = config.chain
-            cc.classIndex = config.classIndex
+            cc.classIndex = loss.classIndex
             cc.rounds = method == .bypass ? 1 : config.chainRounds
             cc.epsilons = config.epsilons
-            let (r, path) = try Chain.run(cc, model: model, from: a, to: c, normalization: normalization)
+            let (r, path) = try Chain.run(cc, loss: loss, from: a, to: c, normalization: normalization)
             return PathOutcome(result: PathResult(method: method, chain: r, epsilons: config.epsilons), vertices: path.vertices, trace: [])
-        case .polychain, .bezier, .neb:
-            let landscape = Landscape(ClassLoss(model: model, classIndex: config.classIndex), batch: config.batch)
-            return try connect(method, config, landscape: landscape, from: a, to: c)
-        }
-    }
-
-    /// The optimizing methods on any landscape (a model's L_y, or a closure potential in tests).
-    public static func connect(_ method: PathMethod, _ config: PathConfig, landscape: Landscape, from a: Tensor,
-                               to c: Tensor) throws -> PathOutcome {
-        let start = Date()
-        let path: InputPath, ts: [Double], vertices: [Tensor], trace: [Float], iterations: Int
-        switch method {
         case .polychain, .bezier:
             var cc = config.curve
             cc.basis = method == .bezier ? .bezier : .polychain
-            let out = try CurveFit.run(cc, landscape: landscape, from: a, to: c)
+            let out = try CurveFit.run(cc, loss: loss, from: a, to: c)
             path = out.path; vertices = out.path.controls; trace = out.trace; iterations = out.trace.count
             ts = Array(Set(Interpolation.alphas(max(config.evalPoints, 2)) + out.path.knots)).sorted()
         case .neb:
-            let out = try ElasticBand.run(config.neb, landscape: landscape, from: a, to: c)
+            let out = try ElasticBand.run(config.neb, loss: loss, from: a, to: c)
             path = out.band; vertices = out.band.images; trace = out.trace; iterations = out.steps
             ts = out.band.denseParameters(subsample: max(config.neb.subsample, 0))
-        case .bypass, .chain:
-            throw TrainingError("\(method.rawValue) runs on a model: use connect(_:_:model:from:to:)")
         }
         let pts = path.points(ts)
-        let losses = landscape.values(pts)
-        let result = PathResult(method: method, positions: ts, losses: losses, pointsForGeometry: pts, from: a, to: c,
-                                gradientEvaluations: landscape.gradientEvaluations, forwardEvaluations: landscape.forwardEvaluations,
+        let losses = loss.losses(pts)
+        let result = PathResult(method: method, positions: ts, losses: losses, geometry: PathResult.geometry(of: pts, from: a, to: c),
+                                gradientEvaluations: loss.gradientEvaluations - gradient0,
+                                forwardEvaluations: loss.forwardEvaluations - forward0,
                                 iterations: iterations, seconds: Date().timeIntervalSince(start), epsilons: config.epsilons)
         return PathOutcome(result: result, vertices: vertices, trace: trace)
     }

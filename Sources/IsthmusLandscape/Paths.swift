@@ -15,39 +15,8 @@ public protocol InputPath {
     var knots: [Double] { get }
 }
 
-/// Flat-vector helpers over tensors (inputs are small: the cost of a path method is in the model).
-enum Flat {
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Double {
-        var s = 0.0
-        for i in 0..<n { s += Double(a[i]) * Double(b[i]) }
-        return s
-    }
-
-    static func distance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Double {
-        var s = 0.0
-        for i in 0..<n { let d = Double(a[i]) - Double(b[i]); s += d * d }
-        return s.squareRoot()
-    }
-
-    /// Distance of p from the segment a->c.
-    static func distanceFromSegment(_ p: UnsafePointer<Float>, _ a: UnsafePointer<Float>, _ c: UnsafePointer<Float>, _ n: Int) -> Double {
-        var vv = 0.0, pv = 0.0
-        for i in 0..<n {
-            let v = Double(c[i]) - Double(a[i])
-            vv += v * v; pv += (Double(p[i]) - Double(a[i])) * v
-        }
-        let t = vv > 0 ? max(0, min(1, pv / vv)) : 0
-        var s = 0.0
-        for i in 0..<n {
-            let e = Double(p[i]) - (Double(a[i]) + t * (Double(c[i]) - Double(a[i])))
-            s += e * e
-        }
-        return s.squareRoot()
-    }
-
-    /// Per-input shape [C, H, W] of a [1, C, H, W] endpoint (or of any single input).
-    static func itemShape(_ x: Tensor) -> [Int] { x.shape.first == 1 && x.rank > 1 ? Array(x.shape.dropFirst()) : x.shape }
-}
+/// Per-input shape [C, H, W] of a [1, C, H, W] endpoint (or of any single input).
+func itemShape(_ x: Tensor) -> [Int] { x.shape.first == 1 && x.rank > 1 ? Array(x.shape.dropFirst()) : x.shape }
 
 /// A path whose points are linear in control points: x(t) = sum_j w_j(t) theta_j, theta_0 = A, theta_n = C fixed.
 ///
@@ -133,7 +102,7 @@ public struct ControlPointPath: InputPath {
     /// sum_j coefficient(t)_j theta_j for each t, stacked [n, C, H, W].
     func combine(_ ts: [Double], _ coefficients: (Double) -> [Double]) -> Tensor {
         let d = controls[0].count
-        let out = Tensor.zeros([ts.count] + Flat.itemShape(controls[0]))
+        let out = Tensor.zeros([ts.count] + itemShape(controls[0]))
         let po = out.mutableData
         for (k, t) in ts.enumerated() {
             let w = coefficients(t), dst = po + k * d
@@ -176,7 +145,7 @@ public struct BandPath: InputPath {
 
     /// |x_{i+1} - x_i| for each segment.
     public var segmentLengths: [Double] {
-        (0..<(images.count - 1)).map { Flat.distance(images[$0 + 1].data, images[$0].data, images[0].count) }
+        (0..<(images.count - 1)).map { Euclidean.distance(images[$0 + 1], images[$0]) }
     }
 
     /// Cumulative arc length of each image over the total: 0 = A, ..., 1 = C.
@@ -191,7 +160,7 @@ public struct BandPath: InputPath {
 
     public func points(_ ts: [Double]) -> Tensor {
         let k = knots, d = images[0].count
-        let out = Tensor(uninitialized: [ts.count] + Flat.itemShape(images[0]))
+        let out = Tensor(uninitialized: [ts.count] + itemShape(images[0]))
         let po = out.mutableData
         for (n, t) in ts.enumerated() {
             var seg = 0
@@ -217,44 +186,5 @@ public struct BandPath: InputPath {
         }
         out[out.count - 1] = 1
         return out
-    }
-}
-
-/// A loss over inputs that counts its model evaluations: per input, one forward pass (`values`) or one forward
-/// and backward pass (`valuesAndGradients`).
-public final class Landscape {
-    let valuesFn: (Tensor) -> [Float]
-    let gradientsFn: (Tensor) -> ([Float], Tensor)
-    public private(set) var forwardEvaluations = 0
-    public private(set) var gradientEvaluations = 0
-
-    /// `values` maps a batch [n, ...] to n losses; `valuesAndGradients` also returns dL_k/dx_k stacked like the batch.
-    public init(values: @escaping (Tensor) -> [Float], valuesAndGradients: @escaping (Tensor) -> ([Float], Tensor)) {
-        valuesFn = values; gradientsFn = valuesAndGradients
-    }
-
-    /// L_y of a model: batched forward passes without the tape; gradients by one batched backward pass of
-    /// sum_k CE(f(x_k), y) (the model is in eval mode, so the inputs of a batch do not interact).
-    public convenience init(_ loss: ClassLoss, batch: Int = 64) {
-        self.init(values: { loss.losses($0, batch: batch) }, valuesAndGradients: { x in
-            let n = x.shape[0]
-            var per: [Float] = []
-            let (_, g) = valueWithGradient(wrt: [x]) { () -> Tensor in
-                let l = crossEntropyPerSample(logits: loss.model(x), labels: Array(repeating: loss.classIndex, count: n))
-                per = l.scalars
-                return l.sum()
-            }
-            return (per, g[0])
-        })
-    }
-
-    public func values(_ x: Tensor) -> [Float] {
-        forwardEvaluations += x.shape[0]
-        return valuesFn(x)
-    }
-
-    public func valuesAndGradients(_ x: Tensor) -> ([Float], Tensor) {
-        gradientEvaluations += x.shape[0]
-        return gradientsFn(x)
     }
 }

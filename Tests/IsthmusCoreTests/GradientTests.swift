@@ -237,3 +237,21 @@ final class LayerOpGradientTests: XCTestCase {
         assertGradientsMatchFiniteDifferences([a], eps: 1e-3) { totalVariation(a) + meanSquaredError(a, t) }
     }
 }
+
+/// An op given by value and pullback joins the tape like a primitive.
+final class CustomOpTests: XCTestCase {
+    func testCustomOpIsRecordedWithItsPullback() {
+        // f(x) = x^3 elementwise, given from outside the tape: f'(x) = 3 x^2.
+        let x = Tensor([1, -2, 0.5])
+        func cube(_ x: Tensor) -> Tensor {
+            let value = Tensor(x.scalars.map { $0 * $0 * $0 })
+            return customOp(x, value: value) { g in Tensor((0..<x.count).map { 3 * x[flat: $0] * x[flat: $0] * g[flat: $0] }) }
+        }
+        let (v, g) = valueWithGradient(wrt: [x]) { (cube(x) * 2 + x).sum() }
+        let expected: Float = 2 * (1 - 8 + 0.125) + (1 - 2 + 0.5)
+        XCTAssertEqual(v.scalar, expected)
+        XCTAssertEqual(g[0].scalars, [7, 25, 2.5], "2 * 3 x^2 + 1")
+        // Off the tape the value is returned as is.
+        XCTAssertEqual(withoutGradients { cube(x) }.scalars, [1, -8, 0.125])
+    }
+}
