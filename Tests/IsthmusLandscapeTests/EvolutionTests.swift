@@ -51,4 +51,54 @@ final class EvolutionTests: XCTestCase {
         XCTAssertEqual(cps.count, 2)
         XCTAssert(cps.allSatisfy { $0.curves.count == 1 && $0.meanMax.isFinite })
     }
+
+    /// A checkpoint's statistics over its curves, on known values.
+    func testCheckpointStatistics() {
+        func curve(_ k: Int, _ losses: [Float]) -> BarrierEvolution.ClassCurve {
+            BarrierEvolution.ClassCurve(classIndex: k, run: 0, max: Double(losses.max()!), area: Double(losses.reduce(0, +)), losses: losses)
+        }
+        var c = BarrierEvolution.Config()
+        c.std = .population
+        let cp = BarrierEvolution.checkpoint(c, batch: 7, curves: [curve(0, [1, 3, 1]), curve(1, [3, 5, 1])], testAccuracy: 0.25)
+        XCTAssertEqual(cp.batch, 7); XCTAssertEqual(cp.testAccuracy, 0.25)
+        XCTAssertEqual(cp.meanMax, 4); XCTAssertEqual(cp.stdMax, 1)
+        XCTAssertEqual(cp.meanArea, 7); XCTAssertEqual(cp.stdArea, 2)
+        XCTAssertEqual(cp.meanCurve, [2, 4, 1]); XCTAssertEqual(cp.stdCurve, [1, 1, 0])
+        c.std = .sample
+        XCTAssertEqual(BarrierEvolution.checkpoint(c, batch: 7, curves: cp.curves, testAccuracy: 0).stdMax, 2.squareRoot(), accuracy: 1e-12)
+        XCTAssertEqual(BarrierEvolution.checkpoint(c, batch: 0, curves: [], testAccuracy: 0).meanCurve, [])
+    }
+
+    func testRunSeedsAndBadConfigurations() {
+        var c = BarrierEvolution.Config()
+        c.seed = 42
+        XCTAssertEqual(BarrierEvolution.runSeed(c, 0), 42, "run 0 is the single-run experiment")
+        XCTAssertNotEqual(BarrierEvolution.runSeed(c, 1), BarrierEvolution.runSeed(c, 2))
+        c.model = ModelOptions(name: "mlp", classes: 3, hidden: [8], inputSize: 4, inputChannels: 1)
+        c.checkpoints = [0]; c.fvoIterations = 2; c.steps = 3
+        c.runs = 0
+        XCTAssertThrowsError(try BarrierEvolution.run(c, data: data([1, 4, 4], classes: 3)))
+        c.runs = 1
+        XCTAssertThrowsError(try BarrierEvolution.run(c, data: data([1, 5, 5], classes: 3)), "the model takes 1x4x4 inputs")
+    }
+
+    /// Checkpoints come back sorted, each measured once per run as training proceeds; training changes the curves,
+    /// and each curve is the segment's loss between that checkpoint's FVO modes (its max, its area).
+    func testCheckpointsFollowTraining() throws {
+        var c = BarrierEvolution.Config()
+        c.model = ModelOptions(name: "mlp", classes: 3, hidden: [8], inputSize: 4, inputChannels: 1)
+        c.checkpoints = [3, 0]; c.classes = [1]; c.fvoIterations = 5; c.steps = 7; c.training.batch = 4; c.training.lr = 0.05
+        var calls: [[Int]] = []
+        let cps = try BarrierEvolution.run(c, data: data([1, 4, 4], classes: 3)) { calls.append([$0, $1]) }
+        XCTAssertEqual(calls, [[0, 0], [0, 3]])
+        XCTAssertEqual(cps.map(\.batch), [0, 3])
+        XCTAssertNotEqual(cps[0].curves[0].losses, cps[1].curves[0].losses, "three batches of training move the curve")
+        for cp in cps {
+            let k = cp.curves[0]
+            XCTAssertEqual(k.classIndex, 1); XCTAssertEqual(k.losses.count, 7)
+            XCTAssertEqual(k.max, Double(k.losses.max()!))
+            XCTAssertEqual(k.area, BarrierEvolution.area(k.losses, alphas: Interpolation.alphas(7), c.area), accuracy: 1e-12)
+            XCTAssert((0...1).contains(cp.testAccuracy))
+        }
+    }
 }
