@@ -6,20 +6,7 @@ import IsthmusCore
 /// Fig 6's pairing: 7 within-class and 7 real-adversarial pairs per class, carriers from a random other class,
 /// the 5 per class and group with the smallest |L(A) - L(C)| kept.
 final class BarrierStatisticsTests: XCTestCase {
-    /// A linear model that gets every image right: image i of class k is 3 e_k plus noise.
-    func problem() -> (Module, Dataset) {
-        var rng = SplitMix64(seed: 9)
-        let classes = 4, n = 24
-        let x = Tensor.normal([n, 1, 2, 2], std: 0.2, using: &rng)
-        let p = x.mutableData
-        for i in 0..<n { p[i * 4 + i % classes] += 3 }
-        let lin = Linear(4, classes, using: &rng)
-        let w = lin.weight.mutableData
-        for i in 0..<16 { w[i] = i / 4 == i % 4 ? 2 : 0 }
-        let model = Sequential(Flatten(), lin)
-        return (model, Dataset(name: "toy", images: x, labels: (0..<n).map { $0 % classes }, classes: classes,
-                               normalization: Normalization(mean: [0], std: [1])))
-    }
+    func problem() -> (Module, Dataset) { linearProblem() }
 
     func testPaperPlanIsSevenPerClassAndGroupWithCarriersOfOtherClasses() throws {
         let (model, data) = problem()

@@ -51,4 +51,37 @@ final class BypassTests: XCTestCase {
             }
         }
     }
+
+    func testExactModeStaysOnTheHyperplane() throws {
+        let model = MLPProbe.make()
+        let p = randomInput(seed: 1), q = randomInput(seed: 2)
+        let b = Interpolation.points(from: p, to: q, alphas: [0.4])
+        var cfg = Bypass.Config()
+        cfg.mode = .exact; cfg.iterations = 50; cfg.lr = 0.05
+        let out = try Bypass.optimize(ClassLoss(model: model, classIndex: 1), from: p, to: q, start: b, cfg)
+        var dot = 0.0, vv = 0.0
+        for i in 0..<p.count {
+            let v = Double(q[flat: i] - p[flat: i])
+            dot += Double(out.bend[flat: i] - b[flat: i]) * v; vv += v * v
+        }
+        XCTAssertLessThan(abs(dot) / vv.squareRoot(), 1e-5)
+        XCTAssertLessThan(out.trace.last!, out.trace.first!)
+        XCTAssertEqual(Deviation(a: p, c: q, b: b, bend: out.bend, normalization: nil).hyperplaneFraction, 0, accuracy: 1e-4)
+    }
+
+    func testCertifiedEarlyStopEndsWithAConnectedPath() throws {
+        let model = TwoDimensionalBarrier()
+        let a = Tensor(shape: [1, 2, 1, 1], scalars: [-1, 0]), c = Tensor(shape: [1, 2, 1, 1], scalars: [1, 0])
+        let b = Tensor(shape: [1, 2, 1, 1], scalars: [0, 0])
+        var cfg = Bypass.Config()
+        cfg.iterations = 1000; cfg.lr = 0.05; cfg.mseWeight = 0; cfg.tvWeight = 0
+        cfg.certifyEvery = 10; cfg.certifyPoints = 50; cfg.certifyTolerance = 0.05
+        let loss = ClassLoss(model: model, classIndex: 0)
+        let out = try Bypass.optimize(loss, from: a, to: c, start: b, cfg)
+        XCTAssertLessThan(out.iterations, 1000, "stops once certified")
+        let al = Interpolation.alphas(50)
+        let path = concat([Interpolation.points(from: a, to: out.bend, alphas: al), Interpolation.points(from: out.bend, to: c, alphas: al)], axis: 0)
+        let ends = loss.losses(concat([a, c], axis: 0)).max()!
+        XCTAssertLessThanOrEqual(loss.losses(path).max()!, ends + 0.05 + 1e-6)
+    }
 }
