@@ -19,18 +19,6 @@ final class ElementwiseGradientTests: XCTestCase {
         let y = Tensor([-1, 0.5, 3, 7, 5.5, -0.2])
         assertGradientsMatchFiniteDifferences([y], eps: 1e-3) { probe(y.relu6()) }
     }
-
-    func testTensorUsedTwiceAccumulates() {
-        let x = randn([4], seed: 6)
-        let (_, g) = valueWithGradient(wrt: [x]) { (x * x + x).sum() }
-        for i in 0..<4 { XCTAssertEqual(g[0][flat: i], 2 * x[flat: i] + 1, accuracy: 1e-6) }
-    }
-
-    func testUntrackedTensorsGetNoWork() {
-        let x = randn([3], seed: 7), w = randn([3], seed: 8)
-        let (_, g) = valueWithGradient(wrt: [x]) { (x * w).sum() }
-        XCTAssertEqual(g[0].scalars, w.scalars)
-    }
 }
 
 final class ReductionAndMovementGradientTests: XCTestCase {
@@ -238,20 +226,22 @@ final class LayerOpGradientTests: XCTestCase {
     }
 }
 
-/// An op given by value and pullback joins the tape like a primitive.
-final class CustomOpTests: XCTestCase {
-    func testCustomOpIsRecordedWithItsPullback() {
-        // f(x) = x^3 elementwise, given from outside the tape: f'(x) = 3 x^2.
-        let x = Tensor([1, -2, 0.5])
-        func cube(_ x: Tensor) -> Tensor {
-            let value = Tensor(x.scalars.map { $0 * $0 * $0 })
-            return customOp(x, value: value) { g in Tensor((0..<x.count).map { 3 * x[flat: $0] * x[flat: $0] * g[flat: $0] }) }
+/// The input gradient of a small conv net with BN and a residual connection (Issue: engine, must show).
+final class SmallNetInputGradientTests: XCTestCase {
+    func testConvBNResidualNetInputGradient() {
+        let x = randn([2, 3, 8, 8], seed: 40)
+        let w1 = randn([4, 3, 3, 3], seed: 41, std: 0.3), w2 = randn([4, 4, 3, 3], seed: 42, std: 0.3)
+        let g = Tensor([1.1, 0.9, 1.2, 0.8]), b = Tensor([0.1, -0.1, 0.2, 0])
+        let rm = randn([4], seed: 43, std: 0.1), rv = Tensor([0.8, 1.2, 1.0, 1.5])
+        let fc = randn([3, 4], seed: 44), fcb = Tensor([0.1, 0.2, -0.3])
+        func net() -> Tensor {
+            let h = conv2d(x, weight: w1, padding: Padding2D(1)).tanh()
+            let r = batchNorm(conv2d(h, weight: w2, padding: Padding2D(1)), weight: g, bias: b,
+                              runningMean: rm, runningVar: rv, training: false)
+            let y = (h + r).tanh()                                      // h is used twice: residual
+            let pooled = adaptiveAvgPool2d(y, outputSize: (1, 1)).flattened()
+            return crossEntropy(logits: linear(pooled, weight: fc, bias: fcb), labels: [2, 0])
         }
-        let (v, g) = valueWithGradient(wrt: [x]) { (cube(x) * 2 + x).sum() }
-        let expected: Float = 2 * (1 - 8 + 0.125) + (1 - 2 + 0.5)
-        XCTAssertEqual(v.scalar, expected)
-        XCTAssertEqual(g[0].scalars, [7, 25, 2.5], "2 * 3 x^2 + 1")
-        // Off the tape the value is returned as is.
-        XCTAssertEqual(withoutGradients { cube(x) }.scalars, [1, -8, 0.125])
+        assertGradientsMatchFiniteDifferences([x], eps: 1e-2, rtol: 2e-2, atol: 1e-4, maxChecks: 40, net)
     }
 }

@@ -2,8 +2,9 @@ import Foundation
 import XCTest
 import IsthmusCore
 
-/// Loss numerics at extreme logits: values and gradients stay finite wherever the true value is representable.
-final class NumericsTests: XCTestCase {
+/// Cross-entropy and softmax: against hand computation, and at extreme logits (values and gradients stay finite
+/// wherever the true value is representable).
+final class LossesTests: XCTestCase {
     /// Reference CE in Double: logsumexp(x) - x[y].
     func referenceCE(_ row: [Float], _ y: Int) -> Double {
         let m = row.map(Double.init).max()!
@@ -66,5 +67,22 @@ final class NumericsTests: XCTestCase {
         let ls = x.logSoftmax(axis: 1)
         XCTAssertFalse(ls.scalars.contains { $0.isNaN }, "\(ls.scalars)")
         XCTAssertTrue(ls.scalars.allSatisfy { $0 <= 0 })
+    }
+
+    func testSoftmaxRowsSumToOneEvenAtHugeLogits() {
+        let x = Tensor(shape: [3, 4], scalars: [1, 2, 3, 4, 1e30, -1e30, 0, 5, -1e30, -1e30, -1e30, -1e30])
+        let s = x.softmax(axis: 1)
+        XCTAssertTrue(s.isFinite)
+        for r in 0..<3 { XCTAssertEqual((0..<4).map { s[flat: r * 4 + $0] }.reduce(0, +), 1, accuracy: 1e-6) }
+        let ce = crossEntropyPerSample(logits: x, labels: [3, 1, 0])
+        XCTAssertTrue(ce.isFinite)
+        XCTAssertEqual(ce[flat: 1], 2e30, accuracy: 1e24)
+        XCTAssertEqual(ce[flat: 2], Float(log(4.0)), accuracy: 1e-6)
+    }
+
+    func testCrossEntropyMatchesHandComputation() {
+        let logits = Tensor(shape: [1, 3], scalars: [1, 2, 3])
+        let expected = -log(exp(1.0) / (exp(1.0) + exp(2.0) + exp(3.0)))
+        XCTAssertEqual(crossEntropy(logits: logits, labels: [0]).scalar, Float(expected), accuracy: 1e-6)
     }
 }
