@@ -6,7 +6,7 @@ import IsthmusTestSupport
 @testable import IsthmusNN
 
 /// ImagePreprocessing against torchvision's float tensor path and Pillow (scripts/golden/make_image_fixtures.py,
-/// Fixtures/images.json); PhotoSet determinism and the coffee crop pair; ImageNet class names.
+/// Fixtures/images.json).
 final class ImagePreprocessingTests: XCTestCase {
     static let fixtures: [String: Any] = {
         let url = Bundle.module.url(forResource: "images", withExtension: "json", subdirectory: "Fixtures")!
@@ -92,88 +92,5 @@ final class ImagePreprocessingTests: XCTestCase {
         XCTAssertEqual(c.data[0 * 12 + 1 * 4 + 0], x.data[0 * 35 + 0 * 7 + 5])
         XCTAssertEqual(c.data[1 * 12 + 2 * 4 + 1], x.data[1 * 35 + 1 * 7 + 6])
         XCTAssertEqual(c.data[1 * 12 + 2 * 4 + 2], 0)
-    }
-
-    func testPhotoViewsAreDeterministicForASeed() {
-        var rng = SplitMix64(seed: 9)
-        let photo = Photo(name: "noise", image: DecodedImage(width: 41, height: 30, channels: 3,
-                                                             pixels: (0..<(41 * 30 * 3)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }))
-        let a = PhotoSet.plannedViews(of: photo, count: 6, seed: 7), b = PhotoSet.plannedViews(of: photo, count: 6, seed: 7)
-        XCTAssertEqual(a, b)
-        XCTAssertNotEqual(a, PhotoSet.plannedViews(of: photo, count: 6, seed: 8))
-        XCTAssertEqual(Array(a.prefix(2)), [PhotoView(x: 0, y: 0, width: 35, height: 26), PhotoView(x: 6, y: 4, width: 35, height: 26)])
-        for v in a.dropFirst(2) {
-            XCTAssertTrue(v.width >= 28 && v.width <= 37 && v.x >= 0 && v.x + v.width <= 41, "\(v)")
-            XCTAssertTrue(v.height >= 21 && v.height <= 27 && v.y >= 0 && v.y + v.height <= 30, "\(v)")
-        }
-        let t1 = PhotoSet.views(of: photo, count: 4, size: 16, seed: 7), t2 = PhotoSet.views(of: photo, count: 4, size: 16, seed: 7)
-        XCTAssertEqual(t1.map(\.shape), Array(repeating: [1, 3, 16, 16], count: 4))
-        XCTAssertEqual(t1.map(\.scalars), t2.map(\.scalars))
-        let ds = PhotoSet.dataset([photo, photo], viewsPerPhoto: 3, size: 16)
-        XCTAssertEqual(ds.labels, [0, 0, 0, 1, 1, 1])
-        XCTAssertEqual(ds.images.shape, [6, 3, 16, 16])
-        XCTAssertEqual(ds.image(1).scalars, PhotoSet.cropPair(photo, size: 16).1.scalars)
-    }
-
-    /// Two 85% crops of coffee.png (600x400), at (0, 0) and offset by 15% = (90, 60), 510x340, to 224x224.
-    func testCoffeeCropPair() throws {
-        let path = try TestData.path("photos/coffee.png")
-        let photo = Photo(name: "coffee.png", image: try ImageDecode.read(path))
-        let (va, vb) = PhotoSet.cropPairViews(width: photo.image.width, height: photo.image.height)
-        XCTAssertEqual(va, PhotoView(x: 0, y: 0, width: 510, height: 340))
-        XCTAssertEqual(vb, PhotoView(x: 90, y: 60, width: 510, height: 340))
-        let (a, b) = PhotoSet.cropPair(photo)
-        XCTAssertEqual(a.shape, [1, 3, 224, 224])
-        XCTAssertEqual(b.shape, [1, 3, 224, 224])
-        XCTAssertTrue(a.scalars.allSatisfy { $0 >= -1 && $0 <= 1 })
-        XCTAssertNotEqual(a.scalars, b.scalars)
-        // Against PIL's crop + resize((224, 224)) (bicubic, 8-bit): within one gray level. Measured over the whole
-        // pair: max 0.0080, mean 0.0023 in (x - 0.5) / 0.5 units (one level is 2/255 = 0.0078).
-        let pil = Self.fixtures["coffeePIL"] as! [String: [[Int]]]
-        for (t, key) in [(a, "a"), (b, "b")] {
-            for s in pil[key]! {
-                for c in 0..<3 {
-                    let want = Float(s[2 + c]) / 255 * 2 - 1, got = t[flat: (c * 224 + s[0]) * 224 + s[1]]
-                    XCTAssertEqual(got, want, accuracy: 2.1 / 255, "\(key) \(s)")
-                }
-            }
-        }
-    }
-
-    func testImageNetClassNames() {
-        XCTAssertEqual(ImageNetClasses.names.count, 1000)
-        XCTAssertEqual(ImageNetClasses.names[0], "tench")
-        XCTAssertEqual(ImageNetClasses.names[281], "tabby")
-        XCTAssertEqual(ImageNetClasses.names[285], "Egyptian cat")
-        XCTAssertEqual(ImageNetClasses.names[665], "moped")
-        XCTAssertEqual(ImageNetClasses.names[967], "espresso")
-        XCTAssertEqual(ImageNetClasses.names[999], "toilet tissue")
-        XCTAssertEqual(ImageNetClasses.name(1000), "class 1000")
-    }
-
-    /// Synset ids in torchvision's index order: sorted, unique, and the well-known anchors.
-    func testImageNetSynsets() {
-        let s = ImageNetClasses.synsets
-        XCTAssertEqual(s.count, 1000)
-        XCTAssertEqual(s, s.sorted())
-        XCTAssertEqual(Set(s).count, 1000)
-        XCTAssertTrue(s.allSatisfy { $0.count == 9 && $0.hasPrefix("n") && Int($0.dropFirst()) != nil })
-        XCTAssertEqual(s[0], "n01440764")                            // tench
-        XCTAssertEqual(ImageNetClasses.indexOfSynset["n02123045"], 281)  // tabby
-        XCTAssertEqual(ImageNetClasses.indexOfSynset["n07920052"], 967)  // espresso
-        XCTAssertEqual(s[999], "n15075141")                          // toilet tissue
-        XCTAssertNil(ImageNetClasses.indexOfSynset["n99999999"])
-    }
-}
-
-final class RenormalizationTests: XCTestCase {
-    func testRenormalizedDataHasTheSamePixels() {
-        let x = Tensor(shape: [1, 3, 1, 2], scalars: [0, 1, -1, 0.5, 0.2, -0.4])
-        let d = Dataset(name: "t", images: x, labels: [0], classes: 2, normalization: .halfHalf)
-        let r = d.renormalized(to: .imagenet)
-        XCTAssertEqual(r.normalization, .imagenet)
-        let a = Normalization.halfHalf.invert(x), b = Normalization.imagenet.invert(r.images)
-        for i in 0..<a.count { XCTAssertEqual(a[flat: i], b[flat: i], accuracy: 1e-6) }
-        XCTAssertTrue(d.renormalized(to: .halfHalf).images === d.images)
     }
 }
