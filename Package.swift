@@ -1,6 +1,7 @@
 // swift-tools-version:5.10
 // Isthmus: input-space mode connectivity of neural networks (Vrabel et al., ICLR 2025), in Swift.
-// Layers run one way: Kernels -> Core (tensor + autodiff) -> NN -> Landscape -> CLI.
+// Layers run one way: Kernels -> Core (tensor + autodiff) -> NN -> Landscape (experiments) -> Reproduce (the paper as
+// stages of experiments) -> CLI (option tables, provenance, data specs).
 // Formats, Report and Percolation depend on Foundation (and zlib) and IsthmusUtilities only.
 import PackageDescription
 
@@ -11,7 +12,7 @@ let package = Package(
     name: "Isthmus",
     products: [
         .library(name: "Isthmus", targets: ["IsthmusCore", "IsthmusNN", "IsthmusLandscape", "IsthmusFormats",
-                                           "IsthmusReport", "IsthmusPercolation", "IsthmusUtilities"]),
+                                           "IsthmusReport", "IsthmusPercolation", "IsthmusReproduce", "IsthmusUtilities"]),
         .executable(name: "isthmus", targets: ["isthmus"]),
     ],
     targets: [
@@ -26,7 +27,8 @@ let package = Package(
         .target(name: "IsthmusReport", dependencies: ["IsthmusUtilities", "CZlib"]),
         .target(name: "IsthmusPercolation", dependencies: ["IsthmusUtilities"]),
         .target(name: "IsthmusLandscape", dependencies: ["IsthmusNN", "IsthmusReport"], swiftSettings: vectorFlags),
-        .target(name: "IsthmusCLI", dependencies: ["IsthmusLandscape", "IsthmusReport", "IsthmusPercolation", "IsthmusUtilities"]),
+        .target(name: "IsthmusReproduce", dependencies: ["IsthmusLandscape", "IsthmusReport", "IsthmusPercolation"]),
+        .target(name: "IsthmusCLI", dependencies: ["IsthmusLandscape", "IsthmusReproduce", "IsthmusReport", "IsthmusPercolation", "IsthmusUtilities"]),
         .executableTarget(name: "isthmus", dependencies: ["IsthmusCLI"]),
         .target(name: "IsthmusTestSupport", dependencies: ["IsthmusCore"], path: "Tests/Support"),
         .testTarget(name: "IsthmusUtilitiesTests", dependencies: ["IsthmusUtilities"]),

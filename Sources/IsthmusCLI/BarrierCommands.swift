@@ -6,48 +6,49 @@ import IsthmusReport
 
 struct BarriersCommand: Command {
     static let name = "barriers", summary = "barrier statistics of within-class, real-adversarial and different-class pairs (Fig 6)"
-    static var help: String { """
-    usage: isthmus barriers --model NAME --weights FILE --data SPEC --pairs N --out DIR [options]
-    \(ModelArguments.help)
-      --data SPEC           \(DataSource.names.joined(separator: " | ")) (default mnist5k)
-      --protocol P          free | paper (default free). free: --pairs pairs per group, classes drawn at random, plus
-                            different-class pairs; paper (Fig 6): per class 7 within-class and 7 real-adversarial
-                            pairs (carrier from a random other class), keeping the 5 per class and group with the
-                            smallest |L(A) - L(C)|
-      --pairs N             pairs per group, free protocol (default 100)
-      --attack NAME         paper | pgd | adaptive (default paper: Sec 4.2 statistics setting)
-      --eps E               PGD ball radius in pixel space (default 8/255)
-      --attack-steps S      attack iterations (default: the method's)
-      --steps N             points per segment (default 250)
-      --bypass-iterations N Adam steps of the bypass giving bypassedMax (default 1024)
-      --shard I/N           measure pairs with index = I mod N only (merge shards with isthmus merge)
-    \(ImageDataOptions.help)
-      --quiet               no progress on stderr
-      --out DIR             run folder; --resume continues an interrupted run, --force starts over
+    static let usage = "usage: isthmus barriers --model NAME --weights FILE --data SPEC --pairs N --out DIR [options]"
+    /// Every default comes from `BarrierStatistics.Config` (the attack's from `Attacks.Config.paperStatistics`).
+    static var options: OptionTable {
+        let d = BarrierStatistics.Config()
+        return OptionTable(ModelArguments.options, [
+            .data,
+            .choice("--protocol", "P", BarrierStatistics.PairProtocol.allCases.map(\.rawValue), d.pairProtocol.rawValue,
+                    "free | paper (default {}). free: --pairs pairs per group, classes drawn at random, plus\n"
+                    + "different-class pairs; paper (Fig 6): per class \(d.pairsPerClass) within-class and \(d.pairsPerClass) real-adversarial\n"
+                    + "pairs (carrier from a random other class), keeping the \(d.keepPerClass) per class and group with the\n"
+                    + "smallest |L(A) - L(C)|"),
+            .int("--pairs", "N", d.pairs, 2...1_000_000, "pairs per group, free protocol"),
+            .choice("--attack", "NAME", ["paper", "pgd", "adaptive"], "paper", "paper | pgd | adaptive (default {}: Sec 4.2 statistics setting)"),
+            .number("--eps", "E", nil, min: 0, "PGD ball radius in pixel space (default 8/255)"),
+            .int("--attack-steps", "S", nil, 1...1_000_000, "attack iterations (default: the method's)"),
+            .int("--steps", "N", d.steps, 2...1_000_000, "points per segment"),
+            .int("--bypass-iterations", "N", d.bypass.iterations, 1...1_000_000, "Adam steps of the bypass giving bypassedMax"),
+        ], ManyPairRun.options(shard: "measure pairs with index = I mod N only (merge shards with isthmus merge)"))
+    }
+    static let notes = """
     writes pairs.csv (kept = 1 for the pairs the statistics use), result.json {config, groups {within, adversarial, differentClass} x {max, gap, bypassedMax},
     detection {barrierMax, barrierGap, bypassedMax, learned} x {auroc, tprAt5FPR, tnrAt95TPR, accuracy}}, barriers.svg,
     roc.svg, scores.csv
-    """ }
+    """
 
     static func run(_ args: inout Arguments) throws {
         let m = try ModelArguments.parse(&args)
-        let dataSpec = try args.string("--data", default: "mnist5k")
+        let dataSpec = try args.required("--data")
         var c = BarrierStatistics.Config()
-        c.pairProtocol = BarrierStatistics.PairProtocol(rawValue: try args.choice("--protocol", BarrierStatistics.PairProtocol.allCases.map(\.rawValue),
-                                                                                 default: c.pairProtocol.rawValue))!
+        c.pairProtocol = BarrierStatistics.PairProtocol(rawValue: try args.required("--protocol"))!
         if c.pairProtocol == .paper && args.has("--pairs") { throw CLIError("--pairs goes with --protocol free; the paper protocol takes 7 pairs per class") }
-        c.pairs = try args.int("--pairs", default: c.pairs, min: 2, max: 1_000_000)
-        let attack = Attacks.Method(rawValue: try args.choice("--attack", ["paper", "pgd", "adaptive"], default: "paper"))!
+        c.pairs = try args.int("--pairs")
+        let attack = Attacks.Method(rawValue: try args.required("--attack"))!
         c.attack = attack == .paper ? .paperStatistics : Attacks.Config(method: attack)
         c.attack.targeted = true
-        c.attack.eps = try args.double("--eps", default: c.attack.eps, min: 0)
-        c.attack.steps = try args.int("--attack-steps", default: c.attack.steps, min: 1, max: 1_000_000)
-        c.steps = try args.int("--steps", default: 250, min: 2, max: 1_000_000)
-        c.bypass.iterations = try args.int("--bypass-iterations", default: 1024, min: 1, max: 1_000_000)
+        c.attack.eps = try args.double("--eps", default: c.attack.eps)
+        c.attack.steps = try args.int("--attack-steps", default: c.attack.steps)
+        c.steps = try args.int("--steps")
+        c.bypass.iterations = try args.int("--bypass-iterations")
         c.seed = m.seed
         let run = try ManyPairRun.open(&args, model: m, data: dataSpec, config: c)
-        let units = try measureBarriers(run.dir, c, model: run.model, data: run.test, shard: run.shard, quiet: run.quiet)
-        let result = try writeBarriers(run.dir, config: c, units: units, skippedImages: run.skippedImages)
+        let units = try BarrierStatistics.run(c, model: run.model, data: run.test, units: run.units)
+        let result = try BarrierStatistics.write(c, units: units, skippedImages: run.skippedImages, to: run.dir)
         for g in ["within", "adversarial", "differentClass"] {
             if let s = result.groups[g] {
                 print(String(format: "%-15@ max median %.3f (Q1-Q3 %.3f-%.3f)  gap median %.3f (Q1-Q3 %.3f-%.3f)", g as NSString,
@@ -60,91 +61,22 @@ struct BarriersCommand: Command {
     }
 }
 
-/// Measures the planned pairs this process owns, one durable line per pair.
-func measureBarriers(_ dir: RunDirectory, _ c: BarrierStatistics.Config, model: Module, data: Dataset, shard: Shard?,
-                     quiet: Bool) throws -> [BarrierStatistics.Unit] {
-    let plans = try BarrierStatistics.plan(c, data: data, model: model)
-    return try runUnits(dir, indices: plans.indices.filter { shard?.owns($0) ?? true }, quiet: quiet) { i in
-        try BarrierStatistics.measure(plans[i], c, model: model, data: data)
-    }
-}
-
-struct BarriersFile: Codable {
-    var config: BarrierStatistics.Config
-    var groups: [String: BarrierStatistics.GroupSummary]
-    var detection: [String: DetectionMetrics]
-    var attackSuccessRate: Double
-    /// Images of an imagefolder/imagelist source skipped as unreadable (absent for other sources).
-    var skippedImages: Int? = nil
-}
-
-/// pairs.csv, scores.csv, result.json and the figures of a barrier-statistics run.
-@discardableResult
-func writeBarriers(_ dir: RunDirectory, config c: BarrierStatistics.Config, units all: [BarrierStatistics.Unit],
-                   skippedImages: Int? = nil) throws -> BarrierStatistics.Result {
-    let units = BarrierStatistics.selected(all, c)
-    let (result, report) = BarrierStatistics.summarize(units, seed: c.seed)
-    var csv = CSVWriter(header: ["group", "class", "indexA", "indexC", "lossA", "lossC", "max", "gap", "blendGap", "bypassedMax",
-                                 "attackSuccess", "attackL2", "attackIterations", "kept"])
-    let keptPlans = Set(units.map { "\($0.plan.group.rawValue)/\($0.plan.classIndex)/\($0.plan.indexA)/\($0.plan.indexC)" })
-    for u in all {
-        csv.addRow([.string(u.plan.group.rawValue), .int(u.plan.classIndex), .int(u.plan.indexA), .int(u.plan.indexC), .double(u.lossA),
-                    .double(u.lossC), .double(u.max), .double(u.gap), .double(u.blendGap), .double(u.bypassedMax),
-                    .string(u.attackSuccess.map { $0 ? "1" : "0" } ?? ""), .string(u.attackL2.map { "\($0)" } ?? ""),
-                    .string(u.attackIterations.map(String.init) ?? ""),
-                    .int(keptPlans.contains("\(u.plan.group.rawValue)/\(u.plan.classIndex)/\(u.plan.indexA)/\(u.plan.indexC)") ? 1 : 0)])
-    }
-    try csv.write(to: dir.url("pairs.csv"))
-    try writeScores(dir, report)
-    try dir.writeJSON(BarriersFile(config: c, groups: result.groups, detection: result.detection, attackSuccessRate: result.attackSuccessRate,
-                                   skippedImages: skippedImages), "result.json")
-    try barrierFigures(dir, units: units, report: report)
-    return result
-}
-
-func writeScores(_ dir: RunDirectory, _ report: DetectionReport) throws {
-    let names = report.detection.keys.sorted()
-    var csv = CSVWriter(header: ["pair", "adversarial", "split"] + names)
-    for r in report.rows { csv.addRow([.int(r.index), .int(r.adversarial ? 1 : 0), .string(r.split)] + names.map { .double(r.scores[$0] ?? .nan) }) }
-    try csv.write(to: dir.url("scores.csv"))
-}
-
-/// barriers.svg (Fig 6: box plots of max and gap per group, the paper's medians marked) and roc.svg.
-func barrierFigures(_ dir: RunDirectory, units: [BarrierStatistics.Unit], report: DetectionReport) throws {
-    let groups = BarrierStatistics.Group.allCases
-    func values(_ g: BarrierStatistics.Group, _ f: (BarrierStatistics.Unit) -> Double) -> [Double] { units.filter { $0.plan.group == g }.map(f) }
-    let paperMax: [BarrierStatistics.Group: Double] = [.within: 1.794, .adversarial: 5.994]
-    let paperGap: [BarrierStatistics.Group: Double] = [.within: 0.469, .adversarial: 5.302]
-    let maxPlot = SVGPlot.box(groups.map { BoxGroup($0.rawValue, values($0, \.max), reference: paperMax[$0]) },
-                              title: "Barrier max", yLabel: "max loss on the segment", referenceLabel: "reference median (GoogLeNet, ImageNet; paper's Fig 6 CSVs)")
-    let gapPlot = SVGPlot.box(groups.map { BoxGroup($0.rawValue, values($0, \.gap), reference: paperGap[$0]) },
-                              title: "Barrier gap", yLabel: "max - max(L(A), L(C))", referenceLabel: "reference median (GoogLeNet, ImageNet; paper's Fig 6 CSVs)")
-    try SVGFigure.write([maxPlot, gapPlot], columns: 2, title: "Fig 6 analogue", to: dir.url("barriers.svg"))
-    let test = report.rows.filter { $0.split == "test" }
-    let curves = report.detection.keys.sorted().map { name -> (label: String, fpr: [Double], tpr: [Double]) in
-        let pos = test.filter(\.adversarial).map { $0.scores[name]! }, neg = test.filter { !$0.adversarial }.map { $0.scores[name]! }
-        let roc = Detection.roc(positives: pos, negatives: neg)
-        return (String(format: "%@ (AUROC %.3f)", name, report.detection[name]!.auroc), roc.fpr, roc.tpr)
-    }
-    try SVGPlot.roc(curves, title: "Adversarial vs within-class pairs (held-out half)").write(to: dir.url("roc.svg"))
-}
-
 struct DetectCommand: Command {
     static let name = "detect", summary = "adversarial detection from the pairs of a barriers run (single scores and a learned detector)"
-    static let help = """
-    usage: isthmus detect --barriers DIR --out DIR2 [--detector logistic|mlp] [--test-fraction F] [--seed S]
-      --barriers DIR        a finished (or merged) isthmus barriers run
-      --detector NAME       learned detector on the resampled loss curve + logits: logistic | mlp (default logistic)
-      --test-fraction F     held-out fraction of pairs (default 0.5)
-      --seed S              split and bootstrap seed (default: the barriers run's)
-    \(OutputArguments.help)
-    writes result.json {groups, detection {barrierMax, barrierGap, bypassedMax, learned}}, scores.csv (per-pair scores), roc.svg
-    """
+    static let usage = "usage: isthmus detect --barriers DIR --out DIR2 [--detector logistic|mlp] [--test-fraction F] [--seed S]"
+    static let options = OptionTable([
+        .text("--barriers", "DIR", "a finished (or merged) isthmus barriers run"),
+        .choice("--detector", "NAME", ["logistic", "mlp"], "logistic",
+                "learned detector on the resampled loss curve + logits: logistic | mlp"),
+        .number("--test-fraction", "F", 0.5, min: 0.05, max: 0.95, "held-out fraction of pairs"),
+        Option.seed("split and bootstrap seed (default: the barriers run's)").defaulting(.none),
+    ], OutputArguments.options)
+    static let notes = "writes result.json {groups, detection {barrierMax, barrierGap, bypassedMax, learned}}, scores.csv (per-pair scores), roc.svg"
 
     static func run(_ args: inout Arguments) throws {
         let source = try args.required("--barriers")
-        let detector = try args.choice("--detector", ["logistic", "mlp"], default: "logistic")
-        let testFraction = try args.double("--test-fraction", default: 0.5, min: 0.05, max: 0.95)
+        let detector = try args.required("--detector")
+        let testFraction = try args.double("--test-fraction")
         let seedGiven = args.has("--seed")
         let seed = try args.seed()
         let out = try OutputArguments.parse(&args)
@@ -155,8 +87,8 @@ struct DetectCommand: Command {
         }
         try out.check()
         let src = try RunDirectory(path: source, mode: .resume)
-        let file = try src.readJSON(BarriersFile.self, "result.json")
-        let units = try UnitLog<BarrierStatistics.Unit>(src, name: "pairs.jsonl").completed.sorted { $0.key < $1.key }.map(\.value)
+        let file = try src.readJSON(BarrierStatistics.File.self, "result.json")
+        let units = try UnitRun.rows(BarrierStatistics.Unit.self, in: src)
         let groups = Set(units.map(\.plan.group))
         guard groups.contains(.adversarial) && groups.contains(.within) else { throw CLIError("\(source) has no adversarial or no within-class pairs") }
         let s = seedGiven ? seed : file.config.seed
@@ -165,10 +97,10 @@ struct DetectCommand: Command {
             : BarrierStatistics.detection(units, detector: LogisticRegression(), testFraction: testFraction, seed: s)
         try out.write { dir in
             try writeConfig(dir, seed: s, model: nil, ["barriers": source, "detector": detector, "testFraction": "\(testFraction)"])
-            try dir.writeJSON(BarriersFile(config: file.config, groups: file.groups, detection: report.detection,
-                                           attackSuccessRate: file.attackSuccessRate), "result.json")
-            try writeScores(dir, report)
-            try barrierFigures(dir, units: units, report: report)
+            try dir.writeJSON(BarrierStatistics.File(config: file.config, groups: file.groups, detection: report.detection,
+                                                     attackSuccessRate: file.attackSuccessRate), "result.json")
+            try BarrierStatistics.writeScores(report, to: dir)
+            try BarrierStatistics.figures(units, report: report, to: dir)
         }
         for (k, d) in report.detection.sorted(by: { $0.key < $1.key }) {
             print(String(format: "%-12@ AUROC %.3f [%.3f, %.3f]  TPR@5%%FPR %.3f  TNR@95%%TPR %.3f  accuracy %.3f", k as NSString, d.auroc,

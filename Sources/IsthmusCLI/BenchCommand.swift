@@ -5,131 +5,27 @@ import IsthmusLandscape
 import IsthmusNN
 import IsthmusReport
 
-/// The workloads of scripts/peer_torch.py (the PyTorch peer in this repository), with the same models, shapes, batch sizes, hyper-parameters and
-/// per-iteration work, timed the same way (median of repetitions after 2 warm-ups).
-enum Workloads {
-    struct Workload {
-        let name: String, unit: String, reps: (quick: Int, full: Int)
-        let make: () throws -> () throws -> Void
-    }
-
-    static func model(_ name: String, classes: Int = 10) throws -> Module {
-        try ModelZoo.make(ModelOptions(name: name, classes: classes, inputSize: name == "resnet18" ? 32 : nil), seed: 0).0
-    }
-
-    static func sweep(_ m: Module, _ a: Tensor, _ c: Tensor, steps: Int) -> () throws -> Void {
-        { _ = Interpolation.run(Interpolation.Config(steps: steps, classIndex: 0, batch: 64), model: m, from: a, to: c) }
-    }
-
-    /// One iteration of the library's bypass (`Bypass.Stepper`, the paper's faithful mode): an Adam step on x of
-    /// CE(f(x), t) + 0.1 mean((x - x0)^2) + 1e-8 TV(x - x0), the gradient projected off v when given (the bypass)
-    /// or not (v = 0: the paper's attack objective at batch 1).
-    static func anchoredStep(_ m: Module, start: Tensor, target: Int, v: Tensor?) -> () throws -> Void {
-        let p = v.map { Tensor.zeros($0.shape) } ?? start, q = v ?? start
-        let stepper = Bypass.Stepper(ClassLoss(model: m, classIndex: target), from: p, to: q, start: start, Bypass.Config())
-        return { try stepper.step() }
-    }
-
-    static func fvoStep(_ m: Module, shape: [Int], target: Int) -> () throws -> Void {
-        var rng = SplitMix64(seed: 0)
-        let x = Tensor.normal([1] + shape, std: 0.01, using: &rng)
-        let opt = Adam([x], lr: 0.05, weightDecay: 1e-7)
-        return {
-            let (_, g) = valueWithGradient(wrt: [x]) { crossEntropy(logits: m(x), labels: [target]) }
-            opt.step(g)
-            _ = withoutGradients { crossEntropy(logits: m(x), labels: [target]).scalar }
-        }
-    }
-
-    static func trainStep(_ m: Module, shape: [Int], batch: Int = 64) -> () throws -> Void {
-        m.setTraining(true)
-        let params = m.parameters.map(\.tensor)
-        let opt = Adam(params, lr: 1e-3)
-        var rng = SplitMix64(seed: 0)
-        let xb = Tensor.normal([batch] + shape, using: &rng), yb = (0..<batch).map { _ in Int(rng.next() % 10) }
-        return {
-            let (_, g) = valueWithGradient(wrt: params) { crossEntropy(logits: m(xb), labels: yb) }
-            opt.step(g)
-        }
-    }
-
-    static var all: [Workload] {
-        var rng = SplitMix64(seed: 0)
-        let a1 = Tensor.uniform([1, 1, 28, 28], using: &rng), b1 = Tensor.uniform([1, 1, 28, 28], using: &rng)
-        let a3 = Tensor.normal([1, 3, 32, 32], using: &rng), b3 = Tensor.normal([1, 3, 32, 32], using: &rng)
-        let mid1 = (a1 + b1) * 0.5, mid3 = (a3 + b3) * 0.5
-        var list: [Workload] = [
-            Workload(name: "sweep-mnist-cnn-1000", unit: "ms per 1000-point sweep", reps: (3, 7)) {
-                sweep(try model("mnist-cnn"), a1, b1, steps: 1000) },
-            Workload(name: "sweep-resnet18-cifar-1000", unit: "ms per 1000-point sweep", reps: (1, 3)) {
-                sweep(try model("resnet18-cifar"), a3, b3, steps: 1000) },
-            Workload(name: "bypass-mnist-cnn", unit: "ms per iteration", reps: (20, 100)) {
-                anchoredStep(try model("mnist-cnn"), start: mid1, target: 3, v: b1 - a1) },
-            Workload(name: "bypass-resnet18-cifar", unit: "ms per iteration", reps: (5, 20)) {
-                anchoredStep(try model("resnet18-cifar"), start: mid3, target: 3, v: b3 - a3) },
-            Workload(name: "attack-mnist-cnn", unit: "ms per iteration", reps: (20, 100)) {
-                anchoredStep(try model("mnist-cnn"), start: a1, target: 3, v: nil) },
-            Workload(name: "fvo-resnet18-untrained", unit: "ms per iteration", reps: (5, 30)) {
-                fvoStep(try model("resnet18"), shape: [3, 32, 32], target: 1) },
-            Workload(name: "fvo-resnet18-cifar", unit: "ms per iteration", reps: (5, 20)) {
-                fvoStep(try model("resnet18-cifar"), shape: [3, 32, 32], target: 1) },
-            Workload(name: "train-mnist-cnn-b64", unit: "ms per batch of 64", reps: (5, 30)) {
-                trainStep(try model("mnist-cnn"), shape: [1, 28, 28]) },
-        ]
-        if ModelZoo.names.contains("efficientnet-lite0") {
-            let ea = Tensor.normal([1, 3, 224, 224], using: &rng), eb = Tensor.normal([1, 3, 224, 224], using: &rng)
-            list += [
-                Workload(name: "sweep-efficientnet-lite0-250", unit: "ms per 250-point sweep", reps: (1, 3)) {
-                    sweep(try model("efficientnet-lite0", classes: 1000), ea, eb, steps: 250) },
-                Workload(name: "bypass-efficientnet-lite0", unit: "ms per iteration", reps: (5, 20)) {
-                    anchoredStep(try model("efficientnet-lite0", classes: 1000), start: (ea + eb) * 0.5, target: 967, v: eb - ea) },
-            ]
-        }
-        if ModelZoo.names.contains("googlenet") {
-            // The paper's main network, not in the peer benchmark: scripts/peer_googlenet.py times PyTorch.
-            let ga = Tensor.normal([1, 3, 224, 224], using: &rng), gb = Tensor.normal([1, 3, 224, 224], using: &rng)
-            list += [
-                Workload(name: "sweep-googlenet-1000", unit: "ms per 1000-point sweep", reps: (1, 3)) {
-                    sweep(try model("googlenet", classes: 1000), ga, gb, steps: 1000) },
-                Workload(name: "bypass-googlenet", unit: "ms per iteration", reps: (5, 20)) {
-                    anchoredStep(try model("googlenet", classes: 1000), start: (ga + gb) * 0.5, target: 967, v: gb - ga) },
-            ]
-        }
-        return list
-    }
-
-    /// Median milliseconds of `reps` calls after 2 warm-ups.
-    static func time(_ f: () throws -> Void, reps: Int) rethrows -> Double {
-        for _ in 0..<2 { try f() }
-        var ms: [Double] = []
-        for _ in 0..<reps {
-            let t = DispatchTime.now().uptimeNanoseconds
-            try f()
-            ms.append(Double(DispatchTime.now().uptimeNanoseconds - t) / 1e6)
-        }
-        return Stats.median(ms)
-    }
-}
-
 struct BenchCommand: Command {
     static let name = "bench", summary = "the paper's workloads (sweeps, bypass, attack, FVO and training steps), timed"
-    static var help: String { """
+    static let usage = """
     usage: isthmus bench [--workload NAME] [--threads T] [--quick] [--json FILE]
     Times the paper's workloads: loss sweeps along a segment (batches of 64), one bypass, attack or FVO step at
     batch 1, one training step at batch 64; the median of repetitions after 2 warm-ups. scripts/peer_torch.py times
     the same workloads in PyTorch, and scripts/bench-vs-torch.sh runs both and prints the ratios.
-      --workload NAME       run the workloads whose name contains NAME (default all):
-                            \(Workloads.all.map(\.name).joined(separator: ", "))
-      --threads T           compute threads (default: ISTHMUS_THREADS or all cores)
-      --quick               fewer repetitions (as the peer benchmark's --quick)
-      --json FILE           write {workload: {ms, unit}, _meta: {...}}, the peer benchmark's JSON shape
-    """ }
+    """
+    static var options: OptionTable { OptionTable([
+        .text("--workload", "NAME", "run the workloads whose name contains NAME (default all):\n"
+              + Workloads.all.map(\.name).joined(separator: ", ")),
+        .int("--threads", "T", nil, 1...256, "compute threads (default: ISTHMUS_THREADS or all cores)"),
+        .flag("--quick", "fewer repetitions (as the peer benchmark's --quick)"),
+        .text("--json", "FILE", "write {workload: {ms, unit}, _meta: {...}}, the peer benchmark's JSON shape"),
+    ]) }
 
     struct Entry: Codable { var ms: Double; var unit: String }
 
     static func run(_ args: inout Arguments) throws {
-        let only = try args.string("--workload", default: "")
-        let threads = try args.optionalInt("--threads", min: 1, max: 256)
+        let only = try args.string("--workload") ?? ""
+        let threads = try args.optionalInt("--threads")
         let quick = args.flag("--quick")
         let json = try args.string("--json")
         try args.finish()

@@ -2,13 +2,23 @@ import Foundation
 import IsthmusKernels
 import IsthmusReport
 
-/// One subcommand: parse, call the library, write the run folder.
+/// One subcommand: parse, call the library, write the run folder. Its options are declared once, in `options`;
+/// `--help`, the known-option check, parsing and validation all derive from that table (see `Option`).
 public protocol Command {
     static var name: String { get }
     static var summary: String { get }
-    /// Usage text shown by `isthmus NAME --help`.
-    static var help: String { get }
+    /// The first line(s) of `--help`: `usage: isthmus NAME ...`.
+    static var usage: String { get }
+    static var options: OptionTable { get }
+    /// Text after the options in `--help` (what the command writes).
+    static var notes: String { get }
     static func run(_ args: inout Arguments) throws
+}
+
+extension Command {
+    public static var notes: String { "" }
+    /// `isthmus NAME --help`: usage, the option table, notes.
+    public static var help: String { [usage, options.help, notes].filter { !$0.isEmpty }.joined(separator: "\n") }
 }
 
 public enum CLI {
@@ -83,10 +93,9 @@ public enum CLI {
         RunState.command = name
         Progress.context = { " on \(Threads.count) thread\(Threads.count == 1 ? "" : "s")" }
         handleInterrupts(command: name)
-        var args = Arguments(command: name, rest)
+        var args = Arguments(command: name, rest, table: command.options)
         do {
-            try checkKnownOptions(rest, of: command)
-            try args.checkNoRepeats(except: command.name == "predict" ? ["--input"] : [])
+            try args.checkKnown()
             try command.run(&args)
             return 0
         } catch {
@@ -115,23 +124,6 @@ public enum CLI {
         }
         source.resume()
         interruptSource = source
-    }
-}
-
-/// Rejects options the command does not document: its help text is the list of what it accepts.
-func checkKnownOptions(_ tokens: [String], of command: Command.Type) throws {
-    var known: Set<String> = ["--help"]
-    var rest = Substring(command.help)
-    while let r = rest.range(of: "--") {
-        let name = rest[r.lowerBound...].prefix { $0 == "-" || $0.isLetter || $0.isNumber }
-        known.insert(String(name))
-        rest = rest[r.upperBound...]
-    }
-    for t in tokens where t.hasPrefix("--") {
-        let name = t.split(separator: "=", maxSplits: 1).first.map(String.init) ?? t
-        if !known.contains(name) && Double(t) == nil {
-            throw CLIError("unknown option \(name) for '\(command.name)' (see isthmus \(command.name) --help)")
-        }
     }
 }
 

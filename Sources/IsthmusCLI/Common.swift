@@ -15,16 +15,18 @@ struct ModelArguments {
     /// Set for `--model FILE.onnx`.
     var onnx: ONNXModelSource?
 
-    static let help = """
-      --model NAME          \(ModelZoo.names.joined(separator: " | "))
-      --weights FILE        .safetensors or PyTorch .pth/.pt state_dict
-      --untrained           a seeded random initialization instead of weights (PyTorch/torchvision init)
-      --seed S              seed of the initialization and of every random choice (default 0)
-      --classes N           number of classes (default: the model's)
-      --hidden A,B          hidden widths of mlp (default 256,256)
-      --input-size S        input side for models that accept several sizes (default: the .npy input's side, else the model's)
-    \(ONNXModelSource.help)
-    """
+    static var options: [Option] { [
+        .text("--model", "NAME", ModelZoo.names.joined(separator: " | ")
+              + "\nor FILE.onnx: an ONNX classifier (weights from the file; see --logits, --normalization)"),
+        .text("--weights", "FILE", ".safetensors or PyTorch .pth/.pt state_dict"),
+        .flag("--untrained", "a seeded random initialization instead of weights (PyTorch/torchvision init)"),
+        .seed("seed of the initialization and of every random choice (default {})"),
+        .int("--classes", "N", nil, 2...100_000, "number of classes (default: the model's, or the ONNX graph's)"),
+        .ints("--hidden", "A,B", ModelOptions(name: "mlp").hidden, "hidden widths of mlp"),
+        .int("--input-size", "S", nil, 8...4096,
+             "input side for models that accept several sizes (default: the .npy input's side, else the model's;\n"
+             + "ONNX: when the graph does not state it)"),
+    ] + ONNXModelSource.options }
 
     /// Models whose input side is an option (`--input-size`); mlp's channel count follows its input too.
     static let sizeConfigurable: Set<String> = ["mlp", "resnet18", "efficientnet-lite0", "googlenet", "vit-b-16"]
@@ -45,9 +47,9 @@ struct ModelArguments {
         if weights != nil && untrained { throw CLIError("--weights and --untrained exclude each other") }
         if let weights, weights.isEmpty { throw CLIError("--weights is empty; give a weights file") }
         var o = ModelOptions(name: name)
-        o.classes = try args.optionalInt("--classes", min: 2, max: 100_000)
-        o.hidden = try args.intList("--hidden", default: [256, 256])
-        o.inputSize = try args.optionalInt("--input-size", min: 8, max: 4096)
+        o.classes = try args.optionalInt("--classes")
+        o.hidden = try args.intList("--hidden")
+        o.inputSize = try args.optionalInt("--input-size")
         if o.inputSize == nil, sizeConfigurable.contains(name), let input = args.peek("--from") ?? args.peek("--input"),
            input.lowercased().hasSuffix(".npy"), let shape = try? Tensor.readNpy(input).shape {
             // The side of a square [C, S, S] or [1, C, S, S] input sets the model's input size.
@@ -120,10 +122,10 @@ struct OutputArguments {
     var path: String
     var force: Bool
 
-    static let help = """
-      --out DIR             run folder to create (refused if it exists and is not empty)
-      --force               replace an existing run folder (only one Isthmus made: config.json and config.hash present)
-    """
+    static let options: [Option] = [
+        .text("--out", "DIR", "run folder to create (refused if it exists and is not empty)"),
+        .flag("--force", "replace an existing run folder (only one Isthmus made: config.json and config.hash present)"),
+    ]
 
     static func parse(_ args: inout Arguments) throws -> OutputArguments {
         OutputArguments(path: try args.required("--out"), force: args.flag("--force"))
@@ -321,16 +323,15 @@ func checkLabels(_ data: Dataset, spec: String, info: ModelInfo) throws {
 
 /// A class index checked against the model.
 func classIndex(_ args: inout Arguments, info: ModelInfo, name: String = "--class") throws -> Int {
-    try args.int(name, min: 0, max: info.classes - 1)
+    try args.int(name, max: info.classes - 1)
 }
 
-extension PixelImage {
-    /// A normalized [1, C, H, W] (or [C, H, W]) input as pixels, normalization undone.
-    static func input(_ x: Tensor, _ norm: Normalization, range: PNG.Range = .clamp01) -> PixelImage {
-        let s = x.shape.suffix(3)
-        let (C, H, W) = (s[s.startIndex], s[s.startIndex + 1], s[s.startIndex + 2])
-        return PNG.pixels(fromCHW: x.scalars, channels: C, height: H, width: W, mean: norm.mean, std: norm.std, range: range)
-    }
+extension Option {
+    /// `--class K`, checked against the model's classes when it is read (`classIndex`).
+    static let classK = Option.int("--class", "K", nil, 0..., "the class y of L_y")
+    static let quiet = Option.flag("--quiet", "no progress on stderr")
+    /// `--data SPEC` of the commands that read a data set (default mnist5k).
+    static var data: Option { .text("--data", "SPEC", "mnist5k", DataSource.names.joined(separator: " | ")) }
 }
 
 /// The test split of `spec` for experiments on `model`: shapes checked; the photos set (whose labels are photo
@@ -341,10 +342,10 @@ func evaluationData(_ spec: String, model: Module, info: ModelInfo) throws -> Da
 
 /// `--split` and `--cache-mb` of the `imagefolder:DIR` / `imagelist:FILE.csv` data sources.
 struct ImageDataOptions {
-    static let help = """
-      --split S             imagefolder: read DIR/S (val | train) when that subfolder exists (default: DIR/val if present, else DIR)
-      --cache-mb N          imagefolder/imagelist: cache of decoded images in MB (default \(ImageFolder.defaultCacheBytes >> 20))
-    """
+    static let options: [Option] = [
+        .text("--split", "S", "imagefolder: read DIR/S (val | train) when that subfolder exists (default: DIR/val if present, else DIR)"),
+        .int("--cache-mb", "N", ImageFolder.defaultCacheBytes >> 20, 0...(1 << 20), "imagefolder/imagelist: cache of decoded images in MB"),
+    ]
     var split: String?
     var cacheMB = ImageFolder.defaultCacheBytes >> 20
     /// Whether --split or --cache-mb was given (refused with other data sources).
@@ -357,7 +358,7 @@ struct ImageDataOptions {
             guard ["val", "train"].contains(s) else { throw CLIError("--split must be val or train, not '\(s)'") }
             return s
         }
-        o.cacheMB = try args.int("--cache-mb", default: o.cacheMB, min: 0, max: 1 << 20)
+        o.cacheMB = try args.int("--cache-mb")
         return o
     }
 }

@@ -6,69 +6,41 @@ import IsthmusReport
 
 struct FVOCommand: Command {
     static let name = "fvo", summary = "feature visualization by optimization: an input the model puts in class K (Sec 4.3)"
-    /// The defaults `help` shows and `run` starts from.
-    static let defaults = FeatureVisualization.Config(classIndex: 0)
-    static var help: String {
-        let d = defaults
-        func g(_ x: Float) -> String { String(format: "%g", Double(x)) }
-        return """
-    usage: isthmus fvo --model NAME (--weights FILE | --untrained) (--class K | --all-classes) --out DIR [options]
-    \(ModelArguments.help)
-      --class K             the class y of CE(f(x), y)
-      --all-classes         one input per class, all from the same x0
-      --lr LR               Adam learning rate (default \(g(d.lr)))
-      --weight-decay WD     added to the gradient as torch.optim.Adam (default \(g(d.weightDecay)))
-      --tv W                weight of the unnormalized total variation (default \(g(d.tvWeight)); the paper's mode A 2.5e-7, mode C 0)
-      --l1 W                weight of sum |x| (default \(g(d.l1Weight)))
-      --l2 W                weight of sqrt(1e-6 + sum x^2) (default \(g(d.l2Weight)))
-      --max-iterations N    at most N Adam steps (default \(d.maxIterations))
-      --threshold T         stop once CE < T (default \(g(d.lossThreshold)))
-      --init-std S          x0 = S * N(0, I) (default \(g(d.initStd)))
-      --jitter P            random circular shift of up to +-P pixels each step (default 0: off)
-      --pad P               random zero-filled translation of up to +-P pixels each step (default 0: off)
-      --scales A,B          random zoom about the centre, one factor per step (default: off)
-      --rotations A,B       random rotation in degrees, one per step (default: off)
-      --fourier             optimize 1/f-scaled spectrum coefficients instead of pixels (Olah et al. 2017)
-      --decorrelate         mix colours with lucid's colour-correlation matrix (3-channel models)
-      --quiet               no progress on stderr
-    \(OutputArguments.help)
+    static let usage = "usage: isthmus fvo --model NAME (--weights FILE | --untrained) (--class K | --all-classes) --out DIR [options]"
+    /// Every default comes from `FeatureVisualization.Config`.
+    static var options: OptionTable {
+        let d = FeatureVisualization.Config(classIndex: 0)
+        return OptionTable(ModelArguments.options, [
+            .int("--class", "K", nil, 0..., "the class y of CE(f(x), y)"),
+            .flag("--all-classes", "one input per class, all from the same x0"),
+            .number("--lr", "LR", d.lr, min: 1e-12, "Adam learning rate"),
+            .number("--weight-decay", "WD", d.weightDecay, min: 0, "added to the gradient as torch.optim.Adam"),
+            .number("--tv", "W", d.tvWeight, min: 0, "weight of the unnormalized total variation (default {}; the paper's mode A 2.5e-7, mode C 0)"),
+            .number("--l1", "W", d.l1Weight, min: 0, "weight of sum |x|"),
+            .number("--l2", "W", d.l2Weight, min: 0, "weight of sqrt(1e-6 + sum x^2)"),
+            .int("--max-iterations", "N", d.maxIterations, 1...100_000_000, "at most N Adam steps"),
+            .number("--threshold", "T", d.lossThreshold, min: 0, "stop once CE < T"),
+            .number("--init-std", "S", d.initStd, min: 0, "x0 = S * N(0, I)"),
+            .int("--jitter", "P", d.jitter, 0..., "random circular shift of up to +-P pixels each step (default {}: off)"),
+            .int("--pad", "P", d.pad, 0..., "random zero-filled translation of up to +-P pixels each step (default {}: off)"),
+            .numbers("--scales", "A,B", nil, "random zoom about the centre, one factor per step (default: off)"),
+            .numbers("--rotations", "A,B", nil, "random rotation in degrees, one per step (default: off)"),
+            .flag("--fourier", "optimize 1/f-scaled spectrum coefficients instead of pixels (Olah et al. 2017)"),
+            .flag("--decorrelate", "mix colours with lucid's colour-correlation matrix (3-channel models)"),
+            .quiet,
+        ], OutputArguments.options)
+    }
+    static let notes = """
     Inputs live in the model's normalized space, unclamped; --seed also seeds x0 and the transforms.
     writes input.npy [1,C,H,W], input.png (normalization undone, min-max scaled), trace.csv, trace.svg,
     result.json {loss, iterations, stoppedEarly, class, ...}; with --all-classes: inputs.npy [K,C,H,W], grid.png
     (classes in index order, row-major), per-class arrays in result.json (loss = max, iterations = total)
     """
-    }
 
     /// config.json's `config`; with `allClasses` the class index of `fvo` is unused.
     struct RunSettings: Codable {
         var fvo: FeatureVisualization.Config
         var allClasses: Bool
-    }
-
-    struct SingleResult: Codable {
-        var `class`: Int
-        var loss: Float
-        var iterations: Int
-        var stoppedEarly: Bool
-        var bestIteration: Int
-        var initialLoss: Float
-        var seconds: Double
-    }
-
-    struct AllResult: Codable {
-        var classes: Int
-        /// max over classes.
-        var loss: Float
-        /// total over classes.
-        var iterations: Int
-        /// every class reached the threshold.
-        var stoppedEarly: Bool
-        var classLosses: [Float]
-        var classIterations: [Int]
-        var classStoppedEarly: [Bool]
-        var classBestIterations: [Int]
-        var classInitialLosses: [Float]
-        var seconds: Double
     }
 
     static func run(_ args: inout Arguments) throws {
@@ -83,22 +55,22 @@ struct FVOCommand: Command {
             guard args.has("--class") else { throw CLIError("give --class K or --all-classes") }
             k = try classIndex(&args, info: info)
         }
-        var c = defaults
-        c.classIndex = k; c.seed = m.seed
-        c.lr = Float(try args.double("--lr", default: Double(c.lr), min: 1e-12))
-        c.weightDecay = Float(try args.double("--weight-decay", default: Double(c.weightDecay), min: 0))
-        c.tvWeight = Float(try args.double("--tv", default: Double(c.tvWeight), min: 0))
-        c.l1Weight = Float(try args.double("--l1", default: Double(c.l1Weight), min: 0))
-        c.l2Weight = Float(try args.double("--l2", default: Double(c.l2Weight), min: 0))
-        c.maxIterations = try args.int("--max-iterations", default: c.maxIterations, min: 1, max: 100_000_000)
-        c.lossThreshold = Float(try args.double("--threshold", default: Double(c.lossThreshold), min: 0))
-        c.initStd = Float(try args.double("--init-std", default: Double(c.initStd), min: 0))
+        var c = FeatureVisualization.Config(classIndex: k)
+        c.seed = m.seed
+        c.lr = Float(try args.double("--lr"))
+        c.weightDecay = Float(try args.double("--weight-decay"))
+        c.tvWeight = Float(try args.double("--tv"))
+        c.l1Weight = Float(try args.double("--l1"))
+        c.l2Weight = Float(try args.double("--l2"))
+        c.maxIterations = try args.int("--max-iterations")
+        c.lossThreshold = Float(try args.double("--threshold"))
+        c.initStd = Float(try args.double("--init-std"))
         let side = min(info.inputShape[1], info.inputShape[2])
-        c.jitter = try args.int("--jitter", default: 0, min: 0, max: side - 1)
-        c.pad = try args.int("--pad", default: 0, min: 0, max: side - 1)
-        c.scales = try args.doubleList("--scales", default: []).map(Float.init)
+        c.jitter = try args.int("--jitter", max: side - 1)
+        c.pad = try args.int("--pad", max: side - 1)
+        c.scales = try args.doubleList("--scales").map(Float.init)
         if let s = c.scales.first(where: { $0 <= 0 }) { throw CLIError("--scales must be positive, got \(s)") }
-        c.rotations = try args.doubleList("--rotations", default: []).map(Float.init)
+        c.rotations = try args.doubleList("--rotations").map(Float.init)
         c.parameterization = args.flag("--fourier") ? .fourier : .pixel
         c.decorrelateColors = args.flag("--decorrelate")
         if c.decorrelateColors && info.inputShape[0] != 3 {
@@ -127,44 +99,9 @@ struct FVOCommand: Command {
         }
         progress.finish()
         let seconds = Date().timeIntervalSince(start)
-        let norm = info.normalization
-        let factor = max(1, 128 / max(info.inputShape[1], info.inputShape[2]))
-
         try out.write { dir in
             try writeConfig(dir, seed: m.seed, model: m, RunSettings(fvo: c, allClasses: all))
-            var csv = CSVWriter(header: all ? ["class", "iteration", "loss"] : ["iteration", "loss"])
-            for r in runs.map(\.result) {
-                for (i, l) in r.trace.enumerated() {
-                    csv.addRow((all ? [.int(r.classIndex)] : []) + [.int(i + 1), .double(Double(l))])
-                }
-            }
-            try csv.write(to: dir.url("trace.csv"))
-            var plot = SVGPlot.line(runs.map { r in
-                Series(x: r.result.trace.indices.map { Double($0 + 1) }, y: r.result.trace.map { Double(max($0, 1e-12)) },
-                       label: "class \(r.result.classIndex)")
-            }, title: "FVO: cross-entropy after each Adam step", xLabel: "iteration", yLabel: "cross-entropy")
-            plot.yScale = .log
-            if c.lossThreshold > 0 { plot.horizontalLines = [ReferenceLine(Double(c.lossThreshold), label: "threshold")] }
-            try plot.write(to: dir.url("trace.svg"))
-
-            if all {
-                try concat(runs.map(\.input), axis: 0).writeNpy(dir.url("inputs.npy").path)
-                let tiles = runs.map { PNG.upscale(.input($0.input, norm, range: .minMax), factor: factor) }
-                try PNG.write(PNG.grid(images: tiles, columns: min(classes, 10)), to: dir.url("grid.png"))
-                let rs = runs.map(\.result)
-                try dir.writeJSON(AllResult(classes: classes, loss: rs.map(\.loss).max()!, iterations: rs.map(\.iterations).reduce(0, +),
-                                            stoppedEarly: rs.allSatisfy(\.stoppedEarly), classLosses: rs.map(\.loss),
-                                            classIterations: rs.map(\.iterations), classStoppedEarly: rs.map(\.stoppedEarly),
-                                            classBestIterations: rs.map(\.bestIteration), classInitialLosses: rs.map(\.initialLoss),
-                                            seconds: seconds), "result.json")
-            } else {
-                let (r, x) = runs[0]
-                try x.writeNpy(dir.url("input.npy").path)
-                try PNG.write(PNG.upscale(.input(x, norm, range: .minMax), factor: factor), to: dir.url("input.png"))
-                try dir.writeJSON(SingleResult(class: k, loss: r.loss, iterations: r.iterations, stoppedEarly: r.stoppedEarly,
-                                               bestIteration: r.bestIteration, initialLoss: r.initialLoss, seconds: seconds),
-                                  "result.json")
-            }
+            try FeatureVisualization.write(runs, allClasses: all, threshold: c.lossThreshold, normalization: info.normalization, seconds: seconds, to: dir)
         }
         let rs = runs.map(\.result)
         let worst = rs.map(\.loss).max()!, steps = rs.map(\.iterations).reduce(0, +)

@@ -6,8 +6,9 @@ import IsthmusNN
 /// `isthmus inspect PATH`: what a model file holds, without running it.
 struct InspectCommand: Command {
     static let name = "inspect", summary = "what an .onnx, .pth/.pt or .safetensors file holds (ops, unsupported ops, tensors)"
-    static let help = """
-    usage: isthmus inspect PATH
+    static let usage = "usage: isthmus inspect PATH"
+    static let options = OptionTable()
+    static let notes = """
       PATH.onnx             inputs, outputs, opset, parameter count, op histogram and the ops Isthmus does not run
       PATH.pth | .pt        the state dict: names, shapes, dtypes
       PATH.safetensors      names, shapes, dtypes

@@ -10,17 +10,18 @@ struct PairArguments {
     var from: String?, to: String?
     var data: String?, fromIndex: Int?, toIndex: Int?
 
-    static let help = """
-      --from A --to C                the endpoints: .npy (normalized, [C,H,W] or [1,C,H,W]) or images (.png/.jpg:
-                                     resized, center-cropped and normalized for the model)
-      --data SPEC --from-index I --to-index J
-                                     or two images of a data set's test split (photos: in the model's normalization)
-    """
+    static let options: [Option] = [
+        .text("--from", "A", "endpoint A: a .npy (normalized, [C,H,W] or [1,C,H,W]) or an image (.png/.jpg:\n"
+              + "resized, center-cropped and normalized for the model)"),
+        .text("--to", "C", "endpoint C, as --from"),
+        .text("--data", "SPEC", "or two images of a data set's test split (photos: in the model's normalization) ..."),
+        .int("--from-index", "I", nil, 0..., "... with --data: the index of A in the test split"),
+        .int("--to-index", "J", nil, 0..., "... and of C"),
+    ]
 
     static func parse(_ args: inout Arguments) throws -> PairArguments {
         let p = PairArguments(from: try args.string("--from"), to: try args.string("--to"), data: try args.string("--data"),
-                              fromIndex: try args.optionalInt("--from-index", min: 0),
-                              toIndex: try args.optionalInt("--to-index", min: 0))
+                              fromIndex: try args.optionalInt("--from-index"), toIndex: try args.optionalInt("--to-index"))
         let files = p.from != nil || p.to != nil, indexed = p.data != nil || p.fromIndex != nil || p.toIndex != nil
         if files == indexed { throw CLIError("give --from A.npy --to C.npy, or --data SPEC --from-index I --to-index J") }
         if files && (p.from == nil || p.to == nil) { throw CLIError("give both --from and --to") }
@@ -47,17 +48,19 @@ struct PairArguments {
 
 struct InterpolateCommand: Command {
     static let name = "interpolate", summary = "loss of class K along the segment A->C and its barrier"
-    static let help = """
-    usage: isthmus interpolate --model NAME (--weights FILE | --untrained) --class K (endpoints) --out DIR
-    \(ModelArguments.help)
-    \(PairArguments.help)
-      --class K             the class y of L_y
-      --steps N             points on the segment, both ends included (default 1000)
-      --batch B             inputs per forward pass (default 64)
-      --adaptive            find the dense grid's barrier from a coarse grid refined around its highest maxima
-                            (fewer model evaluations; alphas/losses then hold the evaluated points only)
-      --coarse N            coarse points of --adaptive (default 64)
-    \(OutputArguments.help)
+    static let usage = "usage: isthmus interpolate --model NAME (--weights FILE | --untrained) --class K (endpoints) --out DIR"
+    static var options: OptionTable {
+        let c = Interpolation.Config(classIndex: 0), a = AdaptiveInterpolation.Config(classIndex: 0)
+        return OptionTable(ModelArguments.options, PairArguments.options, [
+            .classK,
+            .int("--steps", "N", c.steps, 2...10_000_000, "points on the segment, both ends included"),
+            .int("--batch", "B", c.batch, 1...65_536, "inputs per forward pass"),
+            .flag("--adaptive", "find the dense grid's barrier from a coarse grid refined around its highest maxima\n"
+                  + "(fewer model evaluations; alphas/losses then hold the evaluated points only)"),
+            .int("--coarse", "N", a.coarse, 3...1_000_000, "coarse points of --adaptive"),
+        ], OutputArguments.options)
+    }
+    static let notes = """
     writes result.json (alphas, losses, endpoints {lossA, lossC}, barrier {index, alpha, max, gap, blendGap}),
     curve.csv, curve.svg, endpoints.png
     """
@@ -66,11 +69,10 @@ struct InterpolateCommand: Command {
         let m = try ModelArguments.parse(&args)
         let pair = try PairArguments.parse(&args)
         let (model, info) = try m.load()
-        let config = Interpolation.Config(steps: try args.int("--steps", default: 1000, min: 2, max: 10_000_000),
-                                          classIndex: try classIndex(&args, info: info),
-                                          batch: try args.int("--batch", default: 64, min: 1, max: 65_536))
+        let config = Interpolation.Config(steps: try args.int("--steps"), classIndex: try classIndex(&args, info: info),
+                                          batch: try args.int("--batch"))
         let adaptive = args.flag("--adaptive")
-        let coarse = try args.int("--coarse", default: 64, min: 3, max: 1_000_000)
+        let coarse = try args.int("--coarse")
         let out = try OutputArguments.parse(&args)
         try args.finish()
         try out.check()
@@ -88,16 +90,7 @@ struct InterpolateCommand: Command {
         }
         try out.write { dir in
             try writeConfig(dir, seed: m.seed, model: m, config)
-            try dir.writeJSON(result, "result.json")
-            var csv = CSVWriter(header: ["alpha", "loss"])
-            for (t, l) in zip(result.alphas, result.losses) { csv.addRow([.double(t), .double(Double(l))]) }
-            try csv.write(to: dir.url("curve.csv"))
-            var plot = SVGPlot.line([Series(x: result.alphas, y: result.losses.map(Double.init), label: "L_y on A->C")],
-                                    title: "Loss of class \(config.classIndex) along the segment", xLabel: "alpha", yLabel: "cross-entropy")
-            plot.verticalLines = [ReferenceLine(result.barrier.alpha, label: "barrier")]
-            try plot.write(to: dir.url("curve.svg"))
-            try PNG.write(PNG.upscale(PNG.grid(images: [.input(a, info.normalization), .input(c, info.normalization)], columns: 2),
-                                      factor: max(1, 112 / info.inputShape[1])), to: dir.url("endpoints.png"))
+            try Interpolation.write(result, from: a, to: c, classIndex: config.classIndex, normalization: info.normalization, in: dir)
         }
         let b = result.barrier
         print(String(format: "L(A) %.4f  L(C) %.4f  barrier max %.4f at alpha %.3f, gap %.4f, blend gap %.4f",
@@ -107,14 +100,12 @@ struct InterpolateCommand: Command {
 
 struct SaliencyCommand: Command {
     static let name = "saliency", summary = "gradient of the class loss with respect to an input"
-    static let help = """
-    usage: isthmus saliency --model NAME (--weights FILE | --untrained) --input X.npy --class K --out DIR
-    \(ModelArguments.help)
-      --input X.npy         a normalized input, [C,H,W] or [1,C,H,W]
-      --class K             the class y of L_y
-    \(OutputArguments.help)
-    writes gradient.npy (d CE / d input, same shape), result.json {loss, logits}, saliency.png (max |gradient| over channels)
-    """
+    static let usage = "usage: isthmus saliency --model NAME (--weights FILE | --untrained) --input X.npy --class K --out DIR"
+    static var options: OptionTable {
+        OptionTable(ModelArguments.options, [.text("--input", "X.npy", "a normalized input, [C,H,W] or [1,C,H,W]"), .classK],
+                    OutputArguments.options)
+    }
+    static let notes = "writes gradient.npy (d CE / d input, same shape), result.json {loss, logits}, saliency.png (max |gradient| over channels)"
 
     struct Result: Codable { var loss: Float; var logits: [Float]; var gradientNorm: Float }
 
@@ -150,9 +141,10 @@ struct SaliencyCommand: Command {
 
 struct KernelBenchCommand: Command {
     static let name = "_kernels", summary = "GFLOP/s of GEMM and of a 64-channel 3x3 conv forward+backward"
-    static let help = "usage: isthmus _kernels [--threads 1,2]"
+    static let usage = "usage: isthmus _kernels [--threads 1,2]"
+    static let options = OptionTable([.ints("--threads", "A,B", [1, 2], "compute threads to time")])
     static func run(_ args: inout Arguments) throws {
-        let threads = try args.intList("--threads", default: [1, 2])
+        let threads = try args.intList("--threads")
         try args.finish()
         print("\(KernelSettings.cpuModel), \(ProcessInfo.processInfo.activeProcessorCount) cores; " + KernelSettings.summary)
         _ = KernelBenchmark.run(threads: threads)                 // prints each row as it completes

@@ -4,10 +4,12 @@ import IsthmusReport
 
 struct MergeCommand: Command {
     static let name = "merge", summary = "join the shards of a many-pair experiment into the result of one run"
-    static let help = """
-    usage: isthmus merge --out DIR SHARD_DIR SHARD_DIR ...
-      --out DIR             the merged run folder (refused if it exists; --force replaces it)
-      --force               replace an existing folder
+    static let usage = "usage: isthmus merge --out DIR SHARD_DIR SHARD_DIR ..."
+    static let options = OptionTable([
+        .text("--out", "DIR", "the merged run folder (refused if it exists; --force replaces it)"),
+        .flag("--force", "replace an existing folder"),
+    ])
+    static let notes = """
     Merges shards of connectivity, barriers and compare-paths runs. Shards must come from the same command and settings
     (their configs are compared); every unit must be present in some shard, identically where several have it.
     """
@@ -44,11 +46,11 @@ struct MergeCommand: Command {
         let written: Int
         switch provenance.kind {
         case "barriers":
-            let config = try dirs[0].readJSON(BarriersFile.self, "result.json").config
+            let config = try dirs[0].readJSON(BarrierStatistics.File.self, "result.json").config
             let rows: [BarrierStatistics.Unit] = try merged(dirs, shards, expected: 3 * config.pairs)
             try out.write { dir in
                 try copyConfig(dir, provenance, config, rows)
-                try writeBarriers(dir, config: config, units: rows)
+                try BarrierStatistics.write(config, units: rows, to: dir)
             }
             written = rows.count
         case "compare-paths":
@@ -56,15 +58,15 @@ struct MergeCommand: Command {
             let rows: [ComparePaths.Unit] = try merged(dirs, shards, expected: config.pairs)
             try out.write { dir in
                 try copyConfig(dir, provenance, config, rows)
-                try ComparePaths.write(dir, config: config, units: rows)
+                try ComparePaths.write(config, units: rows, to: dir)
             }
             written = rows.count
         default:
-            let config = try dirs[0].readJSON(ConnectivityFile.self, "result.json").config
+            let config = try dirs[0].readJSON(Connectivity.File.self, "result.json").config
             let rows: [Connectivity.Row] = try merged(dirs, shards, expected: config.pairs)
             try out.write { dir in
                 try copyConfig(dir, provenance, config, rows)
-                try writeConnectivity(dir, config: config, rows: rows)
+                try Connectivity.write(config, rows: rows, to: dir)
             }
             written = rows.count
         }

@@ -8,21 +8,21 @@ import IsthmusNN
 /// (median of repetitions after a warm-up).
 struct ONNXBenchCommand: Command {
     static let name = "_onnx-vs-native", summary = "an ONNX export against the built-in model with its weights (speed, parity)"
-    static let help = """
-    usage: isthmus _onnx-vs-native --onnx FILE.onnx --model NAME --weights FILE [--steps N] [--reps R]
-      --onnx FILE.onnx      the export
-      --model NAME          the built-in model (resnet18 | efficientnet-lite0 | ...)
-      --weights FILE        its weights (the export's)
-      --steps N             sweep points (default 250)
-      --reps R              timed repetitions (default 3)
-    """
+    static let usage = "usage: isthmus _onnx-vs-native --onnx FILE.onnx --model NAME --weights FILE [--steps N] [--reps R]"
+    static let options = OptionTable([
+        .text("--onnx", "FILE.onnx", "the export"),
+        .text("--model", "NAME", "the built-in model (resnet18 | efficientnet-lite0 | ...)"),
+        .text("--weights", "FILE", "its weights (the export's)"),
+        .int("--steps", "N", 250, 2...100_000, "sweep points"),
+        .int("--reps", "R", 3, 1...100, "timed repetitions"),
+    ])
 
     static func run(_ args: inout Arguments) throws {
         let onnxPath = try args.required("--onnx")
         let name = try args.required("--model")
         let weights = try args.required("--weights")
-        let steps = try args.int("--steps", default: 250, min: 2, max: 100_000)
-        let reps = try args.int("--reps", default: 3, min: 1, max: 100)
+        let steps = try args.int("--steps")
+        let reps = try args.int("--reps")
         try args.finish()
         let (native, info) = try ModelZoo.make(ModelOptions(name: name), seed: 0)
         try native.loadWeights(weights)

@@ -14,12 +14,11 @@ struct ONNXModelSource: Codable, Equatable {
     var normalization: String?
     var classes: Int?
 
-    static let help = """
-      --model FILE.onnx     an ONNX classifier (weights from the file); then also:
-        --logits NAME       the tensor taken as logits (default: the first output, or the input of a final Softmax)
-        --input-size S      input side when the graph does not state it
-        --normalization N   imagenet | cifar10 | mnist | half | none (default: the model's `normalization` metadata)
-    """
+    /// The options only ONNX models take (`--input-size` and `--classes` are shared with the built-in models).
+    static let options: [Option] = [
+        .text("--logits", "NAME", "ONNX: the tensor taken as logits (default: the first output, or the input of a final Softmax)"),
+        .text("--normalization", "N", "ONNX: imagenet | cifar10 | mnist | half | none (default: the model's `normalization` metadata)"),
+    ]
 
     static let normalizations: [String: Normalization] = [
         "imagenet": .imagenet, "cifar10": .cifar10, "cifar": .cifar10, "mnist": .mnist, "half": .halfHalf,
@@ -33,8 +32,8 @@ struct ONNXModelSource: Codable, Equatable {
         if !requireWeights { throw CLIError("an ONNX model cannot be trained here (its weights are frozen constants); use a built-in model") }
         var s = ONNXModelSource(path: path)
         s.logits = try args.string("--logits")
-        s.inputSize = try args.optionalInt("--input-size", min: 8, max: 4096)
-        s.classes = try args.optionalInt("--classes", min: 2, max: 100_000)
+        s.inputSize = try args.optionalInt("--input-size")
+        s.classes = try args.optionalInt("--classes")
         if let n = try args.string("--normalization") {
             guard n == "none" || normalizations[n] != nil else {
                 throw CLIError("--normalization must be one of imagenet, cifar10, mnist, half, none; got '\(n)'")

@@ -4,31 +4,29 @@ import IsthmusReport
 
 struct PercolateCommand: Command {
     static let name = "percolate", summary = "percolation on Z^d, {0,1}^n and [k]^n: the geometry behind Sec 5"
-    static let help = """
-    usage: isthmus percolate [mode] [options] --out DIR
-    modes (default: curves of one lattice):
-      --threshold           estimate p_c with an error bar (crossing of wrapping/spanning curves at L/2 and L)
-      --scan D1,D2,...      p_c(d) for several dimensions against 1/(2d) and the asymptotic expansion
-      --paper-model         K random classes on ~1e6 cells: P(two class-c cells are connected) as d grows
-      --correlated          labels from a smoothed random field: how correlation moves the threshold
-      --validate            site and bond p_c for d = 2..6 against published values (about a minute)
-    options:
-      --graph G             hypercubic | hypercube | hamming (default hypercubic)
-      --kind K              site | bond (default site)
-      --dim D               dimension (default 2)
-      --size L              box side (hypercubic) or k (hamming) (default 64)
-      --boundary B          periodic | open (default periodic)
-      --trials T            independent sweeps (default 100)
-      --p P1,P2,...         report the curves at these p (default: a grid of --points values over [0, 1])
-      --points N            grid size (default 101)
-      --classes K           classes of the paper model (default 10, p = 1/K)
-      --seed S              (default 1)
-      --budget SECONDS      curves and --threshold: fewer --trials so the run takes about this long (less precision);
-                            a short calibration run of a few trials sets the count
-      --quiet               no progress on stderr
-    \(OutputArguments.help)
-    writes result.json (pc and pcError with --threshold), curves.csv, curves.svg (and pc_vs_d.svg for --scan)
-    """
+    static let usage = "usage: isthmus percolate [mode] [options] --out DIR"
+    static var options: OptionTable { OptionTable([
+        Option.flag("--threshold", "estimate p_c with an error bar (crossing of wrapping/spanning curves at L/2 and L)")
+            .under("modes (default: curves of one lattice):"),
+        .text("--scan", "D1,D2,...", "p_c(d) for several dimensions against 1/(2d) and the asymptotic expansion"),
+        .flag("--paper-model", "K random classes on ~1e6 cells: P(two class-c cells are connected) as d grows"),
+        .flag("--correlated", "labels from a smoothed random field: how correlation moves the threshold"),
+        .flag("--validate", "site and bond p_c for d = 2..6 against published values (about a minute)"),
+        Option.choice("--graph", "G", GraphFamily.allCases.map(\.rawValue), "hypercubic", "hypercubic | hypercube | hamming").under("options:"),
+        .choice("--kind", "K", ["site", "bond"], "site", "site | bond"),
+        .int("--dim", "D", 2, 1...24, "dimension"),
+        .int("--size", "L", 64, 2...(1 << 24), "box side (hypercubic) or k (hamming)"),
+        .choice("--boundary", "B", ["periodic", "open"], "periodic", "periodic | open"),
+        .int("--trials", "T", 100, 1...1_000_000, "independent sweeps"),
+        .numbers("--p", "P1,P2,...", nil, "report the curves at these p (default: a grid of --points values over [0, 1])"),
+        .int("--points", "N", 101, 2...100_000, "grid size"),
+        .int("--classes", "K", 10, 2...1000, "classes of the paper model (default {}, p = 1/K)"),
+        .seed("(default {})", default: 1),
+        .number("--budget", "SECONDS", nil, min: 1, "curves and --threshold: fewer --trials so the run takes about this long (less precision);\n"
+                + "a short calibration run of a few trials sets the count"),
+        .quiet,
+    ], OutputArguments.options) }
+    static let notes = "writes result.json (pc and pcError with --threshold), curves.csv, curves.svg (and pc_vs_d.svg for --scan)"
 
     static func run(_ args: inout Arguments) throws {
         let threshold = args.flag("--threshold"), paper = args.flag("--paper-model")
@@ -41,18 +39,18 @@ struct PercolateCommand: Command {
         if [threshold, paper, correlated, validate, scan != nil].filter({ $0 }).count > 1 {
             throw CLIError("choose one of --threshold, --scan, --paper-model, --correlated, --validate")
         }
-        let graph = GraphFamily(rawValue: try args.choice("--graph", GraphFamily.allCases.map(\.rawValue), default: "hypercubic"))!
-        let kind = PercolationKind(rawValue: try args.choice("--kind", ["site", "bond"], default: "site"))!
-        let dim = try args.int("--dim", default: 2, min: 1, max: 24)
-        let size = try args.int("--size", default: 64, min: 2, max: 1 << 24)
-        let boundary = Boundary(rawValue: try args.choice("--boundary", ["periodic", "open"], default: "periodic"))!
-        let trials = try args.int("--trials", default: 100, min: 1, max: 1_000_000)
-        let ps = args.has("--p") ? try args.doubleList("--p", default: []) : nil
+        let graph = GraphFamily(rawValue: try args.required("--graph"))!
+        let kind = PercolationKind(rawValue: try args.required("--kind"))!
+        let dim = try args.int("--dim")
+        let size = try args.int("--size")
+        let boundary = Boundary(rawValue: try args.required("--boundary"))!
+        let trials = try args.int("--trials")
+        let ps = args.has("--p") ? try args.doubleList("--p") : nil
         if let ps, !ps.allSatisfy({ $0 >= 0 && $0 <= 1 }) { throw CLIError("--p values must lie in [0, 1]") }
-        let points = try args.int("--points", default: 101, min: 2, max: 100_000)
-        let classes = try args.int("--classes", default: 10, min: 2, max: 1000)
-        let seed = try args.seed(default: 1)
-        let budget = args.has("--budget") ? try args.double("--budget", min: 1) : nil
+        let points = try args.int("--points")
+        let classes = try args.int("--classes")
+        let seed = try args.seed()
+        let budget = try args.optionalDouble("--budget")
         let quiet = args.flag("--quiet")
         let out = try OutputArguments.parse(&args)
         try args.finish()

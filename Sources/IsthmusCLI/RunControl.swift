@@ -8,6 +8,10 @@ struct Shard: Codable, Equatable {
     var count: Int
     func owns(_ unit: Int) -> Bool { unit % count == index }
 
+    static func option(_ help: String = "run pairs with index = I mod N only (merge shards with isthmus merge)") -> Option {
+        .text("--shard", "I/N", help)
+    }
+
     static func parse(_ args: inout Arguments) throws -> Shard? {
         guard let s = try args.string("--shard") else { return nil }
         let parts = s.split(separator: "/").compactMap { Int($0) }
@@ -24,6 +28,12 @@ struct Shard: Codable, Equatable {
 struct ResumableRun {
     var path: String
     var mode: RunDirectory.Mode
+
+    static func options(_ out: String = "run folder; --resume continues an interrupted run, --force starts over") -> [Option] { [
+        .text("--out", "DIR", out),
+        .flag("--resume", "continue the interrupted run in --out (same settings, weights, data and code)"),
+        .flag("--force", "start over: replace the run folder (only one Isthmus made)"),
+    ] }
 
     static func parse(_ args: inout Arguments) throws -> ResumableRun {
         let path = try args.required("--out")
@@ -108,12 +118,12 @@ enum RunState {
     }
 }
 
-/// Runs `work` for every unit index in `indices` not yet in the log `name`, appending each result durably, with a
-/// progress line; returns the rows of `indices` in order. An interrupted run continues where it stopped.
-func runUnits<Row: Codable>(_ dir: RunDirectory, name: String = "pairs.jsonl", indices: [Int], label: String = "pairs", quiet: Bool,
-                            _ work: (Int) throws -> Row) throws -> [Row] {
-    try runUnitsBatched(dir, name: name, indices: indices, label: label, quiet: quiet) { todo, done in
-        for i in todo { try done(i, try work(i)) }
+/// The unit log of `dir` for a library experiment: the units `shard` owns, progress unless `quiet`, and the
+/// kept-unit count tracked for the interrupt message (a folder with a kept unit is no longer removed on failure).
+func unitRun(_ dir: RunDirectory, shard: Shard? = nil, quiet: Bool) -> UnitRun {
+    UnitRun(dir, owns: { shard?.owns($0) ?? true }, quiet: quiet) { kept, total in
+        if kept > 0 { RunState.setFresh(nil) }
+        RunState.setUnits(kept: kept, total: total)
     }
 }
 
@@ -129,6 +139,11 @@ struct ManyPairRun {
     let test: Dataset
     /// Images of an imagefolder/imagelist source skipped as unreadable (nil for other sources), for result.json.
     let skippedImages: Int?
+
+    /// --shard, the image-folder options, --quiet and --out/--resume/--force.
+    static func options(shard: String = "run pairs with index = I mod N only (merge shards with isthmus merge)") -> [Option] {
+        [Shard.option(shard)] + ImageDataOptions.options + [.quiet] + ResumableRun.options()
+    }
 
     static func open<C: Encodable>(_ args: inout Arguments, model m: ModelArguments, data spec: String, config: C) throws -> ManyPairRun {
         let shard = try Shard.parse(&args)
@@ -147,8 +162,8 @@ struct ManyPairRun {
         return ManyPairRun(dir: dir, shard: shard, quiet: quiet, model: model, info: info, test: source.data, skippedImages: source.skipped)
     }
 
-    /// The unit indices 0..<count this process owns.
-    func owned(_ count: Int) -> [Int] { (0..<count).filter { shard?.owns($0) ?? true } }
+    /// The run's unit log, for the library experiment.
+    var units: UnitRun { unitRun(dir, shard: shard, quiet: quiet) }
 }
 
 /// A status line on stderr every `interval` seconds while one long computation runs (bypass, chain, connect), so a

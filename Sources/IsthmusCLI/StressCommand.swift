@@ -6,13 +6,13 @@ import IsthmusReport
 /// so a reader can tell a complete file from a torn one.
 struct WriteStressCommand: Command {
     static let name = "_write-stress", summary = "rewrite a file atomically in a loop (robustness tests)"
-    static let help = """
-    usage: isthmus _write-stress --out FILE [--megabytes N] [--repeat R]
-      --out FILE            the file to rewrite (through RunDirectory.writeJSON)
-      --megabytes N         payload size of each version (default 4)
-      --repeat R            number of versions to write (default 100)
-    prints "wrote K" after each complete version
-    """
+    static let usage = "usage: isthmus _write-stress --out FILE [--megabytes N] [--repeat R]"
+    static let options = OptionTable([
+        .text("--out", "FILE", "the file to rewrite (through RunDirectory.writeJSON)"),
+        .int("--megabytes", "N", 4, 1...1024, "payload size of each version"),
+        .int("--repeat", "R", 100, 1...1_000_000, "number of versions to write"),
+    ])
+    static let notes = "prints \"wrote K\" after each complete version"
 
     /// One version of the file.
     struct Version: Codable {
@@ -35,8 +35,8 @@ struct WriteStressCommand: Command {
 
     static func run(_ args: inout Arguments) throws {
         let out = try args.required("--out")
-        let megabytes = try args.int("--megabytes", default: 4, min: 1, max: 1024)
-        let count = try args.int("--repeat", default: 100, min: 1, max: 1_000_000)
+        let megabytes = try args.int("--megabytes")
+        let count = try args.int("--repeat")
         try args.finish()
         let url = URL(fileURLWithPath: out)
         let dir = try RunDirectory(path: url.deletingLastPathComponent().path, mode: .resume)

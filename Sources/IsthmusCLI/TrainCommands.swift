@@ -5,39 +5,39 @@ import IsthmusReport
 
 struct TrainCommand: Command {
     static let name = "train", summary = "train a model with Adam and cross-entropy; writes model.safetensors"
-    static let help = """
-    usage: isthmus train --model NAME --data SPEC --out DIR [options]
-    \(ModelArguments.help)
-      --data SPEC           \(DataSource.names.joined(separator: " | ")) (default mnist5k)
-      --epochs E            (default 8)
-      --batch B             (default 64)
-      --lr LR               Adam (peak) learning rate (default 3e-3)
-      --weight-decay WD     added to the gradient, as torch.optim.Adam (default 0)
-      --shift S             random translations of +-S pixels (default 2 for 1-channel data, else 0)
-      --flip                random horizontal flips
-      --schedule NAME       constant | onecycle (default onecycle)
-      --quiet               no progress on stderr
-    \(OutputArguments.help)
-    """
-
-    struct Result: Codable {
-        var testAccuracy: Double
-        var testLoss: Double
-        var epochs: [Training.Epoch]
-        var parameters: Int
+    static let usage = "usage: isthmus train --model NAME --data SPEC --out DIR [options]"
+    /// The command's training settings (longer, faster and one-cycle, unlike the library's bare `Training.Config()`).
+    static let defaults: Training.Config = {
+        var c = Training.Config()
+        c.epochs = 8; c.lr = 3e-3; c.schedule = "onecycle"
+        return c
+    }()
+    static var options: OptionTable {
+        let d = defaults
+        return OptionTable(ModelArguments.options, [
+            .data,
+            .int("--epochs", "E", d.epochs, 1...10_000, ""),
+            .int("--batch", "B", d.batch, 1...65_536, ""),
+            .number("--lr", "LR", d.lr, min: 0, "Adam (peak) learning rate"),
+            .number("--weight-decay", "WD", d.weightDecay, min: 0, "added to the gradient, as torch.optim.Adam"),
+            .int("--shift", "S", nil, 0...16, "random translations of +-S pixels (default 2 for 1-channel data, else 0)"),
+            .flag("--flip", "random horizontal flips"),
+            .choice("--schedule", "NAME", ["constant", "onecycle"], d.schedule, "constant | onecycle"),
+            .quiet,
+        ], OutputArguments.options)
     }
 
     static func run(_ args: inout Arguments) throws {
         let m = try ModelArguments.parse(&args, requireWeights: false)
-        let dataSpec = try args.string("--data", default: "mnist5k")
-        var c = Training.Config()
-        c.epochs = try args.int("--epochs", default: 8, min: 1, max: 10_000)
-        c.batch = try args.int("--batch", default: 64, min: 1, max: 65_536)
-        c.lr = try args.double("--lr", default: 3e-3, min: 0)
-        c.weightDecay = try args.double("--weight-decay", default: 0, min: 0)
-        let shift = try args.optionalInt("--shift", min: 0, max: 16)
+        let dataSpec = try args.required("--data")
+        var c = defaults
+        c.epochs = try args.int("--epochs")
+        c.batch = try args.int("--batch")
+        c.lr = try args.double("--lr")
+        c.weightDecay = try args.double("--weight-decay")
+        let shift = try args.optionalInt("--shift")
         c.flip = args.flag("--flip")
-        c.schedule = try args.choice("--schedule", ["constant", "onecycle"], default: "onecycle")
+        c.schedule = try args.required("--schedule")
         c.seed = m.seed
         let quiet = args.flag("--quiet")
         let out = try OutputArguments.parse(&args)
@@ -65,7 +65,7 @@ struct TrainCommand: Command {
         try out.write { dir in
             try writeConfig(dir, seed: m.seed, model: model, c)
             try net.saveSafetensors(dir.url("model.safetensors").path, metadata: ["model": info.name, "data": dataSpec])
-            try dir.writeJSON(Result(testAccuracy: last.testAccuracy, testLoss: last.testLoss, epochs: log,
+            try dir.writeJSON(Training.File(testAccuracy: last.testAccuracy, testLoss: last.testLoss, epochs: log,
                                      parameters: net.parameterCount), "result.json")
         }
         print(String(format: "test accuracy %.4f (loss %.4f); wrote %@", last.testAccuracy, last.testLoss, out.path))
@@ -74,17 +74,15 @@ struct TrainCommand: Command {
 
 struct EvalCommand: Command {
     static let name = "eval", summary = "accuracy and loss of a model on a data set's test split"
-    static let help = """
-    usage: isthmus eval --model NAME --weights FILE [--data SPEC] [--split test|train]
-    \(ModelArguments.help)
-      --data SPEC           \(DataSource.names.joined(separator: " | ")) (default mnist5k)
-      --split NAME          test | train (default test)
-    """
+    static let usage = "usage: isthmus eval --model NAME --weights FILE [--data SPEC] [--split test|train]"
+    static var options: OptionTable {
+        OptionTable(ModelArguments.options, [.data, .choice("--split", "NAME", ["test", "train"], "test", "test | train")])
+    }
 
     static func run(_ args: inout Arguments) throws {
         let m = try ModelArguments.parse(&args)
-        let dataSpec = try args.string("--data", default: "mnist5k")
-        let which = try args.choice("--split", ["test", "train"], default: "test")
+        let dataSpec = try args.required("--data")
+        let which = try args.required("--split")
         try args.finish()
         let split = try DataSource.load(dataSpec)
         let data = which == "test" ? split.test : split.train

@@ -1,0 +1,86 @@
+// The barrier-statistics experiment's run folder: measuring the planned pairs through the unit log, and writing
+// pairs.csv, scores.csv, result.json and the figures (Fig 6 analogue, ROC).
+import Foundation
+import IsthmusCore
+import IsthmusNN
+import IsthmusReport
+
+extension BarrierStatistics {
+    /// result.json of a barriers run.
+    public struct File: Codable {
+        public var config: Config
+        public var groups: [String: GroupSummary]
+        public var detection: [String: DetectionMetrics]
+        public var attackSuccessRate: Double
+        /// Images of an imagefolder/imagelist source skipped as unreadable (absent for other sources).
+        public var skippedImages: Int?
+
+        public init(config: Config, groups: [String: GroupSummary], detection: [String: DetectionMetrics], attackSuccessRate: Double,
+                    skippedImages: Int? = nil) {
+            self.config = config; self.groups = groups; self.detection = detection; self.attackSuccessRate = attackSuccessRate
+            self.skippedImages = skippedImages
+        }
+    }
+
+    /// Measures the planned pairs `units` owns, one durable line per pair (resumable).
+    public static func run(_ c: Config, model: Module, data: Dataset, units: UnitRun) throws -> [Unit] {
+        let plans = try plan(c, data: data, model: model)
+        return try units.each(plans.indices.filter(units.owns)) { i in try measure(plans[i], c, model: model, data: data) }
+    }
+
+    /// pairs.csv (every measured pair, `kept` = 1 for those the statistics use), scores.csv, result.json and the figures.
+    @discardableResult
+    public static func write(_ c: Config, units all: [Unit], skippedImages: Int? = nil, to dir: RunDirectory) throws -> Result {
+        let units = selected(all, c)
+        let (result, report) = summarize(units, seed: c.seed)
+        var csv = CSVWriter(header: ["group", "class", "indexA", "indexC", "lossA", "lossC", "max", "gap", "blendGap", "bypassedMax",
+                                     "attackSuccess", "attackL2", "attackIterations", "kept"])
+        let keptPlans = Set(units.map { "\($0.plan.group.rawValue)/\($0.plan.classIndex)/\($0.plan.indexA)/\($0.plan.indexC)" })
+        for u in all {
+            csv.addRow([.string(u.plan.group.rawValue), .int(u.plan.classIndex), .int(u.plan.indexA), .int(u.plan.indexC), .double(u.lossA),
+                        .double(u.lossC), .double(u.max), .double(u.gap), .double(u.blendGap), .double(u.bypassedMax),
+                        .string(u.attackSuccess.map { $0 ? "1" : "0" } ?? ""), .string(u.attackL2.map { "\($0)" } ?? ""),
+                        .string(u.attackIterations.map(String.init) ?? ""),
+                        .int(keptPlans.contains("\(u.plan.group.rawValue)/\(u.plan.classIndex)/\(u.plan.indexA)/\(u.plan.indexC)") ? 1 : 0)])
+        }
+        try csv.write(to: dir.url("pairs.csv"))
+        try writeScores(report, to: dir)
+        try dir.writeJSON(File(config: c, groups: result.groups, detection: result.detection, attackSuccessRate: result.attackSuccessRate,
+                               skippedImages: skippedImages), "result.json")
+        try figures(units, report: report, to: dir)
+        return result
+    }
+
+    /// scores.csv: every detector's score of every pair, with its split.
+    public static func writeScores(_ report: DetectionReport, to dir: RunDirectory) throws {
+        let names = report.detection.keys.sorted()
+        var csv = CSVWriter(header: ["pair", "adversarial", "split"] + names)
+        for r in report.rows { csv.addRow([.int(r.index), .int(r.adversarial ? 1 : 0), .string(r.split)] + names.map { .double(r.scores[$0] ?? .nan) }) }
+        try csv.write(to: dir.url("scores.csv"))
+    }
+
+    /// barriers.svg (Fig 6: box plots of max and gap per group, the reference medians marked) and roc.svg.
+    public static func figures(_ units: [Unit], report: DetectionReport, to dir: RunDirectory) throws {
+        func values(_ g: Group, _ f: (Unit) -> Double) -> [Double] { units.filter { $0.plan.group == g }.map(f) }
+        let label = "reference median (GoogLeNet, ImageNet; paper's Fig 6 CSVs)"
+        let maxPlot = SVGPlot.box(Group.allCases.map { BoxGroup($0.rawValue, values($0, \.max), reference: PaperReference.fig6[$0]?.max.median) },
+                                  title: "Barrier max", yLabel: "max loss on the segment", referenceLabel: label)
+        let gapPlot = SVGPlot.box(Group.allCases.map { BoxGroup($0.rawValue, values($0, \.gap), reference: PaperReference.fig6[$0]?.gap.median) },
+                                  title: "Barrier gap", yLabel: "max - max(L(A), L(C))", referenceLabel: label)
+        try SVGFigure.write([maxPlot, gapPlot], columns: 2, title: "Fig 6 analogue", to: dir.url("barriers.svg"))
+        let test = report.rows.filter { $0.split == "test" }
+        let curves = report.detection.keys.sorted().map { name -> (label: String, fpr: [Double], tpr: [Double]) in
+            let pos = test.filter(\.adversarial).map { $0.scores[name]! }, neg = test.filter { !$0.adversarial }.map { $0.scores[name]! }
+            let roc = Detection.roc(positives: pos, negatives: neg)
+            return (String(format: "%@ (AUROC %.3f)", name, report.detection[name]!.auroc), roc.fpr, roc.tpr)
+        }
+        try SVGPlot.roc(curves, title: "Adversarial vs within-class pairs (held-out half)").write(to: dir.url("roc.svg"))
+    }
+
+    /// Redraws the figures of a finished (or merged) run from result.json and its unit log.
+    public static func figures(from dir: RunDirectory) throws {
+        let c = try dir.readJSON(File.self, "result.json").config
+        let units = selected(try UnitRun.rows(Unit.self, in: dir), c)
+        try figures(units, report: summarize(units, seed: c.seed).1, to: dir)
+    }
+}

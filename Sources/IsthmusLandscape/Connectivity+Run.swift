@@ -1,0 +1,58 @@
+// The connectivity experiment's run folder: the sampled pairs through the unit log (one by one, or many pairs'
+// bends in one batch), and pairs.csv, result.json and gaps.svg.
+import Foundation
+import IsthmusCore
+import IsthmusNN
+import IsthmusReport
+
+extension Connectivity {
+    /// result.json of a connectivity run.
+    public struct File: Codable {
+        public var config: Config
+        public var summary: Summary
+        /// Images of an imagefolder/imagelist source skipped as unreadable (absent for other sources).
+        public var skippedImages: Int?
+    }
+
+    /// Runs the sampled pairs `units` owns (resumable). `batch` 1 is the sequential procedure, whose rows are
+    /// bit-identical whatever the shard or resume; larger batches optimize K pairs' bends together and give the same
+    /// rows to float32 rounding.
+    public static func run(_ c: Config, model: Module, data: Dataset, batch: Int = 1, units: UnitRun) throws -> [Row] {
+        let pairs = try samplePairs(data, model: model, count: c.pairs, seed: c.seed, requireCorrect: c.requireCorrect)
+        let mine = units.owned(pairs.count)
+        if batch == 1 { return try units.each(mine) { i in try run(c, pair: pairs[i], index: i, model: model, data: data) } }
+        return try units.run(mine) { todo, done in
+            try runMany(c, pairs: pairs, indices: todo, batch: batch, model: model, data: data) { row in try done(row.pair, row) }
+        }
+    }
+
+    /// pairs.csv, result.json and gaps.svg from the finished rows.
+    @discardableResult
+    public static func write(_ c: Config, rows: [Row], skippedImages: Int? = nil, to dir: RunDirectory) throws -> Summary {
+        let eps = c.chain.epsilons
+        let summary = summarize(rows, epsilons: eps)
+        var csv = CSVWriter(header: ["pair", "class", "indexA", "indexC", "lossA", "lossC", "primaryMax", "primaryGap", "primaryBlendGap",
+                                     "finalMax", "finalGap", "deviationRatio", "pixelDeviation", "hyperplaneDistance", "bendAngle",
+                                     "pathLengthRatio", "rounds", "gradientEvaluations", "seconds", "bent"] + eps.map { "connected@" + String(format: "%g", $0) })
+        for r in rows {
+            csv.addRow([.int(r.pair), .int(r.classIndex), .int(r.indexA), .int(r.indexC), .double(r.lossA), .double(r.lossC),
+                        .double(r.primaryMax), .double(r.primaryGap), .double(r.primaryBlendGap), .double(r.finalMax), .double(r.finalGap),
+                        .double(r.deviationRatio), .double(r.pixelDeviation), .double(r.hyperplaneDistance), .double(r.bendAngle),
+                        .double(r.pathLengthRatio), .int(r.rounds), .int(r.gradientEvaluations), .double(r.seconds), .int(r.bent ? 1 : 0)]
+                       + eps.map { .int(r.connected[String(format: "%g", $0)] == true ? 1 : 0) })
+        }
+        try csv.write(to: dir.url("pairs.csv"))
+        try dir.writeJSON(File(config: c, summary: summary, skippedImages: skippedImages), "result.json")
+        try figures(rows, to: dir)
+        return summary
+    }
+
+    /// gaps.svg: box plots of the barrier gaps before and after bypassing.
+    public static func figures(_ rows: [Row], to dir: RunDirectory) throws {
+        try SVGPlot.box([BoxGroup("primary gap", rows.map(\.primaryGap)), BoxGroup("gap after bypass", rows.map(\.finalGap))],
+                        title: "Within-class barrier gaps (\(rows.count) pairs)", yLabel: "gap").write(to: dir.url("gaps.svg"))
+    }
+
+    /// Redraws the figures of a finished run from its unit log.
+    public static func figures(from dir: RunDirectory) throws { try figures(try UnitRun.rows(Row.self, in: dir), to: dir) }
+}
