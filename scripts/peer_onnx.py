@@ -3,9 +3,12 @@ a 250-point sweep (batch 64, per-point cross-entropy) in onnxruntime and in PyTo
 input, gradient projected off C - A) in PyTorch, timed as scripts/peer_torch.py times its workloads (its
 sweep and bypass_step). Needs torch, torchvision, onnxruntime (a benchmark-only venv). Usage:
 
-    python scripts/peer_onnx.py [--threads 2] [--model resnet18|efficientnet-lite0]
+    python scripts/peer_onnx.py [--threads 2] [--model resnet18|efficientnet-lite0] [--reps 3] [--out peer.json]
+
+--out writes {"onnxruntime": {"sweepMs"}, "pytorch": {"sweepMs", "bypassMs"}, "_meta": {...}} (read by
+scripts/bench-vs-torch.sh --onnx).
 """
-import argparse, os, sys
+import argparse, json, os, sys
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -19,6 +22,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument("--threads", type=int, default=2)
 ap.add_argument("--model", default="resnet18")
 ap.add_argument("--reps", type=int, default=3)
+ap.add_argument("--out", default="")
 args = ap.parse_args()
 torch.set_num_threads(args.threads)
 n = 3 * 224 * 224
@@ -51,6 +55,15 @@ def ort_sweep(steps=250, batch=64):
     return run
 
 
-print(f"{args.model}: onnxruntime {ort.__version__} sweep of 250 points {peer.median_ms(ort_sweep(), args.reps) / 1e3:.3f} s")
-print(f"{args.model}: PyTorch {torch.__version__} sweep of 250 points {peer.median_ms(peer.sweep(model, a, c, 250), args.reps) / 1e3:.3f} s")
-print(f"{args.model}: PyTorch bypass step {peer.median_ms(peer.bypass_step(model, a, c, a, 1), 5 * args.reps):.1f} ms")
+ort_ms = peer.median_ms(ort_sweep(), args.reps)
+print(f"{args.model}: onnxruntime {ort.__version__} sweep of 250 points {ort_ms / 1e3:.3f} s", flush=True)
+torch_ms = peer.median_ms(peer.sweep(model, a, c, 250), args.reps)
+print(f"{args.model}: PyTorch {torch.__version__} sweep of 250 points {torch_ms / 1e3:.3f} s", flush=True)
+step_ms = peer.median_ms(peer.bypass_step(model, a, c, a, 1), 5 * args.reps)
+print(f"{args.model}: PyTorch bypass step {step_ms:.1f} ms")
+if args.out:
+    with open(args.out, "w") as f:
+        json.dump({"onnxruntime": {"sweepMs": round(ort_ms, 3)},
+                   "pytorch": {"sweepMs": round(torch_ms, 3), "bypassMs": round(step_ms, 3)},
+                   "_meta": {"model": args.model, "threads": args.threads, "onnxruntime": ort.__version__,
+                             "torch": torch.__version__, "cpuCapability": torch.backends.cpu.get_cpu_capability()}}, f, indent=1)

@@ -1,5 +1,7 @@
 import Foundation
 import IsthmusCore
+import IsthmusKernels
+import IsthmusReport
 import IsthmusLandscape
 import IsthmusNN
 
@@ -8,13 +10,15 @@ import IsthmusNN
 /// (median of repetitions after a warm-up).
 struct ONNXBenchCommand: Command {
     static let name = "_onnx-vs-native", summary = "an ONNX export against the built-in model with its weights (speed, parity)"
-    static let usage = "usage: isthmus _onnx-vs-native --onnx FILE.onnx --model NAME --weights FILE [--steps N] [--reps R]"
+    static let usage = "usage: isthmus _onnx-vs-native --onnx FILE.onnx --model NAME --weights FILE [--steps N] [--reps R] [--threads T] [--json FILE]"
     static let options = OptionTable([
         .text("--onnx", "FILE.onnx", "the export"),
         .text("--model", "NAME", "the built-in model (resnet18 | efficientnet-lite0 | ...)"),
         .text("--weights", "FILE", "its weights (the export's)"),
         .int("--steps", "N", 250, 2...100_000, "sweep points"),
         .int("--reps", "R", 3, 1...100, "timed repetitions"),
+        .int("--threads", "T", nil, 1...256, "compute threads (default: ISTHMUS_THREADS or all cores)"),
+        .text("--json", "FILE", "write {native: {sweepMs, bypassMs}, onnx: {...}, _meta: {...}} (scripts/bench-vs-torch.sh --onnx)"),
     ])
 
     static func run(_ args: inout Arguments) throws {
@@ -23,7 +27,10 @@ struct ONNXBenchCommand: Command {
         let weights = try args.required("--weights")
         let steps = try args.int("--steps")
         let reps = try args.int("--reps")
+        let threads = try args.optionalInt("--threads")
+        let json = try args.string("--json")
         try args.finish()
+        if let threads { Threads.set(threads) }
         let (native, info) = try ModelZoo.make(ModelOptions(name: name), seed: 0)
         try native.loadWeights(weights)
         let onnx = try ONNXModel(path: onnxPath)
@@ -66,5 +73,14 @@ struct ONNXBenchCommand: Command {
                          median[2 * k + 1] * 1000, reps))
         }
         print(String(format: "onnx / native: sweep %.3f, bypass step %.3f", median[2] / median[0], median[3] / median[1]))
+        guard let json else { return }
+        func ms(_ t: Double) -> JSONValue { .number((t * 1e6).rounded() / 1000) }
+        var entries: [(String, JSONValue)] = models.enumerated().map { k, m in
+            (m.0, .object([("sweepMs", ms(median[2 * k])), ("bypassMs", ms(median[2 * k + 1]))]))
+        }
+        entries.append(("_meta", .object([("steps", .number(Double(steps))), ("reps", .number(Double(reps))),
+                                         ("threads", .number(Double(Threads.count))), ("cpu", .string(KernelSettings.cpuModel)),
+                                         ("oneDNNISA", .string(KernelSettings.oneDNNISA))])))
+        try atomicWrite(Data(JSONValue.object(entries).render(pretty: true).utf8), to: URL(fileURLWithPath: json))
     }
 }

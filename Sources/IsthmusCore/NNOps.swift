@@ -16,9 +16,14 @@ public struct Padding2D: Hashable, Codable, Sendable {
 /// P = (H + top + bottom - R) / stride + 1. The activation runs inside the convolution (one pass over the output);
 /// values and gradients are those of `conv2d(...).relu()` / `.relu6()` as PyTorch computes them: the pullback
 /// gates dy by the output (relu: 0 where y <= 0, a NaN passes; relu6: dy only where 0 < y < 6), then runs the
-/// convolution's backward.
+/// convolution's backward. hardSwish (x relu6(x + 3) / 6) runs inside the convolution only when no tape
+/// differentiates x, weight or bias (sweeps, inference); otherwise as `conv2d(...).hardSwish()`, whose pullback
+/// reads the pre-activation.
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: (Int, Int) = (1, 1),
                    padding: Padding2D = .zero, groups: Int = 1, activation: ConvActivation = .none) -> Tensor {
+    if activation == .hardSwish && (x.isTracked || weight.isTracked || (bias?.isTracked ?? false)) {
+        return conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, groups: groups).hardSwish()
+    }
     precondition(x.rank == 4 && weight.rank == 4, "conv2d: x \(x.shape), weight \(weight.shape)")
     let s = Conv2DShape(N: x.shape[0], C: x.shape[1], H: x.shape[2], W: x.shape[3], K: weight.shape[0],
                         R: weight.shape[2], S: weight.shape[3], strideH: stride.0, strideW: stride.1,
@@ -113,7 +118,9 @@ public func conv2dPair(_ x: Tensor, _ w1: Tensor, _ b1: Tensor?, stride1: (Int, 
                weight: w2, bias: b2, padding: padding2, activation: activation2)
     }
     let frozen = ![w1, w2].contains(where: \.isTracked) && !(b1?.isTracked ?? false) && !(b2?.isTracked ?? false)
-    guard frozen, x.rank == 4, w1.rank == 4, w2.rank == 4, w1.shape[1] == x.shape[1], w2.shape[1] == w1.shape[0],
+    // The pullback gates by the outputs, which hardswish does not allow (see conv2d).
+    let gated = !x.isTracked || (activation1 != .hardSwish && activation2 != .hardSwish)
+    guard frozen, gated, x.rank == 4, w1.rank == 4, w2.rank == 4, w1.shape[1] == x.shape[1], w2.shape[1] == w1.shape[0],
           b1 == nil || b1!.count == w1.shape[0], b2 == nil || b2!.count == w2.shape[0] else { return composite() }
     let s1 = Conv2DShape(N: x.shape[0], C: x.shape[1], H: x.shape[2], W: x.shape[3], K: w1.shape[0], R: w1.shape[2],
                          S: w1.shape[3], strideH: stride1.0, strideW: stride1.1, padTop: padding1.top,
@@ -185,6 +192,7 @@ private func gateByOutput(_ g: Tensor, _ y: Tensor, _ activation: ConvActivation
     case .none: pd.update(from: pg, count: g.count)
     case .relu: for i in 0..<g.count { pd[i] = py[i] <= 0 ? 0 : pg[i] }
     case .relu6: for i in 0..<g.count { let v = py[i]; pd[i] = v > 0 && v < 6 ? pg[i] : 0 }
+    case .hardSwish: preconditionFailure("hardswish is not fused when its gradient is recorded")
     }
     return d
 }

@@ -224,6 +224,11 @@ enum Relu6Fn: ElementwiseFunction {
     static func value(_ x: Float) -> Float { Swift.min(Swift.max(x, 0), 6) }
     static func derivative(_ x: Float, _ y: Float) -> Float { x > 0 && x < 6 ? 1 : 0 }
 }
+/// hardswish(x) = x relu6(x + 3) / 6, with PyTorch's gradient: 0 below -3, x / 3 + 1/2 on [-3, 3], 1 above.
+enum HardSwishFn: ElementwiseFunction {
+    static func value(_ x: Float) -> Float { x * Swift.min(Swift.max(x + 3, 0), 6) / 6 }
+    static func derivative(_ x: Float, _ y: Float) -> Float { x < -3 ? 0 : (x <= 3 ? x / 3 + 0.5 : 1) }
+}
 enum SigmoidFn: ElementwiseFunction {
     static func value(_ x: Float) -> Float { 1 / (1 + Foundation.exp(-x)) }
     static func derivative(_ x: Float, _ y: Float) -> Float { y * (1 - y) }
@@ -278,6 +283,8 @@ extension Tensor {
         unary({ Swift.min(Swift.max($0, low), high) }, derivative: { x, _ in x > low && x < high ? 1 : 0 })
     }
     public func relu6() -> Tensor { map(Relu6Fn.self) }
+    /// x relu6(x + 3) / 6 (see `HardSwishFn`).
+    public func hardSwish() -> Tensor { map(HardSwishFn.self) }
     public func sigmoid() -> Tensor { map(SigmoidFn.self) }
     public func tanh() -> Tensor { map(TanhFn.self) }
     public func gelu() -> Tensor { map(GeluFn.self) }

@@ -11,6 +11,9 @@ public enum ConvActivation: Hashable, Sendable {
     case relu
     /// min(max(y, 0), 6) = hardtanh(y, 0, 6)
     case relu6
+    /// y min(max(y + 3, 0), 6) / 6 (MobileNet-V3's hardswish). Its derivative needs y before the activation, which
+    /// a fused convolution does not keep: `conv2d` fuses it only when nothing is differentiated.
+    case hardSwish
 }
 
 /// y[i] = activation(y[i]) for i in [0, count), in place; a NaN stays NaN.
@@ -19,6 +22,7 @@ public func applyActivation(_ y: UnsafeMutablePointer<Float>, count: Int, _ a: C
     case .none: return
     case .relu: for i in 0..<count { let v = y[i]; y[i] = v < 0 ? 0 : v }
     case .relu6: for i in 0..<count { let v = y[i]; y[i] = v < 0 ? 0 : (v > 6 ? 6 : v) }
+    case .hardSwish: for i in 0..<count { let v = y[i]; y[i] = v.isNaN ? v : v * min(max(v + 3, 0), 6) / 6 }
     }
 }
 
@@ -346,6 +350,17 @@ public enum ConvolutionSettings {
 
     /// Whether oneDNN implements Winograd on this CPU (probed once on a 16x64x32x32 3x3 convolution).
     public static var winogradAvailable: Bool { DNNLConv.winogradAvailable }
+
+    /// oneDNN forward convolutions run so far with `activation` as an eltwise post-op (all shapes and threads): how
+    /// a caller sees that a fusion engaged.
+    public static func postOpForwards(_ activation: ConvActivation) -> Int { DNNLConv.forwardRuns(activation: activation) }
+
+    /// Weight buffers reordered so far into oneDNN's blocked layout (all convolution passes and threads). Frozen
+    /// weights are reordered once per pass and buffer, then served from the cache while their version holds.
+    public static var weightReorders: Int {
+        DNNLArena.lock.lock(); defer { DNNLArena.lock.unlock() }
+        return DNNLPass.cachedReorders
+    }
 
     /// Whether the cached plan of `s` runs Winograd (true only when asked for, available and applicable to `s`).
     public static func usesWinograd(_ s: Conv2DShape) -> Bool {

@@ -113,6 +113,8 @@ final class DNNLPass {
     /// primitive's layout). Reused while the stamp is unchanged; refreshed in place when it changes.
     private var cache: [UnsafeMutableRawPointer: (version: UInt64, memory: dnnl_memory_t)] = [:]
     private static let maxCached = 256
+    /// Reorders of a cached operand into the primitive's layout so far, over all passes (under `DNNLArena.lock`).
+    nonisolated(unsafe) static var cachedReorders = 0
 
     /// `specs`: (exec arg, is input, user-side descriptor), in the order `run` receives the buffers.
     init(_ pd: dnnl_primitive_desc_t, _ specs: [(arg: Int32, isInput: Bool, user: dnnl_memory_desc_t)]) throws {
@@ -192,6 +194,7 @@ final class DNNLPass {
             }
             var a = [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: o.user), dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: memory)]
             try dnnlCheck(dnnl_primitive_execute(reorder, stream, 2, &a), "dnnl_primitive_execute(reorder)")
+            Self.cachedReorders += 1
             cache[key] = (c.version, memory)
             exec[i].memory = memory
         }

@@ -86,7 +86,8 @@ final class DNNLConv {
         return pd!
     }
 
-    /// Primitive attributes holding `a` as the one eltwise post-op (relu: max(y, 0); clip: min(max(y, 0), 6));
+    /// Primitive attributes holding `a` as the one eltwise post-op (relu: max(y, 0); clip: min(max(y, 0), 6);
+    /// hardswish: y relu6(y + 3) / 6);
     /// nil for `.none`. The caller destroys them.
     private static func attributes(_ a: ConvActivation) throws -> dnnl_primitive_attr_t? {
         let (alg, alpha, beta): (dnnl_alg_kind_t, Float, Float)
@@ -94,6 +95,7 @@ final class DNNLConv {
         case .none: return nil
         case .relu: (alg, alpha, beta) = (dnnl_eltwise_relu, 0, 0)
         case .relu6: (alg, alpha, beta) = (dnnl_eltwise_clip, 0, 6)
+        case .hardSwish: (alg, alpha, beta) = (dnnl_eltwise_hardswish, 0, 0)
         }
         var ops: dnnl_post_ops_t?
         try dnnlCheck(dnnl_post_ops_create(&ops), "dnnl_post_ops_create")
@@ -134,11 +136,15 @@ final class DNNLConv {
                                  (DNNL_ARG_DIFF_WEIGHTS, false, w), (DNNL_ARG_DIFF_BIAS, false, b)])
     }
 
+    /// Forward passes this plan has run (under `lock`).
+    private var forwardRuns = 0
+
     func forward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
                  bias: UnsafePointer<Float>?, weightsVersion: UInt64? = nil) throws {
         lock.lock(); defer { lock.unlock() }
         try forwardPass.run([.init(reading: x), .init(reading: w), .init(reading: bias ?? UnsafePointer(zeros)), .init(out)],
                             cached: weightsVersion.map { (1, $0) })
+        forwardRuns += 1
     }
 
     func backwardData(dX: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>, w: UnsafePointer<Float>,
@@ -199,6 +205,7 @@ final class DNNLConv {
         try forwardPass.run([.init(reading: x), .init(reading: w), .init(reading: bias ?? UnsafePointer(zeros)),
                              .init(out)], cached: weightsVersion.map { (1, $0) },
                             native: Set((blockedInput ? [0] : []) + (blockedOutput ? [3] : [])))
+        forwardRuns += 1
     }
 
     /// Backward-data with dOut and/or dX in their blocked layouts.
@@ -237,6 +244,14 @@ final class DNNLConv {
         let p = Result { try DNNLConv(s, activation: activation) }
         plans[key] = p
         return try? p.get()
+    }
+
+    /// Forward passes run so far by the plans with `activation` as post-op, over all shapes and threads.
+    static func forwardRuns(activation: ConvActivation) -> Int {
+        plansLock.lock()
+        let ps = plans.filter { $0.key.activation == activation }.compactMap { try? $0.value.get() }
+        plansLock.unlock()
+        return ps.reduce(0) { n, p in p.lock.lock(); defer { p.lock.unlock() }; return n + p.forwardRuns }
     }
 
     // Versions of weight buffers found finite (versions are unique over the run, so a stale entry never matches).

@@ -23,6 +23,7 @@ public func fusedConvBN(_ x: Tensor, _ conv: Conv2d, _ bn: BatchNorm2d, activati
         case .none: return y
         case .relu: return y.relu()
         case .relu6: return y.relu6()
+        case .hardSwish: return y.hardSwish()
         }
     }
     let (w, b) = bn.folded(into: conv)

@@ -46,7 +46,8 @@ public struct ONNXError: Error, CustomStringConvertible {
 /// refused with its name and op. For each input shape a plan is built once: nodes whose inputs are all constants
 /// (weights, shape arithmetic such as Shape -> Gather -> Concat -> Reshape) are evaluated then, and the plan keeps
 /// the remaining float nodes as a straight line of tensor ops, replayed on each call. Conv followed by an
-/// inference BatchNormalization is folded into one convolution, and a following Relu or Clip(0, 6) runs inside it.
+/// inference BatchNormalization is folded into one convolution, and a following Relu, Clip(0, 6) or HardSwish runs
+/// inside it.
 /// The output is the logits tensor: the graph's first output, or the input of a final Softmax / LogSoftmax.
 public final class ONNXModel: Module, @unchecked Sendable {
     public let proto: ONNXModelProto

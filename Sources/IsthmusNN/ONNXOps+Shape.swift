@@ -158,8 +158,8 @@ extension ONNXOps {
 
 /// Load-time rewrites that keep values (to rounding) and gradients with respect to the input: Conv followed by an
 /// inference BatchNormalization whose parameters are constants becomes one Conv with the BatchNorm folded into its
-/// weights (computed in Double, as `ConvBNFold`); a Relu or Clip(0, 6) that alone reads the result runs inside the
-/// convolution as a oneDNN post-op; and two such convolutions in a row (groups 1, the second of stride 1, as in a
+/// weights (computed in Double, as `ConvBNFold`); a Relu, Clip(0, 6) or HardSwish that alone reads the result runs
+/// inside the convolution as a oneDNN post-op (HardSwish only when no gradient is recorded, see `conv2d`); and two such convolutions in a row (groups 1, the second of stride 1, as in a
 /// ResNet block) run as `conv2dPair`, their intermediate kept in oneDNN's blocked layout.
 enum ONNXFusion {
     /// A convolution with constant weights and its fused BatchNorm and activation.
@@ -241,6 +241,7 @@ enum ONNXFusion {
             if j < nodes.count, nodes[j].node.inputs.first == last, single(last) {
                 let m = nodes[j].node
                 if m.opType == "Relu" { activation = .relu }
+                if m.opType == "HardSwish", m.attributes.isEmpty { activation = .hardSwish }
                 if m.opType == "Clip" {
                     let lo = m.attribute("min")?.f ?? clipBound(m, 1, constants)
                     let hi = m.attribute("max")?.f ?? clipBound(m, 2, constants)

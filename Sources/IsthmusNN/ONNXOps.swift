@@ -167,7 +167,7 @@ extension ONNXOps {
         "Reciprocal": unaryOp { $0.unary({ 1 / $0 }, derivative: { _, y in -y * y }) },
         "Erf": unaryOp { $0.unary({ Foundation.erf($0) }, derivative: { x, _ in 1.1283791670955126 * Foundation.exp(-x * x) }) },
         "Softplus": unaryOp { softplus($0) },
-        "HardSwish": unaryOp { hardSwish($0) },
+        "HardSwish": unaryOp { $0.hardSwish() },
         "LeakyRelu": { a in
             try a.only(["alpha"])
             let alpha = try a.float("alpha", 0.01)
@@ -235,12 +235,6 @@ extension ONNXOps {
     static func softplus(_ x: Tensor) -> Tensor {
         x.unary({ $0 > 0 ? $0 + Foundation.log1p(Foundation.exp(-$0)) : Foundation.log1p(Foundation.exp($0)) },
                 derivative: { x, _ in 1 / (1 + Foundation.exp(-x)) })
-    }
-
-    /// x * relu6(x + 3) / 6, with PyTorch's gradient (0 below -3, 1 above 3, x / 3 + 1/2 between).
-    static func hardSwish(_ x: Tensor) -> Tensor {
-        x.unary({ $0 * min(max($0 + 3, 0), 6) / 6 },
-                derivative: { x, _ in x < -3 ? 0 : (x <= 3 ? x / 3 + 0.5 : 1) })
     }
 
     /// 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) and its derivative.

@@ -10,6 +10,7 @@ final class FusedConvTests: XCTestCase {
         case .none: return y
         case .relu: return y.relu()
         case .relu6: return y.relu6()
+        case .hardSwish: return y.hardSwish()
         }
     }
 
@@ -25,7 +26,7 @@ final class FusedConvTests: XCTestCase {
             let seed = UInt64(10 * ci)
             // Inputs scaled so that outputs cross both 0 and 6.
             let x = randn(c.x, seed: seed + 1, std: 2), w = randn(c.w, seed: seed + 2), b = randn([c.w[0]], seed: seed + 3)
-            for a in [ConvActivation.none, .relu, .relu6] {
+            for a in [ConvActivation.none, .relu, .relu6, .hardSwish] {
                 let f = { conv2d(x, weight: w, bias: b, stride: c.stride, padding: c.padding, groups: c.groups, activation: a) }
                 let u = { Self.unfused(conv2d(x, weight: w, bias: b, stride: c.stride, padding: c.padding, groups: c.groups), a) }
                 let (fv, fg) = valueWithGradient(wrt: [x, w, b]) { probe(f()) }
@@ -43,7 +44,7 @@ final class FusedConvTests: XCTestCase {
 
     func testFusedActivationGradientsMatchFiniteDifferences() {
         let x = randn([2, 3, 6, 5], seed: 40), w = randn([4, 3, 3, 3], seed: 41, std: 0.7), b = randn([4], seed: 42)
-        for a in [ConvActivation.relu, .relu6] {
+        for a in [ConvActivation.relu, .relu6, .hardSwish] {
             assertGradientsMatchFiniteDifferences([x, w, b], eps: 1e-3) {
                 probe(conv2d(x, weight: w, bias: b, padding: Padding2D(1), activation: a))
             }
@@ -66,7 +67,7 @@ final class FusedConvTests: XCTestCase {
     func testNaNInputPropagatesAsUnfused() {
         let x = randn([1, 16, 6, 6], seed: 50), w = randn([16, 16, 3, 3], seed: 51, std: 0.3)
         x.mutableData[17] = .nan
-        for a in [ConvActivation.relu, .relu6] {
+        for a in [ConvActivation.relu, .relu6, .hardSwish] {
             let fused = conv2d(x, weight: w, padding: Padding2D(1), activation: a)
             let plain = Self.unfused(conv2d(x, weight: w, padding: Padding2D(1)), a)
             XCTAssertGreaterThan(plain.scalars.filter(\.isNaN).count, 0)
@@ -77,10 +78,36 @@ final class FusedConvTests: XCTestCase {
     /// Only the input is differentiated (frozen weights): no weight gradient work, same input gradient.
     func testFrozenWeightsInputGradient() {
         let x = randn([2, 8, 5, 5], seed: 60, std: 2), w = randn([8, 8, 3, 3], seed: 61, std: 0.4)
-        for a in [ConvActivation.relu, .relu6] {
+        for a in [ConvActivation.relu, .relu6, .hardSwish] {
             let (_, fg) = valueWithGradient(wrt: [x]) { probe(conv2d(x, weight: w, padding: Padding2D(1), activation: a)) }
             let (_, ug) = valueWithGradient(wrt: [x]) { probe(Self.unfused(conv2d(x, weight: w, padding: Padding2D(1)), a)) }
             assertClose(fg[0], ug[0], "\(a) dx")
         }
+    }
+
+    /// hardswish runs inside oneDNN's convolution when nothing is differentiated, and as conv2d(...).hardSwish()
+    /// (whose pullback reads the pre-activation) when the input or a weight is; both give the same values. The pair
+    /// of convolutions falls back to two conv2d calls when it would have to gate a hardswish gradient.
+    func testHardSwishIsFusedOnlyWithoutRecording() {
+        let x = randn([2, 16, 7, 6], seed: 70, std: 2), w = randn([16, 16, 3, 3], seed: 71, std: 0.3), b = randn([16], seed: 72)
+        let w2 = randn([8, 16, 3, 3], seed: 73, std: 0.3)
+        let conv = { conv2d(x, weight: w, bias: b, padding: Padding2D(1), activation: .hardSwish) }
+        let pair = { conv2dPair(x, w, b, padding1: Padding2D(1), activation1: .hardSwish, w2, nil, padding2: Padding2D(1),
+                                activation2: .hardSwish) }
+        let pairPlain = { conv2d(conv2d(x, weight: w, bias: b, padding: Padding2D(1)).hardSwish(), weight: w2,
+                                 padding: Padding2D(1)).hardSwish() }
+        let n0 = ConvolutionSettings.postOpForwards(.hardSwish)
+        let fused = withoutGradients(conv), fusedPair = withoutGradients(pair)
+        XCTAssertEqual(ConvolutionSettings.postOpForwards(.hardSwish), n0 + 3, "fused without recording")
+        let (_, g) = valueWithGradient(wrt: [x]) { probe(conv()) }
+        let (_, gp) = valueWithGradient(wrt: [x]) { probe(pair()) }
+        XCTAssertEqual(ConvolutionSettings.postOpForwards(.hardSwish), n0 + 3, "unfused while recording")
+        let (_, ug) = valueWithGradient(wrt: [x]) { probe(Self.unfused(conv2d(x, weight: w, bias: b, padding: Padding2D(1)), .hardSwish)) }
+        let (_, ugp) = valueWithGradient(wrt: [x]) { probe(pairPlain()) }
+        assertClose(fused, withoutGradients { Self.unfused(conv2d(x, weight: w, bias: b, padding: Padding2D(1)), .hardSwish) }, "conv values")
+        assertClose(fusedPair, withoutGradients(pairPlain), "pair values")
+        assertClose(g[0], ug[0], "conv dx")
+        assertClose(gp[0], ugp[0], "pair dx")
+        XCTAssertTrue(fused.scalars.contains { $0 < 0 } && fused.scalars.contains { $0 > 3 }, "outputs must span the curve")
     }
 }

@@ -8,6 +8,7 @@ final class ConvActivationTests: XCTestCase {
         case .none: return v
         case .relu: return v.isNaN ? v : max(v, 0)
         case .relu6: return v.isNaN ? v : min(max(v, 0), 6)
+        case .hardSwish: return v.isNaN ? v : v * min(max(v + 3, 0), 6) / 6
         }
     }
 
@@ -28,8 +29,8 @@ final class ConvActivationTests: XCTestCase {
     }
 
     func testApplyActivationMatchesThePlainFormula() {
-        let v: [Float] = [-7, -0.0, 0, 1e-30, 0.5, 5.999, 6, 6.001, 1e30, .infinity, -.infinity, .nan]
-        for a in [ConvActivation.none, .relu, .relu6] {
+        let v: [Float] = [-7, -3.001, -3, -1.5, -0.0, 0, 1e-30, 0.5, 3, 3.001, 5.999, 6, 6.001, 1e30, .infinity, -.infinity, .nan]
+        for a in [ConvActivation.none, .relu, .relu6, .hardSwish] {
             var y = v
             applyActivation(&y, count: y.count, a)
             assertSameValues(y, v.map { Self.reference($0, a) }, rtol: 0, "\(a)")
@@ -44,7 +45,7 @@ final class ConvActivationTests: XCTestCase {
             let x = rng.array(s.inputCount), w = rng.array(s.weightCount).map { $0 * 3 }, bias = rng.array(s.K)
             var direct = [Float](repeating: 0, count: s.outputCount)
             conv2dForwardDirect(out: &direct, x: x, w: w, bias: bias, s)
-            for a in [ConvActivation.relu, .relu6] {
+            for a in [ConvActivation.relu, .relu6, .hardSwish] {
                 var fused = [Float](repeating: .nan, count: s.outputCount)
                 conv2dForward(out: &fused, x: x, w: w, bias: bias, s, activation: a)
                 var plain = [Float](repeating: .nan, count: s.outputCount)
@@ -65,9 +66,10 @@ final class ConvActivationTests: XCTestCase {
 
     func testPlansAreKeyedByActivation() {
         let s = ConvTests.shapes[8].1
-        let plans = [ConvActivation.none, .relu, .relu6].map { DNNLConv.plan(s, activation: $0) }
-        XCTAssertEqual(plans.map { $0?.activation }, [ConvActivation.none, .relu, .relu6])
-        XCTAssertTrue(plans[0] !== plans[1] && plans[1] !== plans[2] && plans[0] !== plans[2])
+        let all = [ConvActivation.none, .relu, .relu6, .hardSwish]
+        let plans = all.map { DNNLConv.plan(s, activation: $0) }
+        XCTAssertEqual(plans.map { $0?.activation }, all)
+        XCTAssertEqual(Set(plans.compactMap { $0.map(ObjectIdentifier.init) }).count, 4)
         XCTAssertTrue(DNNLConv.plan(s, activation: .relu) === plans[1])
     }
 
@@ -84,7 +86,7 @@ final class ConvActivationTests: XCTestCase {
             ("bias", cleanX, cleanW, badB, nil),
         ]
         for (name, x, w, b, version) in cases {
-            for a in [ConvActivation.relu, .relu6] {
+            for a in [ConvActivation.relu, .relu6, .hardSwish] {
                 var fused = [Float](repeating: 7, count: s.outputCount)
                 conv2dForward(out: &fused, x: x, w: w, bias: b, s, weightsVersion: version, activation: a)
                 var plain = [Float](repeating: 7, count: s.outputCount)
@@ -93,6 +95,19 @@ final class ConvActivationTests: XCTestCase {
                 XCTAssertTrue(plain.contains { $0.isNaN }, "\(name) \(a): the case must produce a NaN")
                 assertSameValues(fused, plain, rtol: 1e-5, "\(name) \(a)")
             }
+        }
+    }
+
+    /// oneDNN has hardswish as an eltwise post-op on this ISA (also under ONEDNN_MAX_CPU_ISA=AVX2): the dispatcher
+    /// runs the fused plan, not the convolution plus a loop.
+    func testHardSwishRunsAsAPostOp() {
+        for (name, s) in ConvTests.shapes {
+            var rng = TestRNG(9)
+            let x = rng.array(s.inputCount), w = rng.array(s.weightCount), bias = rng.array(s.K)
+            let before = ConvolutionSettings.postOpForwards(.hardSwish)
+            var y = [Float](repeating: .nan, count: s.outputCount)
+            conv2dForward(out: &y, x: x, w: w, bias: bias, s, activation: .hardSwish)
+            XCTAssertEqual(ConvolutionSettings.postOpForwards(.hardSwish), before + 1, "\(name) on \(KernelSettings.oneDNNISA)")
         }
     }
 

@@ -12,6 +12,7 @@ final class ConvBNFusionTests: XCTestCase {
         case .none: return y
         case .relu: return y.relu()
         case .relu6: return y.relu6()
+        case .hardSwish: return y.hardSwish()
         }
     }
 
@@ -54,7 +55,7 @@ final class ConvBNFusionTests: XCTestCase {
                 let (conv, bn) = Self.pair(l.1, l.2, kernel: l.3, stride: l.4, padding: l.5, groups: l.6, bias: l.7, eps: eps,
                                            seed: UInt64(li))
                 let x = randn([2, l.1, 11, 10], seed: UInt64(100 + li), std: 3)
-                for a in [ConvActivation.none, .relu, .relu6] {
+                for a in [ConvActivation.none, .relu, .relu6, .hardSwish] {
                     assertFusedMatchesUnfused(x, conv, bn, a, "\(l.0) eps \(eps) \(a)")
                 }
                 let y = withoutGradients { fusedConvBN(x, conv, bn, activation: .relu6) }.scalars

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import IsthmusTestSupport
 import IsthmusCore
+import IsthmusKernels
 import IsthmusFormats
 import IsthmusNN
 
@@ -43,6 +44,82 @@ final class ONNXGoldenTests: XCTestCase {
                          name, err, f["torchFloat32LogitsError"] as! Double, gErr, torchErr))
             XCTAssertLessThanOrEqual(err, 1e-4, "\(name) logits")
             XCTAssertLessThanOrEqual(gErr, 1.5 * torchErr + 2e-6, "\(name) input gradient")
+        }
+    }
+
+    /// MobileNet-V3's HardSwish after its convolutions runs inside them (oneDNN post-op) when nothing is recorded, as
+    /// in a sweep: the logits equal PyTorch's and those of the recorded (unfused) path, the fused plans actually run,
+    /// and the frozen weights are reordered into oneDNN's layout on the first call only.
+    func testMobileNetV3HardSwishIsFusedWithoutRecording() throws {
+        let url = Bundle.module.url(forResource: "onnx-models", withExtension: "json", subdirectory: "Fixtures")!
+        let fixtures = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: [String: Any]]
+        let f = try XCTUnwrap(fixtures["mobilenet-v3-small-mini"])
+        let path = Bundle.module.url(forResource: "mobilenet-v3-small-mini", withExtension: "onnx", subdirectory: "Fixtures/onnx")!.path
+        let model = try ONNXModel(path: path)
+        // 19 HardSwish nodes: 18 after a convolution, fused; one after the classifier's Gemm, kept.
+        XCTAssertEqual(model.operations.filter { $0.hasPrefix("HardSwish") }.count, 1, "\(model.operations)")
+        let shape = f["inputShape"] as! [Int]
+        let x = Tensor(shape: shape, scalars: Self.pattern(shape.reduce(1, *), 0.37, 0.5))
+        let want = f["logits"] as! [Double], scale = want.map(Swift.abs).max()!
+        let runs0 = ConvolutionSettings.postOpForwards(.hardSwish)
+        let fused = withoutGradients { model(x) }
+        XCTAssertEqual(ConvolutionSettings.postOpForwards(.hardSwish) - runs0, 18, "fused convolutions run")
+        let reorders = ConvolutionSettings.weightReorders
+        let again = withoutGradients { model(x) }
+        XCTAssertEqual(ConvolutionSettings.weightReorders, reorders, "frozen weights reordered once")
+        var recorded: Tensor!
+        let runs1 = ConvolutionSettings.postOpForwards(.hardSwish)
+        _ = valueWithGradient(wrt: [x]) { recorded = model(x); return recorded.sum() }
+        XCTAssertEqual(ConvolutionSettings.postOpForwards(.hardSwish), runs1, "no fused HardSwish while recording")
+        let vsTorch = zip(fused.scalars, want).map { Swift.abs(Double($0) - $1) }.max()! / scale
+        let vsRecorded = zip(fused.scalars, recorded.scalars).map { Swift.abs(Double($0 - $1)) }.max()! / scale
+        print(String(format: "mobilenet-v3-small-mini fused: logits rel err %.2e vs PyTorch, %.2e vs the recorded path", vsTorch, vsRecorded))
+        XCTAssertLessThanOrEqual(vsTorch, 1e-4)
+        XCTAssertLessThanOrEqual(vsRecorded, 1e-5)
+        XCTAssertEqual(again.scalars, fused.scalars)
+    }
+
+    /// The full-size exports of make_onnx_fixtures.py --full: in torchvision ResNet-18 each convolution's Relu runs
+    /// inside it and the eight blocks' conv-relu-conv run as pairs; in EfficientNet-Lite0 every Pad joins its
+    /// convolution and all 33 Clip(0, 6) run inside one. The -bn exports keep the BatchNormalization nodes (the
+    /// default export folds them itself): Isthmus folds every one, with the logits of the folded export. Frozen
+    /// weights are reordered once.
+    func testFullSizeExportsEngageEveryFusion() throws {
+        let dir = TestData.packageRoot.appendingPathComponent("data/onnx")
+        let names = ["resnet18", "resnet18-bn", "efficientnet-lite0", "efficientnet-lite0-bn"]
+        let paths = names.map { dir.appendingPathComponent($0 + ".onnx").path }
+        guard paths.allSatisfy(FileManager.default.fileExists) else {
+            throw XCTSkip("needs data/onnx/ from scripts/golden/make_onnx_fixtures.py --full (after scripts/setup.sh)")
+        }
+        let x = Tensor(shape: [1, 3, 224, 224], scalars: Self.pattern(3 * 224 * 224, 0.37, 0.5))
+        var logits = [String: Tensor]()
+        for (name, path) in zip(names, paths) {
+            let model = try ONNXModel(path: path)
+            let ops = model.operations
+            XCTAssertFalse(ops.contains { $0.hasPrefix("BatchNormalization") || $0.hasPrefix("Pad") || $0.hasPrefix("Clip") }, "\(name): \(ops)")
+            let activation: ConvActivation = name.hasPrefix("resnet") ? .relu : .relu6
+            let runs = ConvolutionSettings.postOpForwards(activation)
+            logits[name] = withoutGradients { model(x) }
+            let fusedRuns = ConvolutionSettings.postOpForwards(activation) - runs
+            let reorders = ConvolutionSettings.weightReorders
+            _ = withoutGradients { model(x) }
+            XCTAssertEqual(ConvolutionSettings.weightReorders, reorders, "\(name): frozen weights reordered once")
+            if name.hasPrefix("resnet") {
+                // Relu after the stem and after each block's first convolution fused; the 8 after the residual Add stay.
+                XCTAssertEqual(fusedRuns, 9, name)
+                XCTAssertEqual(ops.filter { $0.hasPrefix("Relu") }.count, 8, "\(name): \(ops)")
+                XCTAssertEqual(ops.filter { $0.hasPrefix("Conv") && $0.components(separatedBy: "Conv").count > 3 }.count, 8,
+                               "\(name): conv pairs in \(ops)")
+            } else {
+                XCTAssertEqual(fusedRuns, 33, name)
+            }
+        }
+        for base in ["resnet18", "efficientnet-lite0"] {
+            let a = logits[base]!, b = logits[base + "-bn"]!
+            let scale = a.scalars.map(abs).max()!
+            let err = zip(a.scalars, b.scalars).map { abs($0 - $1) }.max()! / scale
+            print(String(format: "%@: logits with Isthmus's BN folding vs the exporter's %.2e", base, err))
+            XCTAssertLessThanOrEqual(err, 1e-4, base)
         }
     }
 

@@ -142,33 +142,38 @@ def save_with_metadata(path, normalization):
     onnx.save(m, path)
 
 
+def export_full(m, x, path, normalization):
+    """`path` as torch.onnx.export writes it by default (eval mode: every BatchNorm already folded into its
+    convolution), and PATH-bn.onnx with the BatchNormalization nodes kept (TrainingMode.PRESERVE on an eval-mode
+    model: inference BatchNormalization), on which Isthmus's own Conv+BN folding is measured and tested."""
+    for p, mode in ((path, torch.onnx.TrainingMode.EVAL), (path[:-5] + "-bn.onnx", torch.onnx.TrainingMode.PRESERVE)):
+        torch.onnx.export(m, (x,), p, input_names=["input"], output_names=["output"], opset_version=17, training=mode,
+                          dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}}, dynamo=False)
+        save_with_metadata(p, normalization)
+
+
 def full_size():
     """Full-size exports for the speed and parity comparisons (data/onnx/, not committed): torchvision ResNet-18 with
     random weights (its state dict beside it, for the native model), and EfficientNet-Lite0 with the ImageNet
-    weights of data/efficientnet-lite0.pth (reference architecture: pip install efficientnet-lite-pytorch==0.1.0)."""
+    weights of data/efficientnet-lite0.pth (reference architecture: pip install efficientnet-lite-pytorch==0.1.0);
+    each also as NAME-bn.onnx with its BatchNormalization nodes (see export_full)."""
     d = os.path.join(ROOT, "data", "onnx")
     os.makedirs(d, exist_ok=True)
     x = pattern([1, 3, 224, 224], 0.37, 0.5)
     torch.manual_seed(0)
     m = randomize(torchvision.models.resnet18(), 0)
-    path = os.path.join(d, "resnet18.onnx")
-    torch.onnx.export(m, (x,), path, input_names=["input"], output_names=["output"], opset_version=17,
-                      dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}}, dynamo=False)
-    save_with_metadata(path, "imagenet")
+    export_full(m, x, os.path.join(d, "resnet18.onnx"), "imagenet")
     torch.save(m.state_dict(), os.path.join(d, "resnet18.pth"))
-    print("data/onnx/resnet18.onnx (+ resnet18.pth with the same weights)")
+    print("data/onnx/resnet18.onnx, resnet18-bn.onnx (+ resnet18.pth with the same weights)")
     weights = os.path.join(ROOT, "data", "efficientnet-lite0.pth")
     if os.path.exists(weights):
         from efficientnet_lite_pytorch import EfficientNet
         m = EfficientNet.from_name("efficientnet-lite0")
         m.load_state_dict(torch.load(weights, map_location="cpu"))
         m.eval()
-        path = os.path.join(d, "efficientnet-lite0.onnx")
-        torch.onnx.export(m, (x,), path, input_names=["input"], output_names=["output"], opset_version=17,
-                          dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}}, dynamo=False)
-        save_with_metadata(path, "half")
+        export_full(m, x, os.path.join(d, "efficientnet-lite0.onnx"), "half")
         coffee_references(m, os.path.join(ROOT, "data", "photos", "coffee.png"), d)
-        print("data/onnx/efficientnet-lite0.onnx")
+        print("data/onnx/efficientnet-lite0.onnx, efficientnet-lite0-bn.onnx")
 
 
 def coffee_references(model, photo, d):
