@@ -6,6 +6,8 @@ import IsthmusReport
 
 struct BarriersCommand: Command {
     static let name = "barriers", summary = "barrier statistics of within-class, real-adversarial and different-class pairs (Fig 6)"
+    /// Pairs per batch by default: 1, the sequential procedure (rows bit-identical whatever the shard or resume).
+    static let defaultBatch = 1
     static var help: String { """
     usage: isthmus barriers --model NAME --weights FILE --data SPEC --pairs N --out DIR [options]
     \(ModelArguments.help)
@@ -21,6 +23,9 @@ struct BarriersCommand: Command {
       --steps N             points per segment (default 250)
       --bypass-iterations N Adam steps of the bypass giving bypassedMax (default 1024)
       --shard I/N           measure pairs with index = I mod N only (merge shards with isthmus merge)
+      --batch K             optimize the attacks and bypasses of K pairs together in one batch (default \(defaultBatch):
+                            the pairs one by one); each keeps its own Adam state, target, direction, anchor and stop,
+                            so rows equal the sequential ones to float32 rounding; not part of the run's identity
     \(ImageDataOptions.help)
       --quiet               no progress on stderr
       --out DIR             run folder; --resume continues an interrupted run, --force starts over
@@ -45,8 +50,9 @@ struct BarriersCommand: Command {
         c.steps = try args.int("--steps", default: 250, min: 2, max: 1_000_000)
         c.bypass.iterations = try args.int("--bypass-iterations", default: 1024, min: 1, max: 1_000_000)
         c.seed = m.seed
+        let batch = try args.int("--batch", default: defaultBatch, min: 1, max: 4096)
         let run = try ManyPairRun.open(&args, model: m, data: dataSpec, config: c)
-        let units = try measureBarriers(run.dir, c, model: run.model, data: run.test, shard: run.shard, quiet: run.quiet)
+        let units = try measureBarriers(run.dir, c, model: run.model, data: run.test, shard: run.shard, quiet: run.quiet, batch: batch)
         let result = try writeBarriers(run.dir, config: c, units: units, skippedImages: run.skippedImages)
         for g in ["within", "adversarial", "differentClass"] {
             if let s = result.groups[g] {
@@ -61,11 +67,20 @@ struct BarriersCommand: Command {
 }
 
 /// Measures the planned pairs this process owns, one durable line per pair.
+/// `batch` > 1 optimizes the attacks and bypasses of that many pairs together (`BarrierStatistics.measureMany`).
 func measureBarriers(_ dir: RunDirectory, _ c: BarrierStatistics.Config, model: Module, data: Dataset, shard: Shard?,
-                     quiet: Bool) throws -> [BarrierStatistics.Unit] {
+                     quiet: Bool, batch: Int = 1) throws -> [BarrierStatistics.Unit] {
     let plans = try BarrierStatistics.plan(c, data: data, model: model)
-    return try runUnits(dir, indices: plans.indices.filter { shard?.owns($0) ?? true }, quiet: quiet) { i in
-        try BarrierStatistics.measure(plans[i], c, model: model, data: data)
+    let owned = plans.indices.filter { shard?.owns($0) ?? true }
+    guard batch > 1 else {
+        return try runUnits(dir, indices: owned, quiet: quiet) { i in
+            try BarrierStatistics.measure(plans[i], c, model: model, data: data)
+        }
+    }
+    return try runUnitsBatched(dir, indices: owned, quiet: quiet) { todo, done in
+        try BarrierStatistics.measureMany(todo.map { plans[$0] }, c, model: model, data: data, batch: batch) { k, unit in
+            try done(todo[k], unit)
+        }
     }
 }
 
