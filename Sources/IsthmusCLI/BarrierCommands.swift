@@ -23,6 +23,9 @@ struct BarriersCommand: Command {
             .int("--attack-steps", "S", nil, 1...1_000_000, "attack iterations (default: the method's)"),
             .int("--steps", "N", d.steps, 2...1_000_000, "points per segment"),
             .int("--bypass-iterations", "N", d.bypass.iterations, 1...1_000_000, "Adam steps of the bypass giving bypassedMax"),
+            .int("--batch", "K", 1, 1...4096, "optimize the attacks and bypasses of K pairs together in one batch (default {}:\n"
+                 + "the pairs one by one); each keeps its own Adam state, target, direction, anchor and stop,\n"
+                 + "so rows equal the sequential ones to float32 rounding; not part of the run's identity"),
         ], ManyPairRun.options(shard: "measure pairs with index = I mod N only (merge shards with isthmus merge)"))
     }
     static let notes = """
@@ -46,8 +49,9 @@ struct BarriersCommand: Command {
         c.steps = try args.int("--steps")
         c.bypass.iterations = try args.int("--bypass-iterations")
         c.seed = m.seed
+        let batch = try args.int("--batch")
         let run = try ManyPairRun.open(&args, model: m, data: dataSpec, config: c)
-        let units = try BarrierStatistics.run(c, model: run.model, data: run.test, units: run.units)
+        let units = try BarrierStatistics.run(c, model: run.model, data: run.test, batch: batch, units: run.units)
         let result = try BarrierStatistics.write(c, units: units, skippedImages: run.skippedImages, to: run.dir)
         for g in ["within", "adversarial", "differentClass"] {
             if let s = result.groups[g] {

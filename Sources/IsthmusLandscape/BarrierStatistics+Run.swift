@@ -22,10 +22,16 @@ extension BarrierStatistics {
         }
     }
 
-    /// Measures the planned pairs `units` owns, one durable line per pair (resumable).
-    public static func run(_ c: Config, model: Module, data: Dataset, units: UnitRun) throws -> [Unit] {
+    /// Measures the planned pairs `units` owns, one durable line per pair (resumable). `batch` 1 is the sequential
+    /// procedure (rows bit-identical whatever the shard or resume); larger batches optimize the attacks and bypasses
+    /// of that many pairs together (`measureMany`), equal to the sequential rows to float32 rounding.
+    public static func run(_ c: Config, model: Module, data: Dataset, batch: Int = 1, units: UnitRun) throws -> [Unit] {
         let plans = try plan(c, data: data, model: model)
-        return try units.each(plans.indices.filter(units.owns)) { i in try measure(plans[i], c, model: model, data: data) }
+        let mine = plans.indices.filter(units.owns)
+        if batch == 1 { return try units.each(mine) { i in try measure(plans[i], c, model: model, data: data) } }
+        return try units.run(mine) { todo, done in
+            try measureMany(todo.map { plans[$0] }, c, model: model, data: data, batch: batch) { k, unit in try done(todo[k], unit) }
+        }
     }
 
     /// pairs.csv (every measured pair, `kept` = 1 for those the statistics use), scores.csv, result.json and the figures.

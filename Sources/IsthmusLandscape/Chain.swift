@@ -137,8 +137,15 @@ public enum Chain {
             top = max(Double(p.losses.first!), Double(p.losses.last!))
             bPoint = Interpolation.points(from: a, to: z, alphas: [bar.alpha])
             vertices = [a, z]
-            segments = [Self.curve(l, a, z, c.pointsPerSegment, c.batch)]
-            forward = c.primarySteps + c.pointsPerSegment
+            // The segment's own curve: the primary one when the point counts agree; not evaluated when round 1
+            // bends it anyway (bending always: round 1 reads only B and replaces the segment).
+            if c.pointsPerSegment == c.primarySteps || (c.bending == .always && c.rounds >= 1) {
+                segments = [p]
+                forward = c.primarySteps
+            } else {
+                segments = [Self.curve(l, a, z, c.pointsPerSegment, c.batch)]
+                forward = c.primarySteps + c.pointsPerSegment
+            }
             if c.rounds > 0 { plan(round: 1) }
         }
 

@@ -45,7 +45,8 @@ public enum UntrainedConnectivity {
     }
 
     /// Builds the untrained model, synthesizes mode A (TV 2.5e-7) and mode C (no TV) by FVO from two starts drawn
-    /// from one stream seeded by `seed` (`FeatureVisualization.pairStarts`), then bends the path in rounds of free bypasses.
+    /// from one stream seeded by `seed` (`FeatureVisualization.pairStarts`), both in one `FeatureVisualization.Batch`,
+    /// then bends the path in rounds of free bypasses.
     public static func run(_ c: Config) throws -> (Result, a: Tensor, c: Tensor, path: Chain.Path) {
         let start = Date()
         let (model, info) = try ModelZoo.make(c.model, seed: c.seed)
@@ -53,8 +54,9 @@ public enum UntrainedConnectivity {
         var fc = FeatureVisualization.Config.paper(classIndex: c.classIndex, modeA: false, seed: c.seed)
         fa.maxIterations = c.fvoIterations; fc.maxIterations = c.fvoIterations
         let starts = FeatureVisualization.pairStarts(seed: c.seed, inputShape: info.inputShape, initStd: fa.initStd)
-        let (ra, a) = try FeatureVisualization.run(fa, model: model, inputShape: info.inputShape, start: starts.a)
-        let (rc, z) = try FeatureVisualization.run(fc, model: model, inputShape: info.inputShape, start: starts.c)
+        // Both modes in one batch of two (each its own Adam state and stop; equal to two `run`s up to rounding).
+        let modes = try FeatureVisualization.runMany([fa, fc], model: model, inputShape: info.inputShape, starts: [starts.a, starts.c], batch: 2)
+        let (ra, a) = modes[0], (rc, z) = modes[1]
         var chain = Chain.Config()
         chain.classIndex = c.classIndex
         chain.primarySteps = c.steps

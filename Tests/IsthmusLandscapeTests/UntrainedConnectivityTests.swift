@@ -43,8 +43,9 @@ final class UntrainedSeedTests: XCTestCase {
             let starts = FeatureVisualization.pairStarts(seed: seed, inputShape: shape)
             var fa = FeatureVisualization.Config.paper(classIndex: c.classIndex, modeA: true); fa.maxIterations = 3
             var fc = FeatureVisualization.Config.paper(classIndex: c.classIndex, modeA: false); fc.maxIterations = 3
-            XCTAssertEqual(try FeatureVisualization.run(fa, model: model, inputShape: shape, start: starts.a).input.scalars, a.scalars)
-            XCTAssertEqual(try FeatureVisualization.run(fc, model: model, inputShape: shape, start: starts.c).input.scalars, z.scalars)
+            let modes = try FeatureVisualization.runMany([fa, fc], model: model, inputShape: shape, starts: [starts.a, starts.c], batch: 2)
+            XCTAssertEqual(modes[0].input.scalars, a.scalars)
+            XCTAssertEqual(modes[1].input.scalars, z.scalars)
         }
         let s0 = FeatureVisualization.pairStarts(seed: 0, inputShape: shape), s1 = FeatureVisualization.pairStarts(seed: 1, inputShape: shape)
         for (u, v) in [(s0.c, s1.a), (s0.a, s0.c), (s0.a, s1.a), (s0.c, s1.c)] { XCTAssertNotEqual(u.scalars, v.scalars) }
