@@ -30,7 +30,8 @@ struct PlotCommand: Command {
         let root = try RunDirectory(path: path, mode: .resume)
         if let kind = try root.readJSON(RunConfigHeader.self, "config.json").kind {
             guard let draw = redraw[kind] else {
-                throw CLIError("\(path) is a \(kind) run; plot redraws \(redraw.keys.sorted().joined(separator: ", ")) and reproduce runs")
+                throw CLIError("\(path) holds \("aeiou".contains(kind.first ?? "x") ? "an" : "a") \(kind) run (kind \(kind)); plot redraws "
+                               + "\(redraw.keys.sorted().joined(separator: ", ")) and reproduce runs")
             }
             guard root.exists("result.json") else { throw CLIError("\(path) is not a finished \(kind) run (no result.json)") }
             try draw(root)

@@ -11,7 +11,13 @@ public enum Preset: String, Codable, CaseIterable, Sendable {
     public func pick<T>(smoke: T, quick: T, paper: T) -> T { self == .smoke ? smoke : self == .quick ? quick : paper }
 }
 
-extension Training.Config {
+/// An experiment's config with presets and a seed (the seed is the caller's).
+public protocol PresetConfig {
+    static func preset(_ p: Preset) -> Self
+    var seed: UInt64 { get set }
+}
+
+extension Training.Config: PresetConfig {
     /// mnist-cnn on MNIST-5k: Adam with a one-cycle schedule at peak lr 3e-3, random shifts of 2 pixels.
     public static func preset(_ p: Preset) -> Self {
         var c = Training.Config()
@@ -21,7 +27,7 @@ extension Training.Config {
     }
 }
 
-extension Connectivity.Config {
+extension Connectivity.Config: PresetConfig {
     /// Sec 4.1: within-class pairs, one bypass each.
     public static func preset(_ p: Preset) -> Self {
         var c = Connectivity.Config()
@@ -35,7 +41,7 @@ extension Connectivity.Config {
     public static var paper: Self { preset(.paper) }
 }
 
-extension BarrierStatistics.Config {
+extension BarrierStatistics.Config: PresetConfig {
     /// Sec 4.2 on MNIST-5k: the paper's pairing protocol at full scale, the free protocol below it.
     public static func preset(_ p: Preset) -> Self {
         var c = BarrierStatistics.Config()
@@ -72,7 +78,7 @@ extension Chain.Config {
     }
 }
 
-extension UntrainedConnectivity.Config {
+extension UntrainedConnectivity.Config: PresetConfig {
     /// Sec 4.3: FVO modes of an untrained ResNet-18 and rounds of free bypassing.
     public static func preset(_ p: Preset) -> Self {
         var c = UntrainedConnectivity.Config()
@@ -103,7 +109,7 @@ extension DimensionSweep.Config {
     public static var paper: Self { preset(.paper) }
 }
 
-extension BarrierEvolution.Config {
+extension BarrierEvolution.Config: PresetConfig {
     /// App F.1 with the paper's schedule and conventions (np.std, np.trapezoid) on the run's own model and data
     /// (mnist-cnn on MNIST-5k); `Config.paper` is App F.1's ResNet-18 on CIFAR-10.
     public static func preset(_ p: Preset) -> Self {

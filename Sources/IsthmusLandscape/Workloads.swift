@@ -76,23 +76,15 @@ public enum Workloads {
             Workload(name: "train-mnist-cnn-b64", unit: "ms per batch of 64", reps: (5, 30)) {
                 trainStep(try model("mnist-cnn"), shape: [1, 28, 28]) },
         ]
-        if ModelZoo.names.contains("efficientnet-lite0") {
+        // The ImageNet networks when present (googlenet, the paper's main network, is not in the peer benchmark:
+        // scripts/peer_googlenet.py times PyTorch).
+        for (name, steps) in [("efficientnet-lite0", 250), ("googlenet", 1000)] where ModelZoo.names.contains(name) {
             let ea = Tensor.normal([1, 3, 224, 224], using: &rng), eb = Tensor.normal([1, 3, 224, 224], using: &rng)
             list += [
-                Workload(name: "sweep-efficientnet-lite0-250", unit: "ms per 250-point sweep", reps: (1, 3)) {
-                    sweep(try model("efficientnet-lite0", classes: 1000), ea, eb, steps: 250) },
-                Workload(name: "bypass-efficientnet-lite0", unit: "ms per iteration", reps: (5, 20)) {
-                    anchoredStep(try model("efficientnet-lite0", classes: 1000), start: (ea + eb) * 0.5, target: 967, v: eb - ea) },
-            ]
-        }
-        if ModelZoo.names.contains("googlenet") {
-            // The paper's main network, not in the peer benchmark: scripts/peer_googlenet.py times PyTorch.
-            let ga = Tensor.normal([1, 3, 224, 224], using: &rng), gb = Tensor.normal([1, 3, 224, 224], using: &rng)
-            list += [
-                Workload(name: "sweep-googlenet-1000", unit: "ms per 1000-point sweep", reps: (1, 3)) {
-                    sweep(try model("googlenet", classes: 1000), ga, gb, steps: 1000) },
-                Workload(name: "bypass-googlenet", unit: "ms per iteration", reps: (5, 20)) {
-                    anchoredStep(try model("googlenet", classes: 1000), start: (ga + gb) * 0.5, target: 967, v: gb - ga) },
+                Workload(name: "sweep-\(name)-\(steps)", unit: "ms per \(steps)-point sweep", reps: (1, 3)) {
+                    sweep(try model(name, classes: 1000), ea, eb, steps: steps) },
+                Workload(name: "bypass-\(name)", unit: "ms per iteration", reps: (5, 20)) {
+                    anchoredStep(try model(name, classes: 1000), start: (ea + eb) * 0.5, target: 967, v: eb - ea) },
             ]
         }
         return list

@@ -76,6 +76,13 @@ public final class ReproContext {
 
     func units(_ dir: RunDirectory) -> UnitRun { host.units(dir, quiet: quiet) }
 
+    /// The experiment's config at this run's preset, with the run's seed.
+    func config<C: PresetConfig>(_ type: C.Type) -> C {
+        var c = C.preset(preset)
+        c.seed = seed
+        return c
+    }
+
     func note(_ s: String) { if !quiet { FileHandle.standardError.write(Data((s + "\n").utf8)) } }
 }
 
@@ -101,7 +108,11 @@ public enum Reproduction {
         }
     }
 
-    /// The stages, in order: each computes one experiment of the library at the run's preset.
+    /// The stages, in order: each runs one experiment of the library at the run's preset (`ctx.config(X.Config.self)`,
+    /// the experiment's `Config.preset`, in Presets.swift) and writes it with the experiment's own `write`; the report
+    /// compares with `PaperReference`. model: Training; connectivity: Connectivity (+ a Chain showcase); barriers:
+    /// BarrierStatistics; untrained: UntrainedConnectivity and DimensionSweep; evolution: BarrierEvolution; imagenet:
+    /// Chain.photoShowcase and BarrierStatistics.photos; percolation: DimensionScan and ClassConnectivity.
     public static let stages: [ReproStage.Type] = [TrainStage.self, ConnectivityStage.self, BarriersStage.self, UntrainedStage.self,
                                             EvolutionStage.self, ImageNetStage.self, PercolationStage.self]
 
@@ -161,8 +172,7 @@ enum TrainStage: ReproStage {
             return
         }
         let split = try ctx.split()
-        var c = Training.Config.preset(ctx.preset)
-        c.seed = ctx.seed
+        let c = ctx.config(Training.Config.self)
         let (net, _) = try ModelZoo.make(ctx.userModel?.options ?? ModelOptions(name: "mnist-cnn"), seed: ctx.seed)
         let progress = Progress(total: c.epochs * ((split.train.count + c.batch - 1) / c.batch), label: "train", quiet: ctx.quiet)
         let log = try Training.train(net, on: split, c, onBatch: { _, _ in progress.advance() })
@@ -198,17 +208,11 @@ enum TrainStage: ReproStage {
 enum ConnectivityStage: ReproStage {
     static let id = "connectivity", title = "Sec 4.1: connectivity between real images of a class"
 
-    static func config(_ ctx: ReproContext) -> Connectivity.Config {
-        var c = Connectivity.Config.preset(ctx.preset)
-        c.seed = ctx.seed
-        return c
-    }
-
     static func run(_ ctx: ReproContext) throws {
         let dir = try ctx.folder(id)
         let (model, info, m) = try ctx.trainedModel()
         let test = try ctx.split().test
-        let c = config(ctx)
+        let c = ctx.config(Connectivity.Config.self)
         let rows = try Connectivity.run(c, model: model, data: test, units: ctx.units(dir))
         try Connectivity.write(c, rows: rows, to: dir)
         // The showcase (Fig 1-3): the pair with the highest primary barrier, its path and its bend.
@@ -340,16 +344,10 @@ func protocolText(_ c: BarrierStatistics.Config) -> String {
 enum BarriersStage: ReproStage {
     static let id = "barriers", title = "Sec 4.2: adversarial examples, barrier statistics and detection"
 
-    static func config(_ ctx: ReproContext) -> BarrierStatistics.Config {
-        var c = BarrierStatistics.Config.preset(ctx.preset)
-        c.seed = ctx.seed
-        return c
-    }
-
     static func run(_ ctx: ReproContext) throws {
         let dir = try ctx.folder(id)
         let (model, _, m) = try ctx.trainedModel()
-        let c = config(ctx)
+        let c = ctx.config(BarrierStatistics.Config.self)
         try ctx.writeConfig(dir, model: m, c)
         let units = try BarrierStatistics.run(c, model: model, data: try ctx.split().test, units: ctx.units(dir))
         try BarrierStatistics.write(c, units: units, to: dir)
@@ -401,22 +399,10 @@ enum BarriersStage: ReproStage {
 enum UntrainedStage: ReproStage {
     static let id = "untrained", title = "Sec 4.3: connectivity in untrained networks, and input dimension"
 
-    static func config(_ ctx: ReproContext) -> UntrainedConnectivity.Config {
-        var c = UntrainedConnectivity.Config.preset(ctx.preset)
-        c.seed = ctx.seed
-        return c
-    }
-
-    static func sweepConfig(_ ctx: ReproContext) -> DimensionSweep.Config {
-        var s = DimensionSweep.Config.preset(ctx.preset)
-        s.base.seed = ctx.seed
-        return s
-    }
-
     static func run(_ ctx: ReproContext) throws {
         let dir = try ctx.folder(id)
         if !dir.exists("single/result.json") {
-            let c = config(ctx)
+            let c = ctx.config(UntrainedConnectivity.Config.self)
             let (r, _, _, path) = try UntrainedConnectivity.run(c)
             let single = try RunDirectory(path: dir.url("single").path, mode: .resume)
             try ctx.writeConfig(single, model: nil, c, seed: c.seed)
@@ -426,7 +412,8 @@ enum UntrainedStage: ReproStage {
             try PNG.write(PNG.upscale(PNG.grid(images: images, columns: images.count), factor: max(1, 96 / shape[1])), to: single.url("modes.png"))
         }
         let sweep = try RunDirectory(path: dir.url("sweep").path, mode: .resume)
-        let s = sweepConfig(ctx)
+        var s = DimensionSweep.Config.preset(ctx.preset)
+        s.base.seed = ctx.seed
         try ctx.writeConfig(sweep, model: nil, s)
         try DimensionSweep.write(s, rows: try DimensionSweep.run(s, units: ctx.units(sweep)), to: sweep)
     }
@@ -474,8 +461,7 @@ enum EvolutionStage: ReproStage {
     static let id = "evolution", title = "App F.1: barrier evolution during training"
 
     static func run(_ ctx: ReproContext) throws {
-        var c = BarrierEvolution.Config.preset(ctx.preset)
-        c.seed = ctx.seed
+        let c = ctx.config(BarrierEvolution.Config.self)
         let progress = Progress(total: c.checkpoints.count * c.runs, label: "checkpoints", quiet: ctx.quiet)
         let cps = try BarrierEvolution.run(c, data: try ctx.split()) { _, _ in progress.advance() }
         progress.finish()
