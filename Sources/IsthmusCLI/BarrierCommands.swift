@@ -21,6 +21,7 @@ struct BarriersCommand: Command {
       --steps N             points per segment (default 250)
       --bypass-iterations N Adam steps of the bypass giving bypassedMax (default 1024)
       --shard I/N           measure pairs with index = I mod N only (merge shards with isthmus merge)
+    \(SelectionOptions.help)
     \(ImageDataOptions.help)
       --quiet               no progress on stderr
       --out DIR             run folder; --resume continues an interrupted run, --force starts over
@@ -45,9 +46,11 @@ struct BarriersCommand: Command {
         c.steps = try args.int("--steps", default: 250, min: 2, max: 1_000_000)
         c.bypass.iterations = try args.int("--bypass-iterations", default: 1024, min: 1, max: 1_000_000)
         c.seed = m.seed
+        (c.selection, c.lowestLossCount) = try SelectionOptions.parse(&args, default: c.selection, count: c.lowestLossCount)
         let run = try ManyPairRun.open(&args, model: m, data: dataSpec, config: c)
-        let units = try measureBarriers(run.dir, c, model: run.model, data: run.test, shard: run.shard, quiet: run.quiet)
-        let result = try writeBarriers(run.dir, config: c, units: units, skippedImages: run.skippedImages)
+        let (units, planned) = try measureBarriers(run.dir, c, model: run.model, data: run.test, shard: run.shard, quiet: run.quiet)
+        let result = try writeBarriers(run.dir, config: c, units: units, plannedPairs: planned,
+                                       skippedFiles: skippedFiles(run.test, replaced: units.flatMap { $0.skipped ?? [] }))
         for g in ["within", "adversarial", "differentClass"] {
             if let s = result.groups[g] {
                 print(String(format: "%-15@ max median %.3f (Q1-Q3 %.3f-%.3f)  gap median %.3f (Q1-Q3 %.3f-%.3f)", g as NSString,
@@ -60,13 +63,14 @@ struct BarriersCommand: Command {
     }
 }
 
-/// Measures the planned pairs this process owns, one durable line per pair.
-func measureBarriers(_ dir: RunDirectory, _ c: BarrierStatistics.Config, model: Module, data: Dataset, shard: Shard?,
-                     quiet: Bool) throws -> [BarrierStatistics.Unit] {
-    let plans = try BarrierStatistics.plan(c, data: data, model: model)
-    return try runUnits(dir, indices: plans.indices.filter { shard?.owns($0) ?? true }, quiet: quiet) { i in
+/// Measures the planned pairs this process owns, one durable line per pair; also returns the number of planned pairs.
+func measureBarriers(_ dir: RunDirectory, _ c: BarrierStatistics.Config, model: Module, data: some ImageSource, shard: Shard?,
+                     quiet: Bool) throws -> (units: [BarrierStatistics.Unit], planned: Int) {
+    let plans = try BarrierStatistics.plan(c, data: data, model: model, progress: selectionProgress(c.selection, data, quiet: quiet))
+    let units = try runUnits(dir, indices: plans.indices.filter { shard?.owns($0) ?? true }, quiet: quiet) { i in
         try BarrierStatistics.measure(plans[i], c, model: model, data: data)
     }
+    return (units, plans.count)
 }
 
 struct BarriersFile: Codable {
@@ -74,30 +78,33 @@ struct BarriersFile: Codable {
     var groups: [String: BarrierStatistics.GroupSummary]
     var detection: [String: DetectionMetrics]
     var attackSuccessRate: Double
-    /// Images of an imagefolder/imagelist source skipped as unreadable (absent for other sources).
+    /// Images of an imagefolder/imagelist source skipped as unreadable (absent for other sources), and their paths.
     var skippedImages: Int? = nil
+    var skippedFiles: [String]? = nil
+    /// Pairs planned (all shards together; absent in runs made before it was recorded).
+    var plannedPairs: Int? = nil
 }
 
 /// pairs.csv, scores.csv, result.json and the figures of a barrier-statistics run.
 @discardableResult
 func writeBarriers(_ dir: RunDirectory, config c: BarrierStatistics.Config, units all: [BarrierStatistics.Unit],
-                   skippedImages: Int? = nil) throws -> BarrierStatistics.Result {
+                   plannedPairs: Int? = nil, skippedFiles: [String]? = nil) throws -> BarrierStatistics.Result {
     let units = BarrierStatistics.selected(all, c)
+    let kept = BarrierStatistics.keptMask(all, c)
     let (result, report) = BarrierStatistics.summarize(units, seed: c.seed)
     var csv = CSVWriter(header: ["group", "class", "indexA", "indexC", "lossA", "lossC", "max", "gap", "blendGap", "bypassedMax",
                                  "attackSuccess", "attackL2", "attackIterations", "kept"])
-    let keptPlans = Set(units.map { "\($0.plan.group.rawValue)/\($0.plan.classIndex)/\($0.plan.indexA)/\($0.plan.indexC)" })
-    for u in all {
+    for (u, keep) in zip(all, kept) {
         csv.addRow([.string(u.plan.group.rawValue), .int(u.plan.classIndex), .int(u.plan.indexA), .int(u.plan.indexC), .double(u.lossA),
                     .double(u.lossC), .double(u.max), .double(u.gap), .double(u.blendGap), .double(u.bypassedMax),
                     .string(u.attackSuccess.map { $0 ? "1" : "0" } ?? ""), .string(u.attackL2.map { "\($0)" } ?? ""),
                     .string(u.attackIterations.map(String.init) ?? ""),
-                    .int(keptPlans.contains("\(u.plan.group.rawValue)/\(u.plan.classIndex)/\(u.plan.indexA)/\(u.plan.indexC)") ? 1 : 0)])
+                    .int(keep ? 1 : 0)])
     }
     try csv.write(to: dir.url("pairs.csv"))
     try writeScores(dir, report)
     try dir.writeJSON(BarriersFile(config: c, groups: result.groups, detection: result.detection, attackSuccessRate: result.attackSuccessRate,
-                                   skippedImages: skippedImages), "result.json")
+                                   skippedImages: skippedFiles?.count, skippedFiles: skippedFiles, plannedPairs: plannedPairs), "result.json")
     try barrierFigures(dir, units: units, report: report)
     return result
 }

@@ -312,11 +312,10 @@ struct ComparePathsCommand: Command {
         let pairs = try Connectivity.samplePairs(test, model: model, count: c.pairs, seed: c.seed, requireCorrect: c.requireCorrect)
         let mine = run.owned(pairs.count)
         let units = try runUnits(run.dir, indices: mine, quiet: run.quiet) { i -> ComparePaths.Unit in
-            let p = pairs[i]
+            let (p, a, z, _) = try Connectivity.endpoints(pairs[i], data: test)
             var config = c.paths
             config.classIndex = p.classIndex
             config.curve.seed = c.seed &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15
-            let a = test.image(p.indexA), z = test.image(p.indexC)
             let straight = Interpolation.run(Interpolation.Config(steps: config.chain.primarySteps, classIndex: p.classIndex,
                                                                   batch: config.batch), model: model, from: a, to: z)
             let keepCurves = i == mine.first

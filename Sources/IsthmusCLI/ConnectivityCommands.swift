@@ -159,8 +159,9 @@ struct ConnectivityCommand: Command {
     \(ModelArguments.help)
       --data SPEC           \(DataSource.names.joined(separator: " | ")) (default mnist5k)
       --pairs N             within-class test pairs (default 100)
-      --all-images          also use misclassified test images (default: only correctly classified ones)
+      --all-images          also use misclassified test images (default: only correctly classified ones); = --select all
       --shard I/N           run pairs with index = I mod N only (merge shards with isthmus merge)
+    \(SelectionOptions.help)
     \(ImageDataOptions.help)
       --batch K             optimize the bends of K pairs together in one batch (default \(defaultBatch): the pairs one
                             by one); each pair keeps its own Adam state, direction, anchor and stop, so rows equal the
@@ -178,12 +179,16 @@ struct ConnectivityCommand: Command {
         let dataSpec = try args.string("--data", default: "mnist5k")
         var c = Connectivity.Config()
         c.pairs = try args.int("--pairs", default: 100, min: 1, max: 1_000_000)
-        c.requireCorrect = !args.flag("--all-images")
+        let allImages = args.flag("--all-images")
+        if allImages && args.has("--select") { throw CLIError("--all-images and --select exclude each other") }
+        (c.selection, c.lowestLossCount) = try SelectionOptions.parse(&args, default: allImages ? .all : c.selection, count: c.lowestLossCount)
         c.seed = m.seed
         c.chain = try ChainArguments.parse(&args)
         let batch = try args.int("--batch", default: defaultBatch, min: 1, max: 4096)
         let run = try ManyPairRun.open(&args, model: m, data: dataSpec, config: c)
-        let pairs = try Connectivity.samplePairs(run.test, model: run.model, count: c.pairs, seed: c.seed, requireCorrect: c.requireCorrect)
+        let pairs = try Connectivity.samplePairs(run.test, model: run.model, count: c.pairs, seed: c.seed, selection: c.selection,
+                                                 lowestLossCount: c.lowestLossCount,
+                                                 progress: selectionProgress(c.selection, run.test, quiet: run.quiet))
         let rows: [Connectivity.Row]
         if batch == 1 {
             rows = try runUnits(run.dir, indices: run.owned(pairs.count), quiet: run.quiet) { i in
@@ -197,7 +202,7 @@ struct ConnectivityCommand: Command {
             }
         }
         let dir = run.dir
-        let summary = try writeConnectivity(dir, config: c, rows: rows, skippedImages: run.skippedImages)
+        let summary = try writeConnectivity(dir, config: c, rows: rows, skippedFiles: skippedFiles(run.test, replaced: rows.flatMap { $0.skipped ?? [] }))
         print(String(format: "%d pairs: median primary gap %.4f -> final gap %.4f; connected at 0.05: %.1f%%; median deviation %.4f (pixel %.4f) over %d bent pairs, %d unbent",
                      summary.pairs, summary.medianPrimaryGap, summary.medianFinalGap,
                      100 * (summary.connectedFraction["0.05"] ?? 0), summary.medianDeviationRatio, summary.medianPixelDeviation,
@@ -208,14 +213,15 @@ struct ConnectivityCommand: Command {
 struct ConnectivityFile: Codable {
     var config: Connectivity.Config
     var summary: Connectivity.Summary
-    /// Images of an imagefolder/imagelist source skipped as unreadable (absent for other sources).
+    /// Images of an imagefolder/imagelist source skipped as unreadable (absent for other sources), and their paths.
     var skippedImages: Int? = nil
+    var skippedFiles: [String]? = nil
 }
 
 /// pairs.csv, result.json and gaps.svg from the finished rows (also used by `merge`).
 @discardableResult
 func writeConnectivity(_ dir: RunDirectory, config c: Connectivity.Config, rows: [Connectivity.Row],
-                       skippedImages: Int? = nil) throws -> Connectivity.Summary {
+                       skippedFiles: [String]? = nil) throws -> Connectivity.Summary {
     let eps = c.chain.epsilons
     let summary = Connectivity.summarize(rows, epsilons: eps)
     var csv = CSVWriter(header: ["pair", "class", "indexA", "indexC", "lossA", "lossC", "primaryMax", "primaryGap", "primaryBlendGap",
@@ -229,7 +235,7 @@ func writeConnectivity(_ dir: RunDirectory, config c: Connectivity.Config, rows:
                    + eps.map { .int(r.connected[String(format: "%g", $0)] == true ? 1 : 0) })
     }
     try csv.write(to: dir.url("pairs.csv"))
-    try dir.writeJSON(ConnectivityFile(config: c, summary: summary, skippedImages: skippedImages), "result.json")
+    try dir.writeJSON(ConnectivityFile(config: c, summary: summary, skippedImages: skippedFiles?.count, skippedFiles: skippedFiles), "result.json")
     try connectivityFigures(dir, rows: rows)
     return summary
 }

@@ -390,7 +390,7 @@ enum BarriersStage: ReproStage {
         let (model, _, m) = try ctx.trainedModel()
         let c = config(ctx)
         try writeConfig(dir, seed: ctx.seed, model: m, c)
-        let units = try measureBarriers(dir, c, model: model, data: try ctx.split().test, shard: nil, quiet: ctx.quiet)
+        let units = try measureBarriers(dir, c, model: model, data: try ctx.split().test, shard: nil, quiet: ctx.quiet).units
         try writeBarriers(dir, config: c, units: units)
     }
 
@@ -625,7 +625,7 @@ enum ImageNetStage: ReproStage {
         let data = try evaluationData("photos:" + photos, model: model, info: info)
         let stats = try RunDirectory(path: dir.url("barriers").path, mode: .resume)
         try writeConfig(stats, seed: ctx.seed, model: m, c, kind: "barriers")
-        let units = try measureBarriers(stats, c, model: model, data: data, shard: nil, quiet: ctx.quiet)
+        let units = try measureBarriers(stats, c, model: model, data: data, shard: nil, quiet: ctx.quiet).units
         try writeBarriers(stats, config: c, units: units)
     }
 

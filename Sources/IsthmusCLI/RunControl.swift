@@ -126,9 +126,8 @@ struct ManyPairRun {
     let quiet: Bool
     let model: Module
     let info: ModelInfo
-    let test: Dataset
-    /// Images of an imagefolder/imagelist source skipped as unreadable (nil for other sources), for result.json.
-    let skippedImages: Int?
+    /// The test data: in memory, or an `ImageFolder` streamed from disk.
+    let test: any ImageSource
 
     static func open<C: Encodable>(_ args: inout Arguments, model m: ModelArguments, data spec: String, config: C) throws -> ManyPairRun {
         let shard = try Shard.parse(&args)
@@ -144,7 +143,7 @@ struct ManyPairRun {
                                         dataDigest: try source.digest ?? dataDigest(spec), config: config, shard: shard)
         let dir = try run.open(provenance)
         try writeConfig(dir, seed: m.seed, model: m, config, data: source.spec, provenance: provenance)
-        return ManyPairRun(dir: dir, shard: shard, quiet: quiet, model: model, info: info, test: source.data, skippedImages: source.skipped)
+        return ManyPairRun(dir: dir, shard: shard, quiet: quiet, model: model, info: info, test: source.data)
     }
 
     /// The unit indices 0..<count this process owns.

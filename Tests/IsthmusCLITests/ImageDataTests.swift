@@ -59,18 +59,24 @@ final class ImageDataTests: XCTestCase {
                 XCTAssertEqual(r.count, 7, "\(g) \(c)")
             }
         }
-        // (pairs.csv's kept flag marks every copy of a plan drawn twice, so the kept count is read from result.json.)
+        // pairs.csv's kept flag is one per kept copy (a pair planned twice counts twice), as result.json's counts.
+        XCTAssertEqual(rows.filter { $0.last == "1" }.count, 2 * 5 * classes.count)
         let groups = json["groups"] as! [String: Any]
         for g in ["within", "adversarial"] {
             let max = (groups[g] as! [String: Any])["max"] as! [String: Any]
             XCTAssertEqual((max["count"] as! Int) + (max["dropped"] as! Int), 5 * classes.count, g)
         }
-        // The same images as an imagelist.
+        // The same images as an imagelist; the lowest-loss rule evaluates every image, so it meets the corrupt one.
         (code, _, err) = try isthmus(["connectivity", "--model", "mlp", "--hidden", "16", "--untrained", "--seed", "4",
-                                      "--data", "imagelist:" + root + "/images/list.csv", "--pairs", "3", "--all-images", "--steps", "10",
-                                      "--points", "5", "--iterations", "3", "--quiet", "--out", root + "/c"])
+                                      "--data", "imagelist:" + root + "/images/list.csv", "--pairs", "3", "--select", "lowest-loss",
+                                      "--images-per-class", "3", "--steps", "10", "--points", "5", "--iterations", "3", "--quiet", "--out", root + "/c"])
         XCTAssertEqual(code, 0, err)
         XCTAssertEqual(try result(root + "/c")["skippedImages"] as? Int, 1)
+        XCTAssertEqual((try result(root + "/c")["config"] as? [String: Any])?["selection"] as? String, "lowestLoss")
+        (code, _, err) = try isthmus(["connectivity", "--model", "mlp", "--hidden", "16", "--untrained", "--data", "imagelist:" + root + "/images/list.csv",
+                                      "--select", "all", "--images-per-class", "3", "--quiet", "--out", root + "/c2"])
+        XCTAssertNotEqual(code, 0)
+        XCTAssertTrue(err.contains("--images-per-class goes with --select lowest-loss"), err)
         // Bad input: a clear one-line error, no run folder.
         (code, _, err) = try isthmus(["connectivity", "--model", "mlp", "--hidden", "16", "--untrained", "--data", "imagefolder:" + root + "/none",
                                       "--pairs", "3", "--quiet", "--out", root + "/x"])
