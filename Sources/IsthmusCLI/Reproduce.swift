@@ -62,11 +62,14 @@ enum Reproduction {
     static let stages: [ReproStage.Type] = [TrainStage.self, ConnectivityStage.self, BarriersStage.self, UntrainedStage.self,
                                             EvolutionStage.self, ImageNetStage.self, PercolationStage.self]
 
+    /// The stages for the run's data: an image folder runs `ImageFolderStage` only.
+    static func stages(_ ctx: ReproContext) -> [ReproStage.Type] { ImageFolderStage.handles(ctx.dataSpec) ? [ImageFolderStage.self] : stages }
+
     static func isDone(_ ctx: ReproContext, _ s: ReproStage.Type) -> Bool { ctx.root.exists(s.id + "/done.json") }
 
     static func run(_ ctx: ReproContext) throws {
         let start = Date()
-        for s in stages {
+        for s in stages(ctx) {
             if isDone(ctx, s) { ctx.note("[\(s.id)] done already, skipped"); continue }
             ctx.note("[\(s.id)] \(s.title)")
             let t = Date()
@@ -91,7 +94,7 @@ enum Reproduction {
         if let info = try? ctx.root.readJSON(RunInfo.self, "run.json") {
             html.keyValueTable([("git commit", info.gitCommit), ("started", info.date), ("command", info.command)])
         }
-        for s in stages where isDone(ctx, s) {
+        for s in stages(ctx) where isDone(ctx, s) {
             html.section(id: s.id, title: s.title)
             try s.report(ctx, into: &html)
         }
@@ -302,7 +305,8 @@ struct ReproduceCommand: Command {
       --out DIR             run folder (default runs/quick or runs/full)
       --resume              continue an interrupted run in DIR (finished stages and pairs are kept)
       --force               start DIR over
-      --data SPEC           (default mnist5k)
+      --data SPEC           (default mnist5k); imagefolder:DIR or imagelist:FILE.csv with --model runs the ImageNet-scale
+                            stage on it: Fig 6 over every class (paper protocol), per-class barriers, connectivity
       --model NAME          use this model instead of training mnist-cnn (with --weights)
       --weights FILE        its weights (.safetensors or .pth)
       --seed S              (default 0)
@@ -327,6 +331,7 @@ struct ReproduceCommand: Command {
         let seed = try user?.seed ?? args.seed()
         let quiet = args.flag("--quiet")
         try args.finish()
+        if ImageFolderStage.handles(data) && user == nil { throw CLIError("reproduce --data \(data) needs --model M (and --weights FILE)") }
         let root = try RunDirectory(path: path, mode: resume ? .resume : force ? .force : .create, lock: true)
         let config = Config(scale: scale, data: data, seed: seed, model: user?.options, weights: user?.weights)
         try root.guardConfig(hash: fnv1a(Array(try JSONCoding.encoder(pretty: false).encode(config))))
@@ -350,7 +355,7 @@ struct PlotCommand: Command {
         let root = try RunDirectory(path: path, mode: .resume)
         let config = try root.readJSON(ReproduceCommand.Config.self, "config.json")
         let ctx = ReproContext(root: root, scale: config.scale, seed: config.seed, quiet: true, dataSpec: config.data, userModel: nil)
-        for s in Reproduction.stages where Reproduction.isDone(ctx, s) { try s.figures(ctx) }
+        for s in Reproduction.stages(ctx) where Reproduction.isDone(ctx, s) { try s.figures(ctx) }
         try Reproduction.writeReport(ctx)
         print("report: \(root.url("index.html").path)")
     }
