@@ -32,6 +32,7 @@ public enum CLI {
         BenchCommand.self,
         KernelBenchCommand.self,
         PreprocessCommand.self,
+        PhotoFolderCommand.self,
         PredictCommand.self,
         InspectCommand.self,
         ONNXBenchCommand.self,
@@ -39,6 +40,7 @@ public enum CLI {
         UntrainedCommand.self,
         EvolutionCommand.self,
         WriteStressCommand.self,
+        FolderCostsCommand.self,
     ]
 
     static func usage() -> String {
