@@ -155,7 +155,7 @@ public enum Connectivity {
             return Chain.Progress(chain, model: model, from: a, to: z, normalization: data.normalization)
         }, finished: { k, chain in
             let (pair, skipped) = measured.removeValue(forKey: k)!
-            var r = Row(pair: indices[k], pair, try chain.result().0)
+            var r = Row(pair: indices[k], pair, chain.result().0)
             r.skipped = skipped
             try row(r)
         })

@@ -140,7 +140,7 @@ final class BarrierPlanTests: XCTestCase {
     }
 
     /// Thousands of generated images: the plan over every class evaluates them in batches through a 1 MB cache, and
-    /// resident memory grows by far less than the decoded set would take; peak resident memory stays under 2 GB.
+    /// resident memory, current and peak, grows by far less than the decoded set would take.
     func testPlanOverThousandsOfImagesKeepsResidentMemoryBounded() throws {
         let n = 3000, classes = 100, shape = [3, 32, 32]
         for i in 0..<n { try writePNG(root.path + String(format: "/c%03d/%04d.png", i % classes, i), side: 20, seed: i) }
@@ -159,19 +159,21 @@ final class BarrierPlanTests: XCTestCase {
         c.selection = .lowestLoss
         c.lowestLossCount = 4
         _ = folder.evaluate(model, indices: [0], batch: 1)
+        // The peak (VmHWM) is the whole test process's; writing 5 to clear_refs restarts it at the current size.
+        let peakReset = (try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)) != nil
         let before = try status("VmRSS")
         let start = Date()
         let plans = try BarrierStatistics.plan(c, data: folder, model: model)
         let seconds = Date().timeIntervalSince(start)
         let grown = try status("VmRSS") - before, peak = try status("VmHWM")
-        print(String(format: "BarrierPlan: %d images 20x20 -> 3x32x32 evaluated in batches in %.2f s (%.0f images/s), resident +%.1f MB, peak %.0f MB",
-                     n, seconds, Double(n) / seconds, Double(grown) / 1e6, Double(peak) / 1e6))
+        print(String(format: "BarrierPlan: %d images 20x20 -> 3x32x32 evaluated in batches in %.2f s (%.0f images/s), resident +%.1f MB, peak %.0f MB%@",
+                     n, seconds, Double(n) / seconds, Double(grown) / 1e6, Double(peak) / 1e6, peakReset ? "" : " (peak of the whole process)"))
         XCTAssertEqual(plans.count, classes * 14, "7 within + 7 adversarial pairs for every class")
         XCTAssertEqual(Set(plans.map(\.classIndex)).count, classes)
         XCTAssertEqual(folder.cacheStats.misses, n, "every image decoded once")
         XCTAssertLessThanOrEqual(folder.cachedBytes, 1 << 20)
         XCTAssertLessThan(grown, whole / 4, "resident memory grew by \(grown) bytes; holding every image would take \(whole)")
-        XCTAssertLessThan(peak, 2 << 30)
+        if peakReset { XCTAssertLessThan(peak - before, whole / 4, "peak resident memory rose by \(peak - before) bytes during the plan") }
         // The listing alone: the all rule reads nothing.
         let fresh = try ImageFolder.folder(root.path, inputShape: shape, normalization: .imagenet, cacheBytes: 1 << 20)
         c.selection = .all
