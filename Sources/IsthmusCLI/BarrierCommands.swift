@@ -26,7 +26,7 @@ struct BarriersCommand: Command {
             .int("--batch", "K", 1, 1...4096, "optimize the attacks and bypasses of K pairs together in one batch (default {}:\n"
                  + "the pairs one by one); each keeps its own Adam state, target, direction, anchor and stop,\n"
                  + "so rows equal the sequential ones to float32 rounding; not part of the run's identity"),
-        ], ManyPairRun.options(shard: "measure pairs with index = I mod N only (merge shards with isthmus merge)"))
+        ], SelectionOptions.options(d.selection, count: d.lowestLossCount), ManyPairRun.options(shard: "measure pairs with index = I mod N only (merge shards with isthmus merge)"))
     }
     static let notes = """
     writes pairs.csv (kept = 1 for the pairs the statistics use), result.json {config, groups {within, adversarial, differentClass} x {max, gap, bypassedMax},
@@ -49,10 +49,13 @@ struct BarriersCommand: Command {
         c.steps = try args.int("--steps")
         c.bypass.iterations = try args.int("--bypass-iterations")
         c.seed = m.seed
+        (c.selection, c.lowestLossCount) = try SelectionOptions.parse(&args)
         let batch = try args.int("--batch")
         let run = try ManyPairRun.open(&args, model: m, data: dataSpec, config: c)
-        let units = try BarrierStatistics.run(c, model: run.model, data: run.test, batch: batch, units: run.units)
-        let result = try BarrierStatistics.write(c, units: units, skippedImages: run.skippedImages, to: run.dir)
+        let plans = try BarrierStatistics.plan(c, data: run.test, model: run.model, progress: c.selection.progress(over: run.test, quiet: run.quiet))
+        let units = try BarrierStatistics.run(c, plans: plans, model: run.model, data: run.test, batch: batch, units: run.units)
+        let result = try BarrierStatistics.write(c, units: units, plannedPairs: plans.count,
+                                                 skippedFiles: skippedFiles(run.test, replaced: units.flatMap { $0.skipped ?? [] }), to: run.dir)
         for g in ["within", "adversarial", "differentClass"] {
             if let s = result.groups[g] {
                 print(String(format: "%-15@ max median %.3f (Q1-Q3 %.3f-%.3f)  gap median %.3f (Q1-Q3 %.3f-%.3f)", g as NSString,

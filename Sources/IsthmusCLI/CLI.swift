@@ -42,6 +42,7 @@ public enum CLI {
         BenchCommand.self,
         KernelBenchCommand.self,
         PreprocessCommand.self,
+        PhotoFolderCommand.self,
         PredictCommand.self,
         InspectCommand.self,
         ONNXBenchCommand.self,
@@ -49,6 +50,7 @@ public enum CLI {
         UntrainedCommand.self,
         EvolutionCommand.self,
         WriteStressCommand.self,
+        FolderCostsCommand.self,
     ]
 
     static func usage() -> String {

@@ -315,7 +315,7 @@ func loadInput(_ path: String, info: ModelInfo) throws -> Tensor {
 }
 
 /// Refuses data with a label the model has no class for (cross-entropy would trap on it).
-func checkLabels(_ data: Dataset, spec: String, info: ModelInfo) throws {
+func checkLabels(_ data: some ImageSource, spec: String, info: ModelInfo) throws {
     if let bad = data.labels.firstIndex(where: { $0 < 0 || $0 >= info.classes }) {
         throw CLIError("\(spec): image \(bad) has label \(data.labels[bad]), but \(info.name) has \(info.classes) classes (see --classes)")
     }
@@ -337,7 +337,9 @@ extension Option {
 /// The test split of `spec` for experiments on `model`: shapes checked; the photos set (whose labels are photo
 /// indices) is relabeled with the model's top-1 classes, so that L_y is the loss of the class the model sees.
 func evaluationData(_ spec: String, model: Module, info: ModelInfo) throws -> Dataset {
-    try evaluationSource(spec, model: model, info: info).data
+    let data = try evaluationSource(spec, model: model, info: info).data
+    if let folder = data as? ImageFolder { return try folder.dataset().data }
+    return data as! Dataset
 }
 
 /// `--split` and `--cache-mb` of the `imagefolder:DIR` / `imagelist:FILE.csv` data sources.
@@ -364,9 +366,10 @@ struct ImageDataOptions {
 }
 
 /// The evaluation data of `spec` with, for `imagefolder:DIR` / `imagelist:FILE.csv`, the resolved spec (the folder
-/// `--split` picked), the listing digest and the count of images skipped as unreadable (each warned on stderr).
+/// `--split` picked) and the listing digest; an image folder is the `ImageFolder` itself, streamed (nothing decoded
+/// yet: unreadable images are warned about and counted as they are met).
 func evaluationSource(_ spec: String, model: Module, info: ModelInfo, images: ImageDataOptions = ImageDataOptions())
-    throws -> (data: Dataset, spec: String, digest: String?, skipped: Int?) {
+    throws -> (data: any ImageSource, spec: String, digest: String?) {
     if let colon = spec.firstIndex(of: ":"), ["imagefolder", "imagelist"].contains(String(spec[..<colon])) {
         let kind = String(spec[..<colon]), path = String(spec[spec.index(after: colon)...])
         guard !path.isEmpty else { throw CLIError("\(kind): needs a \(kind == "imagefolder" ? "folder" : "CSV file"), as \(kind):PATH") }
@@ -375,12 +378,9 @@ func evaluationSource(_ spec: String, model: Module, info: ModelInfo, images: Im
         let folder = kind == "imagefolder"
             ? try ImageFolder.folder(path, split: images.split, inputShape: info.inputShape, normalization: info.normalization, cacheBytes: cache)
             : try ImageFolder.list(path, inputShape: info.inputShape, normalization: info.normalization, cacheBytes: cache)
-        let test = try folder.dataset().data
-        try checkLabels(test, spec: spec, info: info)
+        try checkLabels(folder, spec: spec, info: info)
         let resolved = kind == "imagefolder" ? "imagefolder:" + ImageFolder.resolve(path, split: images.split) : spec
-        let skipped = folder.skipped.count
-        if skipped > 0 { note("\(spec): skipped \(skipped) of \(folder.count) images that could not be decoded") }
-        return (test, resolved, folder.listingDigest, skipped)
+        return (folder, resolved, folder.listingDigest)
     }
     guard !images.given else { throw CLIError("--split and --cache-mb go with --data imagefolder:DIR or imagelist:FILE.csv") }
     var test = try DataSource.load(spec).test
@@ -393,5 +393,6 @@ func evaluationSource(_ spec: String, model: Module, info: ModelInfo, images: Im
         test = test.relabeled(by: model, classes: info.classes)
     }
     try checkLabels(test, spec: spec, info: info)
-    return (test, spec, nil, nil)
+    return (test, spec, nil)
 }
+

@@ -119,11 +119,12 @@ struct ConnectivityCommand: Command {
         OptionTable(ModelArguments.options, [
             .data,
             .int("--pairs", "N", Connectivity.Config().pairs, 1...1_000_000, "within-class test pairs"),
-            .flag("--all-images", "also use misclassified test images (default: only correctly classified ones)"),
+            .flag("--all-images", "also use misclassified test images (default: only correctly classified ones); = --select all"),
             .int("--batch", "K", defaultBatch, 1...4096, "optimize the bends of K pairs together in one batch (default {}: the pairs one\n"
                  + "by one); each pair keeps its own Adam state, direction, anchor and stop, so rows equal the\n"
                  + "sequential ones to float32 rounding (not bit for bit); not part of the run's identity"),
-        ], ChainArguments.options(rounds: Chain.Config().rounds), ManyPairRun.options())
+        ], SelectionOptions.options(Connectivity.Config().selection, count: Connectivity.Config().lowestLossCount),
+           ChainArguments.options(rounds: Chain.Config().rounds), ManyPairRun.options())
     }
     static let notes = """
     writes pairs.csv (one row per pair), result.json {config, summary {pairs, medianPrimaryGap, medianFinalGap,
@@ -136,13 +137,17 @@ struct ConnectivityCommand: Command {
         let dataSpec = try args.required("--data")
         var c = Connectivity.Config()
         c.pairs = try args.int("--pairs")
-        c.requireCorrect = !args.flag("--all-images")
+        let allImages = args.flag("--all-images")
+        if allImages && args.has("--select") { throw CLIError("--all-images and --select exclude each other") }
+        (c.selection, c.lowestLossCount) = try SelectionOptions.parse(&args, override: allImages ? .all : nil)
         c.seed = m.seed
         c.chain = try ChainArguments.parse(&args)
         let batch = try args.int("--batch")
         let run = try ManyPairRun.open(&args, model: m, data: dataSpec, config: c)
-        let rows = try Connectivity.run(c, model: run.model, data: run.test, batch: batch, units: run.units)
-        let summary = try Connectivity.write(c, rows: rows, skippedImages: run.skippedImages, to: run.dir)
+        let rows = try Connectivity.run(c, model: run.model, data: run.test, batch: batch, units: run.units,
+                                        progress: c.selection.progress(over: run.test, quiet: run.quiet))
+        let summary = try Connectivity.write(c, rows: rows, skippedFiles: skippedFiles(run.test, replaced: rows.flatMap { $0.skipped ?? [] }),
+                                             to: run.dir)
         print(String(format: "%d pairs: median primary gap %.4f -> final gap %.4f; connected at 0.05: %.1f%%; median deviation %.4f (pixel %.4f) over %d bent pairs, %d unbent",
                      summary.pairs, summary.medianPrimaryGap, summary.medianFinalGap,
                      100 * (summary.connectedFraction["0.05"] ?? 0), summary.medianDeviationRatio, summary.medianPixelDeviation,

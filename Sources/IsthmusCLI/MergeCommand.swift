@@ -46,11 +46,18 @@ struct MergeCommand: Command {
         let written: Int
         switch provenance.kind {
         case "barriers":
-            let config = try dirs[0].readJSON(BarrierStatistics.File.self, "result.json").config
-            let rows: [BarrierStatistics.Unit] = try merged(dirs, shards, expected: 3 * config.pairs)
+            let files = try dirs.map { try $0.readJSON(BarrierStatistics.File.self, "result.json") }
+            let config = files[0].config
+            let planned = Set(files.map { $0.plannedPairs ?? (config.pairProtocol == .free ? 3 * config.pairs : -1) })
+            guard planned.count == 1, let expected = planned.first, expected >= 0 else {
+                throw CLIError(planned.count > 1 ? "the shards planned different numbers of pairs (\(planned.sorted().map(String.init).joined(separator: ", ")))"
+                                                 : "\(shards[0]) records no number of planned pairs (made by an older Isthmus); run the shards again")
+            }
+            let rows: [BarrierStatistics.Unit] = try merged(dirs, shards, expected: expected)
+            let skipped = try mergedSkipped(files.map { ($0.skippedImages, $0.skippedFiles) })
             try out.write { dir in
                 try copyConfig(dir, provenance, config, rows)
-                try BarrierStatistics.write(config, units: rows, to: dir)
+                try BarrierStatistics.write(config, units: rows, plannedPairs: expected, skippedFiles: skipped, to: dir)
             }
             written = rows.count
         case "compare-paths":
@@ -62,15 +69,27 @@ struct MergeCommand: Command {
             }
             written = rows.count
         default:
-            let config = try dirs[0].readJSON(Connectivity.File.self, "result.json").config
+            let files = try dirs.map { try $0.readJSON(Connectivity.File.self, "result.json") }
+            let config = files[0].config
             let rows: [Connectivity.Row] = try merged(dirs, shards, expected: config.pairs)
+            let skipped = try mergedSkipped(files.map { ($0.skippedImages, $0.skippedFiles) })
             try out.write { dir in
                 try copyConfig(dir, provenance, config, rows)
-                try Connectivity.write(config, rows: rows, to: dir)
+                try Connectivity.write(config, rows: rows, skippedFiles: skipped, to: dir)
             }
             written = rows.count
         }
         print("merged \(shards.count) shards, \(written) units into \(out.path)")
+    }
+
+    /// The unreadable images of the shards together: the union of their skipped files (nil when no shard read an image
+    /// folder). Shards that record only a count (older runs) cannot be joined exactly and are refused.
+    static func mergedSkipped(_ shards: [(count: Int?, files: [String]?)]) throws -> [String]? {
+        guard shards.contains(where: { $0.count != nil }) else { return nil }
+        if shards.contains(where: { $0.count != nil && $0.files == nil }) {
+            throw CLIError("a shard counts skipped images without naming them (made by an older Isthmus); run it again")
+        }
+        return Array(Set(shards.flatMap { $0.files ?? [] })).sorted()
     }
 
     /// The units 0..<expected from the shards' logs; a unit in several shards must agree in every field but its timing.

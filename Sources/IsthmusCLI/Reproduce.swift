@@ -15,7 +15,8 @@ struct ReproduceCommand: Command {
         .text("--out", "DIR", "run folder (default runs/quick or runs/full)"),
         .flag("--resume", "continue an interrupted run in DIR (finished stages and pairs are kept)"),
         .flag("--force", "start DIR over"),
-        .text("--data", "SPEC", "mnist5k", ""),
+        .text("--data", "SPEC", "mnist5k", "(default {}); imagefolder:DIR or imagelist:FILE.csv with --model runs the ImageNet-scale\n"
+              + "stage on it: Fig 6 over every class (paper protocol), per-class barriers, connectivity"),
         .text("--model", "NAME", "use this model instead of training mnist-cnn (with --weights)"),
         .text("--weights", "FILE", "its weights (.safetensors or .pth)"),
     ], ModelArguments.options, [.seed("(default {})"), .quiet]) }
@@ -36,6 +37,7 @@ struct ReproduceCommand: Command {
         let seed = try user?.seed ?? args.seed()
         let quiet = args.flag("--quiet")
         try args.finish()
+        if ImageFolderStage.handles(data) && user == nil { throw CLIError("reproduce --data \(data) needs --model M (and --weights FILE)") }
         let root = try RunDirectory(path: path, mode: resume ? .resume : force ? .force : .create, lock: true)
         let config = Reproduction.Config(scale: scale, data: data, seed: seed, model: user?.options, weights: user?.weights)
         try root.guardConfig(hash: fnv1a(Array(try JSONCoding.encoder(pretty: false).encode(config))))
@@ -63,12 +65,17 @@ struct CLIReproHost: ReproHost {
 
     func load(_ m: ReproModel) throws -> (Module, ModelInfo) { try arguments(m).load() }
 
-    func writeConfig<C: Encodable>(_ dir: RunDirectory, seed: UInt64?, model: ReproModel?, _ config: C, kind: String?) throws {
-        try IsthmusCLI.writeConfig(dir, seed: seed, model: model.map(arguments), config, kind: kind ?? RunState.command)
+    func writeConfig<C: Encodable>(_ dir: RunDirectory, seed: UInt64?, model: ReproModel?, _ config: C, kind: String?, data: String?) throws {
+        try IsthmusCLI.writeConfig(dir, seed: seed, model: model.map(arguments), config, kind: kind ?? RunState.command, data: data)
     }
 
     func evaluationData(_ spec: String, model: Module, info: ModelInfo) throws -> Dataset {
         try IsthmusCLI.evaluationData(spec, model: model, info: info)
+    }
+
+    func imageSource(_ spec: String, model: Module, info: ModelInfo) throws -> (data: any ImageSource, spec: String) {
+        let s = try evaluationSource(spec, model: model, info: info)
+        return (s.data, s.spec)
     }
 
     func units(_ dir: RunDirectory, quiet: Bool) -> UnitRun { unitRun(dir, quiet: quiet) }

@@ -136,9 +136,8 @@ struct ManyPairRun {
     let quiet: Bool
     let model: Module
     let info: ModelInfo
-    let test: Dataset
-    /// Images of an imagefolder/imagelist source skipped as unreadable (nil for other sources), for result.json.
-    let skippedImages: Int?
+    /// The test data: in memory, or an `ImageFolder` streamed from disk.
+    let test: any ImageSource
 
     /// --shard, the image-folder options, --quiet and --out/--resume/--force.
     static func options(shard: String = "run pairs with index = I mod N only (merge shards with isthmus merge)") -> [Option] {
@@ -159,7 +158,7 @@ struct ManyPairRun {
                                         dataDigest: try source.digest ?? dataDigest(spec), config: config, shard: shard)
         let dir = try run.open(provenance)
         try writeConfig(dir, seed: m.seed, model: m, config, data: source.spec, provenance: provenance)
-        return ManyPairRun(dir: dir, shard: shard, quiet: quiet, model: model, info: info, test: source.data, skippedImages: source.skipped)
+        return ManyPairRun(dir: dir, shard: shard, quiet: quiet, model: model, info: info, test: source.data)
     }
 
     /// The run's unit log, for the library experiment.

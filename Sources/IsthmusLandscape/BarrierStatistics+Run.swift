@@ -12,21 +12,30 @@ extension BarrierStatistics {
         public var groups: [String: GroupSummary]
         public var detection: [String: DetectionMetrics]
         public var attackSuccessRate: Double
-        /// Images of an imagefolder/imagelist source skipped as unreadable (absent for other sources).
+        /// Images of an imagefolder/imagelist source skipped as unreadable, and their paths (absent for other sources).
         public var skippedImages: Int?
+        public var skippedFiles: [String]?
+        /// Pairs planned (all shards together; absent in runs made before it was recorded).
+        public var plannedPairs: Int?
 
         public init(config: Config, groups: [String: GroupSummary], detection: [String: DetectionMetrics], attackSuccessRate: Double,
-                    skippedImages: Int? = nil) {
+                    skippedFiles: [String]? = nil, plannedPairs: Int? = nil) {
             self.config = config; self.groups = groups; self.detection = detection; self.attackSuccessRate = attackSuccessRate
-            self.skippedImages = skippedImages
+            self.skippedImages = skippedFiles?.count; self.skippedFiles = skippedFiles; self.plannedPairs = plannedPairs
         }
+    }
+
+    /// Plans the pairs (`plan`: one batched evaluation pass unless the selection is `.all`) and measures those `units`
+    /// owns (`run(_:plans:...)`).
+    public static func run(_ c: Config, model: Module, data: some ImageSource, batch: Int = 1, units: UnitRun,
+                           progress: ((Int) -> Void)? = nil) throws -> [Unit] {
+        try run(c, plans: try plan(c, data: data, model: model, progress: progress), model: model, data: data, batch: batch, units: units)
     }
 
     /// Measures the planned pairs `units` owns, one durable line per pair (resumable). `batch` 1 is the sequential
     /// procedure (rows bit-identical whatever the shard or resume); larger batches optimize the attacks and bypasses
     /// of that many pairs together (`measureMany`), equal to the sequential rows to float32 rounding.
-    public static func run(_ c: Config, model: Module, data: Dataset, batch: Int = 1, units: UnitRun) throws -> [Unit] {
-        let plans = try plan(c, data: data, model: model)
+    public static func run(_ c: Config, plans: [Plan], model: Module, data: some ImageSource, batch: Int = 1, units: UnitRun) throws -> [Unit] {
         let mine = plans.indices.filter(units.owns)
         if batch == 1 { return try units.each(mine) { i in try measure(plans[i], c, model: model, data: data) } }
         return try units.run(mine) { todo, done in
@@ -36,23 +45,25 @@ extension BarrierStatistics {
 
     /// pairs.csv (every measured pair, `kept` = 1 for those the statistics use), scores.csv, result.json and the figures.
     @discardableResult
-    public static func write(_ c: Config, units all: [Unit], skippedImages: Int? = nil, to dir: RunDirectory) throws -> Result {
+    /// `plannedPairs` lets `merge` check that shards planned the same pairs; `skippedFiles` names the unreadable images.
+    public static func write(_ c: Config, units all: [Unit], plannedPairs: Int? = nil, skippedFiles: [String]? = nil,
+                             to dir: RunDirectory) throws -> Result {
         let units = selected(all, c)
+        let kept = keptMask(all, c)
         let (result, report) = summarize(units, seed: c.seed)
         var csv = CSVWriter(header: ["group", "class", "indexA", "indexC", "lossA", "lossC", "max", "gap", "blendGap", "bypassedMax",
                                      "attackSuccess", "attackL2", "attackIterations", "kept"])
-        let keptPlans = Set(units.map { "\($0.plan.group.rawValue)/\($0.plan.classIndex)/\($0.plan.indexA)/\($0.plan.indexC)" })
-        for u in all {
+        for (u, keep) in zip(all, kept) {
             csv.addRow([.string(u.plan.group.rawValue), .int(u.plan.classIndex), .int(u.plan.indexA), .int(u.plan.indexC), .double(u.lossA),
                         .double(u.lossC), .double(u.max), .double(u.gap), .double(u.blendGap), .double(u.bypassedMax),
                         .string(u.attackSuccess.map { $0 ? "1" : "0" } ?? ""), .string(u.attackL2.map { "\($0)" } ?? ""),
                         .string(u.attackIterations.map(String.init) ?? ""),
-                        .int(keptPlans.contains("\(u.plan.group.rawValue)/\(u.plan.classIndex)/\(u.plan.indexA)/\(u.plan.indexC)") ? 1 : 0)])
+                        .int(keep ? 1 : 0)])
         }
         try csv.write(to: dir.url("pairs.csv"))
         try writeScores(report, to: dir)
         try dir.writeJSON(File(config: c, groups: result.groups, detection: result.detection, attackSuccessRate: result.attackSuccessRate,
-                               skippedImages: skippedImages), "result.json")
+                               skippedFiles: skippedFiles, plannedPairs: plannedPairs), "result.json")
         try figures(units, report: report, to: dir)
         return result
     }

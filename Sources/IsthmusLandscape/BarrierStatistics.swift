@@ -32,6 +32,10 @@ public enum BarrierStatistics {
         /// Paper protocol: pairs measured per class and group, and how many of them are kept.
         public var pairsPerClass = 7
         public var keepPerClass = 5
+        /// Per class, which images may be endpoints (A, the second real image, the carrier).
+        public var selection = ImageSelection.correct
+        /// `.lowestLoss`: images kept per class.
+        public var lowestLossCount = 10
         public var seed: UInt64 = 0
         /// Points on each segment (250 in Sec 4.2).
         public var steps = 250
@@ -69,6 +73,8 @@ public enum BarrierStatistics {
         public var attackSuccess: Bool?
         public var attackL2: Double?
         public var attackIterations: Int?
+        /// Planned endpoints that could not be read and were replaced (`ImageSource.readable`); nil when none.
+        public var skipped: [Int]? = nil
     }
 
     public struct GroupSummary: Codable, Equatable, Sendable {
@@ -77,6 +83,9 @@ public enum BarrierStatistics {
         public var bypassedMax: IsthmusReport.Summary
         /// Pairs whose segment is monotone (gap 0).
         public var monotoneFraction: Double
+        /// Percentile-bootstrap 95% intervals of the medians of max and gap (1000 resamples, seeded).
+        public var maxMedianCI: DetectionMetrics.Interval? = nil
+        public var gapMedianCI: DetectionMetrics.Interval? = nil
     }
 
     public struct Result: Codable, Equatable, Sendable {
@@ -87,13 +96,18 @@ public enum BarrierStatistics {
     }
 
     /// The pairs to measure, seeded: free: N pairs per group; paper: `pairsPerClass` within-class and adversarial pairs
-    /// per class. Only correctly classified test images are used; carriers come from a random class other than y.
-    public static func plan(_ c: Config, data: Dataset, model: Module) throws -> [Plan] {
-        let preds = data.predictions(of: model)
-        var byClass: [Int: [Int]] = [:]
-        for i in 0..<data.count where preds[i] == data.labels[i] { byClass[data.labels[i], default: []].append(i) }
-        let classes = byClass.keys.sorted().filter { byClass[$0]!.count >= 2 }
-        guard classes.count >= 2 else { throw TrainingError("need two classes with two correctly classified test images each") }
+    /// per class. Endpoints are the images `c.selection` admits (`ImageSelection.pool`: with `.all` the plan comes
+    /// from the labels alone, otherwise every image is evaluated once in batches); carriers come from a random class
+    /// other than y. Classes with fewer than two eligible images take no part.
+    public static func plan(_ c: Config, data: some ImageSource, model: Module, progress: ((Int) -> Void)? = nil) throws -> [Plan] {
+        try plan(c, pool: c.selection.pool(data, model: model, lowestLossCount: c.lowestLossCount, progress: progress))
+    }
+
+    /// The plan of `plan(_:data:model:)` from an already selected pool.
+    public static func plan(_ c: Config, pool: ImagePool) throws -> [Plan] {
+        let byClass = pool.byClass
+        let classes = pool.classes(minimum: 2)
+        guard classes.count >= 2 else { throw TrainingError("need two classes with two eligible test images each (selection: \(c.selection.rawValue))") }
         var rng = SplitMix64(seed: c.seed)
         func pick(_ k: Int) -> Int { byClass[k]![Int(rng.next() % UInt64(byClass[k]!.count))] }
         func otherClass(_ y: Int) -> Int {
@@ -136,52 +150,63 @@ public enum BarrierStatistics {
     }
 
     /// Measures one planned pair (attacking the carrier first for adversarial pairs).
-    public static func measure(_ p: Plan, _ c: Config, model: Module, data: Dataset) throws -> Unit {
-        let loss = ClassLoss(model: model, classIndex: p.classIndex)
-        let a = data.image(p.indexA)
-        var other = data.image(p.indexC)
-        var success: Bool?, l2: Double?, iterations: Int?
+    /// An unreadable endpoint is replaced by the next readable image of its class, recorded in `Unit.skipped`.
+    public static func measure(_ p: Plan, _ c: Config, model: Module, data: some ImageSource) throws -> Unit {
+        let (p, a, real, skipped) = try endpoints(p, data: data)
+        var other = real
+        var attack: (success: Bool, l2: Double, iterations: Int)?
         if p.group == .adversarial {
             var ac = c.attack
             ac.targetClass = p.classIndex
             ac.targeted = true
             ac.seed = c.seed &+ UInt64(p.indexA &* 7919 &+ p.indexC)
-            let lossA = loss.losses(a)[0]
+            let lossA = ClassLoss(model: model, classIndex: p.classIndex).losses(a)[0]
             let out = try Attacks.run(ac, model: model, normalization: data.normalization, images: other, labels: [data.labels[p.indexC]],
                                       thresholds: ac.method == .paper || ac.method == .adaptive ? [lossA] : nil,
                                       anchors: ac.method == .adaptive ? a : nil)
             other = out.adversarial
-            success = out.result.samples[0].success; l2 = out.result.samples[0].l2; iterations = out.result.samples[0].iterations
+            attack = (out.result.samples[0].success, out.result.samples[0].l2, out.result.samples[0].iterations)
         }
-        var chain = Chain.Config()
-        chain.classIndex = p.classIndex
-        chain.primarySteps = c.steps
-        chain.pointsPerSegment = c.steps
-        chain.bypass = c.bypass
-        chain.rounds = 1
-        let (r, _) = try Chain.run(chain, model: model, from: a, to: other, normalization: data.normalization)
-        let logits = withoutGradients { model(other).scalars }
-        return Unit(plan: p, lossA: r.lossA, lossC: r.lossC, max: r.primaryMax, gap: r.primaryGap, blendGap: r.primaryBarrier.blendGap,
-                    bypassedMax: r.finalMax, curve: Detection.resample(r.primaryLosses, points: c.curvePoints), logitsC: logits,
-                    attackSuccess: success, attackL2: l2, attackIterations: iterations)
+        let (r, _) = try Chain.run(chainConfig(p, c), model: model, from: a, to: other, normalization: data.normalization)
+        return unit(p, c, r, other: other, model: model, attack: attack, skipped: skipped)
+    }
+
+    /// The plan with its endpoints read: an unreadable one is replaced by the next readable image of its class (a
+    /// within-class pair keeps two distinct images); `skipped` lists the planned indices replaced (nil when none).
+    static func endpoints(_ p: Plan, data: some ImageSource) throws -> (plan: Plan, a: Tensor, c: Tensor, skipped: [Int]?) {
+        let within = p.group == .within
+        let (ia, a) = try data.readable(p.indexA, avoiding: within ? p.indexC : nil)
+        let (ic, other) = try data.readable(p.indexC, avoiding: within ? ia : nil)
+        let skipped = [p.indexA, p.indexC].enumerated().filter { $0.element != [ia, ic][$0.offset] }.map(\.element)
+        var q = p
+        q.indexA = ia; q.indexC = ic
+        return (q, a, other, skipped.isEmpty ? nil : skipped)
     }
 
     /// The pairs the statistics use: all (free protocol), or per class and group the `keepPerClass` with the smallest
     /// |L(A) - L(C)| (paper protocol; ties keep the planned order).
-    public static func selected(_ units: [Unit], _ c: Config) -> [Unit] {
-        guard c.pairProtocol == .paper else { return units }
-        var kept: [Unit] = []
-        var groups: [String: [Unit]] = [:], order: [String] = []
-        for u in units {
+    public static func selected(_ units: [Unit], _ c: Config) -> [Unit] { keptPositions(units, c).map { units[$0] } }
+
+    /// Whether each unit is one `selected` keeps, by position (a pair planned twice is kept or dropped per copy).
+    public static func keptMask(_ units: [Unit], _ c: Config) -> [Bool] {
+        var mask = [Bool](repeating: false, count: units.count)
+        for i in keptPositions(units, c) { mask[i] = true }
+        return mask
+    }
+
+    /// Positions of the kept units: grouped by group and class in order of first appearance, each group by rising
+    /// |L(A) - L(C)|.
+    static func keptPositions(_ units: [Unit], _ c: Config) -> [Int] {
+        guard c.pairProtocol == .paper else { return Array(units.indices) }
+        var groups: [String: [Int]] = [:], order: [String] = []
+        for (i, u) in units.enumerated() {
             let key = "\(u.plan.group.rawValue)/\(u.plan.classIndex)"
             if groups[key] == nil { order.append(key) }
-            groups[key, default: []].append(u)
+            groups[key, default: []].append(i)
         }
-        for key in order {
-            let g = groups[key]!.enumerated().sorted { (abs($0.element.lossA - $0.element.lossC), $0.offset) < (abs($1.element.lossA - $1.element.lossC), $1.offset) }
-            kept += g.prefix(c.keepPerClass).map(\.element)
+        return order.flatMap { key in
+            groups[key]!.sorted { (abs(units[$0].lossA - units[$0].lossC), $0) < (abs(units[$1].lossA - units[$1].lossC), $1) }.prefix(c.keepPerClass)
         }
-        return kept
     }
 
     /// Adversarial (positive) vs within-class detection from measured pairs (different-class pairs are left out):
@@ -204,9 +229,15 @@ public enum BarrierStatistics {
         for g in Group.allCases {
             let u = units.filter { $0.plan.group == g }
             guard !u.isEmpty else { continue }
+            var rng = SplitMix64(seed: seed &+ UInt64(g.rawValue.utf8.count))
+            func ci(_ v: [Double]) -> DetectionMetrics.Interval {
+                let (lo, hi) = Stats.bootstrapCI(v, resamples: resamples, statistic: Stats.median, using: &rng)
+                return .init(lower: lo, upper: hi)
+            }
             groups[g.rawValue] = GroupSummary(max: IsthmusReport.Summary(u.map(\.max)), gap: IsthmusReport.Summary(u.map(\.gap)),
                                               bypassedMax: IsthmusReport.Summary(u.map(\.bypassedMax)),
-                                              monotoneFraction: Double(u.filter { $0.gap <= 0 }.count) / Double(u.count))
+                                              monotoneFraction: Double(u.filter { $0.gap <= 0 }.count) / Double(u.count),
+                                              maxMedianCI: ci(u.map(\.max)), gapMedianCI: ci(u.map(\.gap)))
         }
         let report = detection(units, detector: LogisticRegression(), seed: seed, resamples: resamples)
         let adv = units.filter { $0.plan.group == .adversarial }

@@ -32,15 +32,14 @@ public enum ComparePaths {
     /// Runs the pairs `units` owns (resumable): samples `c.pairs` within-class pairs of `data` with `c.seed`, then
     /// for each pair the straight segment and every method. The curve seed of pair i is seed + i * 0x9E3779B97F4A7C15;
     /// dense curves are kept for the first owned pair only (overlay.svg).
-    public static func run(_ c: Config, model: Module, data: Dataset, units: UnitRun) throws -> [Unit] {
+    public static func run(_ c: Config, model: Module, data: some ImageSource, units: UnitRun) throws -> [Unit] {
         let pairs = try Connectivity.samplePairs(data, model: model, count: c.pairs, seed: c.seed, requireCorrect: c.requireCorrect)
         let mine = units.owned(pairs.count)
         return try units.each(mine) { i -> Unit in
-            let p = pairs[i]
+            let (p, a, z, _) = try Connectivity.endpoints(pairs[i], data: data)
             var config = c.paths
             config.classIndex = p.classIndex
             config.curve.seed = c.seed &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15
-            let a = data.image(p.indexA), z = data.image(p.indexC)
             let straight = Interpolation.run(Interpolation.Config(steps: config.chain.primarySteps, classIndex: p.classIndex,
                                                                   batch: config.batch), model: model, from: a, to: z)
             let keepCurves = i == mine.first

@@ -10,15 +10,27 @@ extension Connectivity {
     public struct File: Codable {
         public var config: Config
         public var summary: Summary
-        /// Images of an imagefolder/imagelist source skipped as unreadable (absent for other sources).
+        /// Images of an imagefolder/imagelist source skipped as unreadable, and their paths (absent for other sources).
         public var skippedImages: Int?
+        public var skippedFiles: [String]?
+
+        public init(config: Config, summary: Summary, skippedFiles: [String]? = nil) {
+            self.config = config; self.summary = summary; self.skippedImages = skippedFiles?.count; self.skippedFiles = skippedFiles
+        }
     }
 
     /// Runs the sampled pairs `units` owns (resumable). `batch` 1 is the sequential procedure, whose rows are
     /// bit-identical whatever the shard or resume; larger batches optimize K pairs' bends together and give the same
     /// rows to float32 rounding.
-    public static func run(_ c: Config, model: Module, data: Dataset, batch: Int = 1, units: UnitRun) throws -> [Row] {
-        let pairs = try samplePairs(data, model: model, count: c.pairs, seed: c.seed, requireCorrect: c.requireCorrect)
+    public static func run(_ c: Config, model: Module, data: some ImageSource, batch: Int = 1, units: UnitRun,
+                           progress: ((Int) -> Void)? = nil) throws -> [Row] {
+        let pairs = try samplePairs(data, model: model, count: c.pairs, seed: c.seed, selection: c.selection,
+                                    lowestLossCount: c.lowestLossCount, progress: progress)
+        return try run(c, pairs: pairs, model: model, data: data, batch: batch, units: units)
+    }
+
+    /// `run` on already sampled pairs.
+    public static func run(_ c: Config, pairs: [Pair], model: Module, data: some ImageSource, batch: Int = 1, units: UnitRun) throws -> [Row] {
         let mine = units.owned(pairs.count)
         if batch == 1 { return try units.each(mine) { i in try run(c, pair: pairs[i], index: i, model: model, data: data) } }
         return try units.run(mine) { todo, done in
@@ -28,7 +40,7 @@ extension Connectivity {
 
     /// pairs.csv, result.json and gaps.svg from the finished rows.
     @discardableResult
-    public static func write(_ c: Config, rows: [Row], skippedImages: Int? = nil, to dir: RunDirectory) throws -> Summary {
+    public static func write(_ c: Config, rows: [Row], skippedFiles: [String]? = nil, to dir: RunDirectory) throws -> Summary {
         let eps = c.chain.epsilons
         let summary = summarize(rows, epsilons: eps)
         var csv = CSVWriter(header: ["pair", "class", "indexA", "indexC", "lossA", "lossC", "primaryMax", "primaryGap", "primaryBlendGap",
@@ -42,7 +54,7 @@ extension Connectivity {
                        + eps.map { .int(r.connected[String(format: "%g", $0)] == true ? 1 : 0) })
         }
         try csv.write(to: dir.url("pairs.csv"))
-        try dir.writeJSON(File(config: c, summary: summary, skippedImages: skippedImages), "result.json")
+        try dir.writeJSON(File(config: c, summary: summary, skippedFiles: skippedFiles), "result.json")
         try figures(rows, to: dir)
         return summary
     }

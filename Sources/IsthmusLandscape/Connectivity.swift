@@ -8,10 +8,19 @@ public enum Connectivity {
     public struct Config: Codable, Equatable, Sendable {
         public var pairs = 100
         public var seed: UInt64 = 0
-        /// Use only test images the model classifies correctly (both endpoints are then low-loss modes).
-        public var requireCorrect = true
+        /// Per class, which images may be endpoints (default: those the model classifies correctly, so both
+        /// endpoints are low-loss modes).
+        public var selection = ImageSelection.correct
+        /// `.lowestLoss`: images kept per class.
+        public var lowestLossCount = 10
         public var chain = Chain.Config()
         public init() {}
+
+        /// `selection == .correct` (true) or `.all` (false).
+        public var requireCorrect: Bool {
+            get { selection != .all }
+            set { selection = newValue ? .correct : .all }
+        }
     }
 
     /// A within-class pair of test images.
@@ -46,6 +55,8 @@ public enum Connectivity {
         public var connected: [String: Bool]
         public var gradientEvaluations: Int
         public var seconds: Double
+        /// Planned endpoints that could not be read and were replaced (`ImageSource.readable`); nil when none.
+        public var skipped: [Int]? = nil
 
         public init(pair: Int, _ p: Pair, _ r: Chain.Result) {
             self.pair = pair; classIndex = p.classIndex; indexA = p.indexA; indexC = p.indexC
@@ -83,16 +94,21 @@ public enum Connectivity {
     /// N within-class pairs of distinct test images, seeded: a class uniformly at random, then two of its images.
     /// The list depends only on the seed, the data and (with `requireCorrect`) the model's predictions, so shards
     /// and resumed runs see the same pairs.
-    public static func samplePairs(_ data: Dataset, model: Module, count: Int, seed: UInt64,
+    public static func samplePairs(_ data: some ImageSource, model: Module, count: Int, seed: UInt64,
                                    requireCorrect: Bool) throws -> [Pair] {
-        var eligible = Array(0..<data.count)
-        if requireCorrect {
-            let preds = data.predictions(of: model)
-            eligible = eligible.filter { preds[$0] == data.labels[$0] }
-        }
-        var byClass: [Int: [Int]] = [:]
-        for i in eligible { byClass[data.labels[i], default: []].append(i) }
-        let classes = byClass.keys.sorted().filter { byClass[$0]!.count >= 2 }
+        try samplePairs(data, model: model, count: count, seed: seed, selection: requireCorrect ? .correct : .all)
+    }
+
+    /// `samplePairs` over the images `selection` admits (`ImageSelection.pool`; with `.all` from the labels alone).
+    public static func samplePairs(_ data: some ImageSource, model: Module, count: Int, seed: UInt64, selection: ImageSelection,
+                                   lowestLossCount: Int = 10, progress: ((Int) -> Void)? = nil) throws -> [Pair] {
+        try samplePairs(selection.pool(data, model: model, lowestLossCount: lowestLossCount, progress: progress), count: count, seed: seed)
+    }
+
+    /// `samplePairs` from an already selected pool.
+    public static func samplePairs(_ pool: ImagePool, count: Int, seed: UInt64) throws -> [Pair] {
+        let byClass = pool.byClass
+        let classes = pool.classes(minimum: 2)
         guard !classes.isEmpty else { throw TrainingError("no class has two eligible test images") }
         var rng = SplitMix64(seed: seed)
         return (0..<count).map { _ in
@@ -105,28 +121,43 @@ public enum Connectivity {
         }
     }
 
-    /// Runs the chain on one pair.
-    public static func run(_ c: Config, pair: Pair, index: Int, model: Module, data: Dataset) throws -> Row {
+    /// The pair's endpoints, an unreadable one replaced by the next readable image of its class: the pair as
+    /// measured, its images, and the planned indices that were replaced.
+    public static func endpoints(_ pair: Pair, data: some ImageSource) throws -> (Pair, Tensor, Tensor, [Int]?) {
+        let (ia, a) = try data.readable(pair.indexA, avoiding: pair.indexC)
+        let (ic, c) = try data.readable(pair.indexC, avoiding: ia)
+        let skipped = [pair.indexA, pair.indexC].enumerated().filter { $0.element != [ia, ic][$0.offset] }.map(\.element)
+        return (Pair(classIndex: pair.classIndex, indexA: ia, indexC: ic), a, c, skipped.isEmpty ? nil : skipped)
+    }
+
+    /// Runs the chain on one pair (an unreadable endpoint replaced, see `Row.skipped`).
+    public static func run(_ c: Config, pair: Pair, index: Int, model: Module, data: some ImageSource) throws -> Row {
         var chain = c.chain
         chain.classIndex = pair.classIndex
-        let (r, _) = try Chain.run(chain, model: model, from: data.image(pair.indexA), to: data.image(pair.indexC),
-                                   normalization: data.normalization)
-        return Row(pair: index, pair, r)
+        let (p, a, z, skipped) = try endpoints(pair, data: data)
+        let (r, _) = try Chain.run(chain, model: model, from: a, to: z, normalization: data.normalization)
+        var row = Row(pair: index, p, r)
+        row.skipped = skipped
+        return row
     }
 
     /// Runs the chain on pairs[i] for every i in `indices`, their bends optimized `batch` at a time
     /// (`Chain.runMany`); `row` gets each pair's row as soon as it is done (out of order). A row's `seconds` is
     /// the pair's wall time from its start to its end, which overlaps with the other pairs of the batch.
-    public static func runMany(_ c: Config, pairs: [Pair], indices: [Int], batch: Int, model: Module, data: Dataset,
+    public static func runMany(_ c: Config, pairs: [Pair], indices: [Int], batch: Int, model: Module, data: some ImageSource,
                                row: (Row) throws -> Void) throws {
+        var measured: [Int: (Pair, [Int]?)] = [:]
         try Chain.runMany(count: indices.count, batch: batch, model: model, bypass: c.chain.bypass, start: { k in
-            let pair = pairs[indices[k]]
+            let (pair, a, z, skipped) = try endpoints(pairs[indices[k]], data: data)
+            measured[k] = (pair, skipped)
             var chain = c.chain
             chain.classIndex = pair.classIndex
-            return Chain.Progress(chain, model: model, from: data.image(pair.indexA), to: data.image(pair.indexC),
-                                  normalization: data.normalization)
+            return Chain.Progress(chain, model: model, from: a, to: z, normalization: data.normalization)
         }, finished: { k, chain in
-            try row(Row(pair: indices[k], pairs[indices[k]], chain.result().0))
+            let (pair, skipped) = measured.removeValue(forKey: k)!
+            var r = Row(pair: indices[k], pair, chain.result().0)
+            r.skipped = skipped
+            try row(r)
         })
     }
 

@@ -66,6 +66,31 @@ extension BarrierStatistics.Config: PresetConfig {
     }
 }
 
+extension BarrierStatistics.Config {
+    /// Fig 6 on a user's labelled image folder: the paper's protocol over every class.
+    public static func imageFolder(_ p: Preset) -> Self {
+        var c = BarrierStatistics.Config()
+        c.pairProtocol = .paper
+        c.steps = p.pick(smoke: 10, quick: 100, paper: 250)
+        c.bypass.iterations = p.pick(smoke: 2, quick: 64, paper: 1024)
+        c.attack.steps = p.pick(smoke: 8, quick: 256, paper: 512)
+        return c
+    }
+}
+
+extension Connectivity.Config {
+    /// Sec 4.1 on a user's labelled image folder: within-class pairs, one bypass each.
+    public static func imageFolder(_ p: Preset) -> Self {
+        var c = Connectivity.Config()
+        c.pairs = p.pick(smoke: 2, quick: 20, paper: 300)
+        c.chain.rounds = 1
+        c.chain.primarySteps = p.pick(smoke: 10, quick: 250, paper: 1000)
+        c.chain.pointsPerSegment = p.pick(smoke: 5, quick: 100, paper: 500)
+        c.chain.bypass.iterations = p.pick(smoke: 2, quick: 256, paper: 1024)
+        return c
+    }
+}
+
 extension Chain.Config {
     /// Fig 1-3 on ImageNet: the bypass between two crops of the espresso photo (class 967).
     public static func photoShowcase(_ p: Preset) -> Self {

@@ -34,6 +34,8 @@ public final class ImageFolder: @unchecked Sendable {
 
     public let name: String
     public let entries: [Entry]
+    /// The label of every entry, in order.
+    public let labels: [Int]
     /// Class folder names in sorted order (imagefolder), or empty (imagelist).
     public let classNames: [String]
     /// Labels range over 0..<classes: 1000 when the class folders are ImageNet synset ids, else the folder count
@@ -61,7 +63,7 @@ public final class ImageFolder: @unchecked Sendable {
 
     init(name: String, entries: [Entry], classNames: [String], classes: Int, synsetLabels: Bool, root: String,
          inputShape: [Int], normalization: Normalization, cacheBytes: Int) {
-        self.name = name; self.entries = entries; self.classNames = classNames; self.classes = classes
+        self.name = name; self.entries = entries; labels = entries.map(\.label); self.classNames = classNames; self.classes = classes
         self.synsetLabels = synsetLabels; self.inputShape = inputShape; self.normalization = normalization
         self.cacheBytes = max(0, cacheBytes)
         self.warn = { FileHandle.standardError.write(Data(("warning: " + $0 + "\n").utf8)) }
@@ -77,7 +79,12 @@ public final class ImageFolder: @unchecked Sendable {
     }
 
     public var count: Int { entries.count }
-    public var labels: [Int] { entries.map(\.label) }
+
+    /// The name of class `label`: its ImageNet name (synset folders), its folder name, or the label itself (imagelist).
+    public func className(_ label: Int) -> String {
+        if synsetLabels { return ImageNetClasses.name(label) }
+        return classNames.indices.contains(label) ? classNames[label] : "\(label)"
+    }
 
     /// The folder an `imagefolder:DIR` spec reads: DIR/`split` when that subfolder exists, else DIR/val when no split is
     /// given and DIR has val/, else DIR.
@@ -193,6 +200,8 @@ public final class ImageFolder: @unchecked Sendable {
     public var cacheStats: (hits: Int, misses: Int) { lock.lock(); defer { lock.unlock() }; return (hits, misses) }
     /// The files skipped so far (unreadable or corrupt), by entry index, with the reason.
     public var skipped: [Int: String] { lock.lock(); defer { lock.unlock() }; return bad }
+    /// The paths of the skipped files, sorted.
+    public var skippedPaths: [String] { skipped.keys.map { entries[$0].path }.sorted() }
 
     /// Every readable image of `indices` (default all) as an in-memory `Dataset` with their labels, in order;
     /// unreadable ones are skipped (see `skipped`). Returns the data set and the entry index of each of its rows.

@@ -23,8 +23,11 @@ public struct ReproModel {
 /// (config.json and config.hash), evaluation data by spec, and the unit log of a folder.
 public protocol ReproHost {
     func load(_ model: ReproModel) throws -> (Module, ModelInfo)
-    func writeConfig<C: Encodable>(_ dir: RunDirectory, seed: UInt64?, model: ReproModel?, _ config: C, kind: String?) throws
+    /// `data`: the data spec config.json records (nil: the command's).
+    func writeConfig<C: Encodable>(_ dir: RunDirectory, seed: UInt64?, model: ReproModel?, _ config: C, kind: String?, data: String?) throws
     func evaluationData(_ spec: String, model: Module, info: ModelInfo) throws -> Dataset
+    /// An image folder or list streamed from disk (or any other spec in memory), with the spec resolved.
+    func imageSource(_ spec: String, model: Module, info: ModelInfo) throws -> (data: any ImageSource, spec: String)
     func units(_ dir: RunDirectory, quiet: Bool) -> UnitRun
 }
 
@@ -70,8 +73,9 @@ public final class ReproContext {
         return (net, info, m)
     }
 
-    func writeConfig<C: Encodable>(_ dir: RunDirectory, model: ReproModel?, _ config: C, seed: UInt64? = nil, kind: String? = nil) throws {
-        try host.writeConfig(dir, seed: seed ?? self.seed, model: model, config, kind: kind)
+    func writeConfig<C: Encodable>(_ dir: RunDirectory, model: ReproModel?, _ config: C, seed: UInt64? = nil, kind: String? = nil,
+                                   data: String? = nil) throws {
+        try host.writeConfig(dir, seed: seed ?? self.seed, model: model, config, kind: kind, data: data)
     }
 
     func units(_ dir: RunDirectory) -> UnitRun { host.units(dir, quiet: quiet) }
@@ -116,11 +120,14 @@ public enum Reproduction {
     public static let stages: [ReproStage.Type] = [TrainStage.self, ConnectivityStage.self, BarriersStage.self, UntrainedStage.self,
                                             EvolutionStage.self, ImageNetStage.self, PercolationStage.self]
 
+    /// The stages for the run's data: an image folder or list runs `ImageFolderStage` only.
+    public static func stages(_ ctx: ReproContext) -> [ReproStage.Type] { ImageFolderStage.handles(ctx.dataSpec) ? [ImageFolderStage.self] : stages }
+
     public static func isDone(_ ctx: ReproContext, _ s: ReproStage.Type) -> Bool { ctx.root.exists(s.id + "/done.json") }
 
     public static func run(_ ctx: ReproContext) throws {
         let start = Date()
-        for s in stages {
+        for s in stages(ctx) {
             if isDone(ctx, s) { ctx.note("[\(s.id)] done already, skipped"); continue }
             ctx.note("[\(s.id)] \(s.title)")
             let t = Date()
@@ -145,7 +152,7 @@ public enum Reproduction {
         if let info = try? ctx.root.readJSON(RunInfo.self, "run.json") {
             html.keyValueTable([("git commit", info.gitCommit), ("started", info.date), ("command", info.command)])
         }
-        for s in stages where isDone(ctx, s) {
+        for s in stages(ctx) where isDone(ctx, s) {
             html.section(id: s.id, title: s.title)
             try s.report(ctx, into: &html)
         }
