@@ -119,7 +119,7 @@ enum TrainStage: ReproStage {
         }
         let split = try ctx.split()
         var c = Training.Config()
-        c.epochs = ctx.pick(smoke: 1, quick: 8, full: 15)
+        c.epochs = ctx.pick(smoke: 1, quick: 5, full: 15)
         c.lr = 3e-3; c.schedule = "onecycle"; c.shift = 2; c.seed = ctx.seed
         let (net, _) = try ModelZoo.make(ctx.userModel?.options ?? ModelOptions(name: "mnist-cnn"), seed: ctx.seed)
         let progress = Progress(total: c.epochs * ((split.train.count + c.batch - 1) / c.batch), label: "train", quiet: ctx.quiet)
@@ -296,7 +296,7 @@ struct ReproduceCommand: Command {
     static let name = "reproduce", summary = "the whole paper in one command, with an HTML report (resumable)"
     static let help = """
     usage: isthmus reproduce (--quick | --full | --smoke) [--out DIR] [--data SPEC] [--model NAME --weights FILE] [--seed S]
-      --quick               reduced iterations and pair counts (about 10 minutes on 2 cores)
+      --quick               reduced iterations and pair counts (about 5 minutes on 2 idle cores)
       --full                the paper's settings (hours)
       --smoke               tiny settings that run the whole pipeline in seconds (a test; numbers meaningless)
       --out DIR             run folder (default runs/quick or runs/full)
@@ -380,7 +380,7 @@ enum BarriersStage: ReproStage {
         c.pairs = ctx.pick(smoke: 3, quick: 30, full: 300)
         c.pairProtocol = ctx.scale == .full ? .paper : .free
         c.seed = ctx.seed
-        c.bypass.iterations = ctx.pick(smoke: 5, quick: 512, full: 1024)
+        c.bypass.iterations = ctx.pick(smoke: 5, quick: 256, full: 1024)
         if ctx.scale == .smoke { c.steps = 20; c.attack.steps = 40 }
         return c
     }
@@ -460,7 +460,7 @@ enum UntrainedStage: ReproStage {
         s.sizes = ctx.pick(smoke: [8], quick: [8, 16, 32], full: [8, 16, 32, 64])
         s.seeds = ctx.pick(smoke: [0], quick: [0], full: [0, 1, 2])
         s.base = config(ctx)
-        s.base.fvoIterations = ctx.pick(smoke: 20, quick: 1024, full: 8192)
+        s.base.fvoIterations = ctx.pick(smoke: 20, quick: 512, full: 8192)
         s.base.bypass.iterations = ctx.pick(smoke: 10, quick: 512, full: 4096)
         s.base.rounds = ctx.pick(smoke: 1, quick: 3, full: 4)
         return s
@@ -606,9 +606,9 @@ enum ImageNetStage: ReproStage {
             let (a, c) = PhotoSet.cropPair(coffee, normalization: info.normalization)
             var chain = Chain.Config()
             chain.classIndex = 967
-            chain.primarySteps = ctx.pick(smoke: 20, quick: 250, full: 1000)
-            chain.pointsPerSegment = ctx.pick(smoke: 10, quick: 100, full: 500)
-            chain.bypass.iterations = ctx.pick(smoke: 4, quick: 256, full: 1024)
+            chain.primarySteps = ctx.pick(smoke: 20, quick: 120, full: 1000)
+            chain.pointsPerSegment = ctx.pick(smoke: 10, quick: 60, full: 500)
+            chain.bypass.iterations = ctx.pick(smoke: 4, quick: 128, full: 1024)
             let (r, path) = try Chain.run(chain, model: model, from: a, to: c, normalization: info.normalization)
             let show = try RunDirectory(path: dir.url("showcase").path, mode: .resume)
             try writeConfig(show, seed: ctx.seed, model: m, chain)
@@ -619,13 +619,14 @@ enum ImageNetStage: ReproStage {
         var c = BarrierStatistics.Config()
         c.pairs = ctx.pick(smoke: 2, quick: 6, full: 40)
         c.seed = ctx.seed
-        c.steps = ctx.pick(smoke: 10, quick: 60, full: 250)
+        c.steps = ctx.pick(smoke: 10, quick: 40, full: 250)
         c.bypass.iterations = ctx.pick(smoke: 2, quick: 64, full: 1024)
         c.attack.steps = ctx.pick(smoke: 8, quick: 256, full: 512)
         let data = try evaluationData("photos:" + photos, model: model, info: info)
         let stats = try RunDirectory(path: dir.url("barriers").path, mode: .resume)
         try writeConfig(stats, seed: ctx.seed, model: m, c, kind: "barriers")
-        let units = try measureBarriers(stats, c, model: model, data: data, shard: nil, quiet: ctx.quiet)
+        // Attacks and bypasses of 4 pairs in one batch (EfficientNet-Lite0 steps 4 inputs in much less than 4 times one).
+        let units = try measureBarriers(stats, c, model: model, data: data, shard: nil, quiet: ctx.quiet, batch: ctx.pick(smoke: 1, quick: 4, full: 4))
         try writeBarriers(stats, config: c, units: units)
     }
 
