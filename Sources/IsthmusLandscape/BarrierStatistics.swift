@@ -153,17 +153,8 @@ public enum BarrierStatistics {
             other = out.adversarial
             success = out.result.samples[0].success; l2 = out.result.samples[0].l2; iterations = out.result.samples[0].iterations
         }
-        var chain = Chain.Config()
-        chain.classIndex = p.classIndex
-        chain.primarySteps = c.steps
-        chain.pointsPerSegment = c.steps
-        chain.bypass = c.bypass
-        chain.rounds = 1
-        let (r, _) = try Chain.run(chain, model: model, from: a, to: other, normalization: data.normalization)
-        let logits = withoutGradients { model(other).scalars }
-        return Unit(plan: p, lossA: r.lossA, lossC: r.lossC, max: r.primaryMax, gap: r.primaryGap, blendGap: r.primaryBarrier.blendGap,
-                    bypassedMax: r.finalMax, curve: Detection.resample(r.primaryLosses, points: c.curvePoints), logitsC: logits,
-                    attackSuccess: success, attackL2: l2, attackIterations: iterations)
+        let (r, _) = try Chain.run(chainConfig(p, c), model: model, from: a, to: other, normalization: data.normalization)
+        return unit(p, c, r, other: other, model: model, attack: success.map { (success: $0, l2: l2!, iterations: iterations!) })
     }
 
     /// The pairs the statistics use: all (free protocol), or per class and group the `keepPerClass` with the smallest
