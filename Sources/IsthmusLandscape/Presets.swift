@@ -21,7 +21,7 @@ extension Training.Config: PresetConfig {
     /// mnist-cnn on MNIST-5k: Adam with a one-cycle schedule at peak lr 3e-3, random shifts of 2 pixels.
     public static func preset(_ p: Preset) -> Self {
         var c = Training.Config()
-        c.epochs = p.pick(smoke: 1, quick: 8, paper: 15)
+        c.epochs = p.pick(smoke: 1, quick: 5, paper: 15)
         c.lr = 3e-3; c.schedule = "onecycle"; c.shift = 2
         return c
     }
@@ -47,7 +47,7 @@ extension BarrierStatistics.Config: PresetConfig {
         var c = BarrierStatistics.Config()
         c.pairs = p.pick(smoke: 3, quick: 30, paper: 300)
         c.pairProtocol = p == .paper ? .paper : .free
-        c.bypass.iterations = p.pick(smoke: 5, quick: 512, paper: 1024)
+        c.bypass.iterations = p.pick(smoke: 5, quick: 256, paper: 1024)
         if p == .smoke { c.steps = 20; c.attack.steps = 40 }
         return c
     }
@@ -59,7 +59,7 @@ extension BarrierStatistics.Config: PresetConfig {
     public static func photos(_ p: Preset) -> Self {
         var c = BarrierStatistics.Config()
         c.pairs = p.pick(smoke: 2, quick: 6, paper: 40)
-        c.steps = p.pick(smoke: 10, quick: 60, paper: 250)
+        c.steps = p.pick(smoke: 10, quick: 40, paper: 250)
         c.bypass.iterations = p.pick(smoke: 2, quick: 64, paper: 1024)
         c.attack.steps = p.pick(smoke: 8, quick: 256, paper: 512)
         return c
@@ -96,9 +96,9 @@ extension Chain.Config {
     public static func photoShowcase(_ p: Preset) -> Self {
         var c = Chain.Config()
         c.classIndex = 967
-        c.primarySteps = p.pick(smoke: 20, quick: 250, paper: 1000)
-        c.pointsPerSegment = p.pick(smoke: 10, quick: 100, paper: 500)
-        c.bypass.iterations = p.pick(smoke: 4, quick: 256, paper: 1024)
+        c.primarySteps = p.pick(smoke: 20, quick: 120, paper: 1000)
+        c.pointsPerSegment = p.pick(smoke: 10, quick: 60, paper: 500)
+        c.bypass.iterations = p.pick(smoke: 4, quick: 128, paper: 1024)
         return c
     }
 }
@@ -124,7 +124,7 @@ extension DimensionSweep.Config {
         s.sizes = p.pick(smoke: [8], quick: [8, 16, 32], paper: [8, 16, 32, 64])
         s.seeds = p.pick(smoke: [0], quick: [0], paper: [0, 1, 2])
         s.base = UntrainedConnectivity.Config.preset(p)
-        s.base.fvoIterations = p.pick(smoke: 20, quick: 1024, paper: 8192)
+        s.base.fvoIterations = p.pick(smoke: 20, quick: 512, paper: 8192)
         s.base.bypass.iterations = p.pick(smoke: 10, quick: 512, paper: 4096)
         s.base.rounds = p.pick(smoke: 1, quick: 3, paper: 4)
         return s
