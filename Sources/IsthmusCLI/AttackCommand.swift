@@ -7,7 +7,7 @@ import IsthmusReport
 struct AttackCommand: Command {
     static let name = "attack", summary = "adversarial examples: the paper's attack, FGSM, PGD, CW, adaptive"
     static let usage = "usage: isthmus attack --method M --model NAME (--weights FILE | --untrained) (inputs) --out DIR"
-    /// Defaults depend on the method (`Attacks.Config(method:)`), so the help states them per method.
+    /// Defaults depend on the method (`Attacks.PGDConfig()` etc.), so the help states them per method.
     static var options: OptionTable {
         OptionTable(ModelArguments.options, [
             .choice("--method", "M", Attacks.Method.allCases.map(\.rawValue), nil, Attacks.Method.allCases.map(\.rawValue).joined(separator: " | ")),
@@ -67,29 +67,47 @@ struct AttackCommand: Command {
         let method = Attacks.Method(rawValue: try args.required("--method"))!
         let norm = Attacks.Norm(rawValue: try args.required("--norm"))!
         let (model, info) = try m.load()
-        var c = Attacks.Config(method: method, norm: norm)
-        c.seed = m.seed
         let paired = method == .paper || method == .adaptive
-        c.targeted = paired || args.flag("--targeted")
-        c.targetClass = c.targeted ? try classIndex(&args, info: info, name: "--target-class") : nil
-        if !c.targeted && args.has("--target-class") { throw CLIError("--target-class needs --targeted") }
+        let targeted = paired || args.flag("--targeted")
+        let target = targeted ? try classIndex(&args, info: info, name: "--target-class") : nil
+        if !targeted && args.has("--target-class") { throw CLIError("--target-class needs --targeted") }
         let mode = try args.required("--mode")
-        if method == .paper {
-            if mode == "statistics" { let t = c.targetClass; c = .paperStatistics; c.targetClass = t; c.seed = m.seed }
-        } else if args.has("--mode") { throw CLIError("--mode applies to --method paper only") }
-        c.eps = try args.double("--eps", default: c.eps)
-        c.step = try args.double("--step", default: c.step)
-        c.steps = try args.int("--steps", default: c.steps)
-        if args.flag("--no-random-start") { c.randomStart = false }
-        c.c = try args.double("--c", default: c.c)
-        c.kappa = try args.double("--kappa", default: c.kappa)
-        c.lr = try args.double("--lr", default: c.lr)
-        c.mseWeight = try args.double("--mse", default: c.mseWeight)
-        c.tvWeight = try args.double("--tv", default: c.tvWeight)
-        c.barrierWeight = try args.double("--mu", default: c.barrierWeight)
-        c.barrierPoints = try args.int("--barrier-points", default: c.barrierPoints)
-        c.minSteps = try args.int("--min-steps", default: c.minSteps)
-        c.batch = try args.int("--batch", default: c.batch)
+        if method != .paper && args.has("--mode") { throw CLIError("--mode applies to --method paper only") }
+        let eps = try args.optionalDouble("--eps"), step = try args.optionalDouble("--step")
+        let steps = try args.optionalInt("--steps"), randomStart = !args.flag("--no-random-start")
+        let cw = try args.optionalDouble("--c"), kappa = try args.optionalDouble("--kappa"), lr = try args.optionalDouble("--lr")
+        let mse = try args.optionalDouble("--mse"), tv = try args.optionalDouble("--tv")
+        let mu = try args.optionalDouble("--mu"), points = try args.optionalInt("--barrier-points")
+        let minSteps = try args.optionalInt("--min-steps"), batch = try args.optionalInt("--batch")
+        // Each method takes the options it uses; the others are accepted and do not apply.
+        let c: Attacks.Config
+        switch method {
+        case .fgsm:
+            var a = Attacks.FGSMConfig(targetClass: target)
+            a.eps = eps ?? a.eps; a.batch = batch ?? a.batch
+            c = .fgsm(a)
+        case .pgd:
+            var a = Attacks.PGDConfig(norm: norm, targetClass: target)
+            a.eps = eps ?? a.eps; a.step = step ?? a.step; a.steps = steps ?? a.steps
+            a.randomStart = randomStart; a.seed = m.seed; a.batch = batch ?? a.batch
+            c = .pgd(a)
+        case .cw:
+            var a = Attacks.CWConfig(targetClass: target)
+            a.c = cw ?? a.c; a.kappa = kappa ?? a.kappa; a.lr = lr ?? a.lr; a.steps = steps ?? a.steps; a.batch = batch ?? a.batch
+            c = .cw(a)
+        case .paper:
+            var a = mode == "statistics" ? Attacks.PaperConfig.statistics : .demo
+            a.targetClass = target
+            a.steps = steps ?? a.steps; a.lr = lr ?? a.lr; a.mseWeight = mse ?? a.mseWeight; a.tvWeight = tv ?? a.tvWeight
+            a.minSteps = minSteps ?? a.minSteps; a.batch = batch ?? a.batch
+            c = .paper(a)
+        case .adaptive:
+            var a = Attacks.AdaptiveConfig(targetClass: target)
+            a.steps = steps ?? a.steps; a.lr = lr ?? a.lr; a.mseWeight = mse ?? a.mseWeight; a.tvWeight = tv ?? a.tvWeight
+            a.barrierWeight = mu ?? a.barrierWeight; a.barrierPoints = points ?? a.barrierPoints
+            a.minSteps = minSteps ?? a.minSteps; a.batch = batch ?? a.batch
+            c = .adaptive(a)
+        }
         do { try c.validate(classes: info.classes) } catch let e as AttackError { throw CLIError(e.description) }
 
         let data = try args.string("--data")
@@ -114,7 +132,7 @@ struct AttackCommand: Command {
             let test = try evaluationData(data, model: model, info: info)
             let pick: Attacks.Inputs
             do {
-                pick = try Attacks.pickInputs(test, named: data, model: model, count: count!, targetClass: c.targeted ? c.targetClass : nil,
+                pick = try Attacks.pickInputs(test, named: data, model: model, count: count!, targetClass: target,
                                               paired: paired, seed: m.seed)
             } catch let e as AttackError { throw CLIError(e.description) }
             (images, labels, anchors) = (pick.images, pick.labels, pick.anchors)

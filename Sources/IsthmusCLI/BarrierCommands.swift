@@ -7,7 +7,7 @@ import IsthmusReport
 struct BarriersCommand: Command {
     static let name = "barriers", summary = "barrier statistics of within-class, real-adversarial and different-class pairs (Fig 6)"
     static let usage = "usage: isthmus barriers --model NAME --weights FILE --data SPEC --pairs N --out DIR [options]"
-    /// Every default comes from `BarrierStatistics.Config` (the attack's from `Attacks.Config.paperStatistics`).
+    /// Every default comes from `BarrierStatistics.Config` (the attack's from `Attacks.PaperConfig.statistics`).
     static var options: OptionTable {
         let d = BarrierStatistics.Config()
         return OptionTable(ModelArguments.options, [
@@ -42,10 +42,19 @@ struct BarriersCommand: Command {
         if c.pairProtocol == .paper && args.has("--pairs") { throw CLIError("--pairs goes with --protocol free; the paper protocol takes 7 pairs per class") }
         c.pairs = try args.int("--pairs")
         let attack = Attacks.Method(rawValue: try args.required("--attack"))!
-        c.attack = attack == .paper ? .paperStatistics : Attacks.Config(method: attack)
-        c.attack.targeted = true
-        c.attack.eps = try args.double("--eps", default: c.attack.eps)
-        c.attack.steps = try args.int("--attack-steps", default: c.attack.steps)
+        let eps = try args.optionalDouble("--eps"), attackSteps = try args.optionalInt("--attack-steps")
+        switch attack {
+        case .pgd:
+            var a = Attacks.PGDConfig()
+            a.eps = eps ?? a.eps; a.steps = attackSteps ?? a.steps
+            c.attack = .pgd(a)
+        case .adaptive:
+            var a = Attacks.AdaptiveConfig()
+            a.steps = attackSteps ?? a.steps
+            c.attack = .adaptive(a)
+        default:
+            c.attack = .paper(.statistics(steps: attackSteps ?? Attacks.PaperConfig.statistics.steps))
+        }
         c.steps = try args.int("--steps")
         c.bypass.iterations = try args.int("--bypass-iterations")
         c.seed = m.seed

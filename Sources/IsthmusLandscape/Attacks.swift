@@ -36,94 +36,6 @@ public enum Attacks {
 
     public enum Norm: String, Codable, CaseIterable, Sendable { case linf, l2 }
 
-    public struct Config: Codable, Equatable, Sendable {
-        public var method: Method
-        /// Targeted: success is prediction == targetClass; untargeted: prediction != label.
-        public var targeted: Bool
-        public var targetClass: Int?
-        /// Radius of the ball in pixel space (FGSM, PGD).
-        public var eps: Double
-        /// PGD step in pixel space (Linf: per pixel; L2: length of the normalized-gradient step).
-        public var step: Double
-        /// Iterations (PGD, CW, paper, adaptive; FGSM is one step).
-        public var steps: Int
-        /// PGD starts uniformly in the ball (Linf: per pixel; L2: uniform in volume).
-        public var randomStart: Bool
-        public var norm: Norm
-        /// CW: weight of the margin term; kappa: its confidence.
-        public var c: Double
-        public var kappa: Double
-        /// Adam learning rate (CW, paper, adaptive).
-        public var lr: Double
-        /// Paper: weight of mean((x - K)^2) (0.1).
-        public var mseWeight: Double
-        /// Paper: lambda of TV(x - K) (1e-7 demo, 1e-8 statistics).
-        public var tvWeight: Double
-        /// Adaptive: mu, the weight of the barrier penalty, and the number of interior points t_k = k / (P + 1).
-        public var barrierWeight: Double
-        public var barrierPoints: Int
-        /// Paper early stop: a sample stops once more than `minSteps` Adam steps are done and CE < its threshold.
-        public var minSteps: Int
-        /// Samples per forward pass.
-        public var batch: Int
-        public var seed: UInt64
-
-        /// The defaults of `method`: paper = the demo setting (1024 steps, lambda 1e-7); adaptive = the statistics
-        /// setting (512 steps, lambda 1e-8) with mu 1 on 8 points; FGSM/PGD Linf eps 8/255 (PGD step 2/255, 10
-        /// steps, random start); PGD L2 eps 0.5, step 0.125; CW c 1, kappa 0, Adam lr 0.01, 50 steps.
-        public init(method: Method, norm: Norm = .linf) {
-            self.method = method
-            self.norm = norm
-            targeted = method == .paper || method == .adaptive
-            targetClass = nil
-            eps = norm == .l2 ? 0.5 : 8.0 / 255
-            step = norm == .l2 ? 0.125 : 2.0 / 255
-            steps = 10
-            randomStart = true
-            c = 1; kappa = 0
-            lr = 0.01
-            mseWeight = 0.1; tvWeight = 1e-7
-            barrierWeight = 1; barrierPoints = 8
-            minSteps = 32
-            batch = 64
-            seed = 0
-            switch method {
-            case .paper: steps = 1024; lr = 0.005
-            case .adaptive: steps = 512; lr = 0.005; tvWeight = 1e-8
-            case .fgsm: steps = 1; randomStart = false
-            case .pgd: break
-            case .cw: steps = 50
-            }
-        }
-
-        /// Sec 4.2 statistics setting: 512 steps, lambda 1e-8, early stop after 32 steps (pass thresholds L_t(A)).
-        public static var paperStatistics: Config {
-            var c = Config(method: .paper)
-            c.steps = 512; c.tvWeight = 1e-8
-            return c
-        }
-
-        /// Throws a one-line error for a configuration that cannot run on a model with `classes` outputs.
-        public func validate(classes: Int) throws {
-            if targeted {
-                guard let t = targetClass else { throw AttackError("a targeted \(method.rawValue) attack needs a target class") }
-                guard t >= 0 && t < classes else { throw AttackError("target class \(t) out of range 0..<\(classes)") }
-            }
-            if (method == .paper || method == .adaptive) && !targeted {
-                throw AttackError("the \(method.rawValue) attack is targeted; give a target class")
-            }
-            guard eps >= 0 && eps.isFinite else { throw AttackError("eps must be >= 0, got \(eps)") }
-            guard step >= 0 && step.isFinite else { throw AttackError("step must be >= 0, got \(step)") }
-            guard steps >= 1 else { throw AttackError("steps must be >= 1, got \(steps)") }
-            guard lr > 0 && lr.isFinite else { throw AttackError("lr must be > 0, got \(lr)") }
-            guard c >= 0, kappa >= 0 else { throw AttackError("c and kappa must be >= 0") }
-            guard mseWeight >= 0, tvWeight >= 0, barrierWeight >= 0 else { throw AttackError("loss weights must be >= 0") }
-            guard barrierPoints >= 1 else { throw AttackError("barrier points must be >= 1, got \(barrierPoints)") }
-            guard minSteps >= 0 else { throw AttackError("min steps must be >= 0, got \(minSteps)") }
-            guard batch >= 1 else { throw AttackError("batch must be >= 1, got \(batch)") }
-        }
-    }
-
     /// One attacked input.
     public struct Sample: Codable, Equatable, Sendable {
         public var index: Int
@@ -203,15 +115,18 @@ public enum Attacks {
             let y = Array(labels[r])
             let (adv, its): (Tensor, [Int])
             var tr: [[Float]] = []
-            switch config.method {
-            case .fgsm: (adv, its) = fgsm(config, model, space, x, y)
-            case .pgd: (adv, its) = pgd(config, model, space, x, y, offset: start)
-            case .cw: (adv, its) = cw(config, model, space, x, y)
-            case .paper, .adaptive:
-                let a = anchors?.rows(r).copy()
-                let thr = thresholds.map { Array($0[r]) } ?? (config.method == .adaptive
-                    ? ClassLoss(model: model, classIndex: config.targetClass!).losses(a!, batch: config.batch) : nil)
-                (adv, its, tr) = paper(config, model, x, anchors: a, thresholds: thr)
+            switch config {
+            case .fgsm(let c): (adv, its) = fgsm(c, model, space, x, y)
+            case .pgd(let c): (adv, its) = pgd(c, model, space, x, y, offset: start)
+            case .cw(let c): (adv, its) = cw(c, model, space, x, y)
+            case .paper(let c):
+                (adv, its, tr) = paper(c, barrier: nil, model, x, anchors: anchors?.rows(r).copy(),
+                                       thresholds: thresholds.map { Array($0[r]) })
+            case .adaptive(let c):
+                let a = anchors!.rows(r).copy()
+                let thr = thresholds.map { Array($0[r]) }
+                    ?? ClassLoss(model: model, classIndex: c.targetClass!).losses(a, batch: c.batch)
+                (adv, its, tr) = paper(c.paper, barrier: (c.barrierWeight, c.barrierPoints), model, x, anchors: a, thresholds: thr)
             }
             parts.append(adv); iterations += its; traces += tr
             start = r.upperBound
@@ -234,8 +149,8 @@ public enum Attacks {
         let (l2, linf) = space.distances(adversarial, images)
         let thr = thresholds ?? (config.method == .adaptive
             ? ClassLoss(model: model, classIndex: config.targetClass!).losses(anchors!, batch: config.batch) : nil)
-        let penalty = config.method == .adaptive
-            ? barrierPenalties(config, model, adversarial, anchors: anchors!, anchorLosses: thr!) : nil
+        var penalty: [Double]?
+        if case .adaptive(let c) = config { penalty = barrierPenalties(c, model, adversarial, anchors: anchors!, anchorLosses: thr!) }
         var samples: [Sample] = []
         for n in 0..<N {
             let row = Array(logits[(n * classes)..<((n + 1) * classes)])
@@ -311,7 +226,7 @@ public enum Attacks {
 
     /// x' = clip_[0,1](x + s eps sign(grad_x CE(f(x), c))), s = +1 and c = y untargeted, s = -1 and c = t targeted
     /// (Goodfellow et al. 2015). The pixel gradient is grad_norm / std, so its sign is that of the normalized gradient.
-    static func fgsm(_ cfg: Config, _ model: Module, _ space: PixelSpace, _ x: Tensor, _ y: [Int]) -> (Tensor, [Int]) {
+    static func fgsm(_ cfg: FGSMConfig, _ model: Module, _ space: PixelSpace, _ x: Tensor, _ y: [Int]) -> (Tensor, [Int]) {
         let p = space.pixels(x)
         let (classes, s) = cfg.targeted ? (Array(repeating: cfg.targetClass!, count: y.count), Float(-1)) : (y, Float(1))
         let g = pixelGradient(model, space, p, classes)
@@ -327,7 +242,7 @@ public enum Attacks {
     /// Linf: p += s step sign(g); L2: p += s step g / ||g||; then delta = p - x is projected onto the ball
     /// (Linf: clamp to [-eps, eps]; L2: delta *= min(1, eps / ||delta||)) and p onto the box. Clipping to the box
     /// only shrinks |delta_i|, so the result stays in both. Each sample's start comes from its own generator.
-    static func pgd(_ cfg: Config, _ model: Module, _ space: PixelSpace, _ x: Tensor, _ y: [Int], offset: Int) -> (Tensor, [Int]) {
+    static func pgd(_ cfg: PGDConfig, _ model: Module, _ space: PixelSpace, _ x: Tensor, _ y: [Int], offset: Int) -> (Tensor, [Int]) {
         let N = x.shape[0], D = x.count / N
         let p0 = space.pixels(x), p = p0.copy()
         let (classes, s) = cfg.targeted ? (Array(repeating: cfg.targetClass!, count: N), Float(-1)) : (y, Float(1))
@@ -395,7 +310,7 @@ public enum Attacks {
     /// minimize ||p - x||^2 + c max(max_{i != t} Z_i - Z_t, -kappa) (targeted) or c max(Z_y - max_{i != y} Z_i, -kappa)
     /// (untargeted) with Adam. After each evaluation (steps + 1 of them) the smallest-L2 successful iterate
     /// (by the prediction rule) is kept per sample; a sample that never succeeds returns its last iterate.
-    static func cw(_ cfg: Config, _ model: Module, _ space: PixelSpace, _ x: Tensor, _ y: [Int]) -> (Tensor, [Int]) {
+    static func cw(_ cfg: CWConfig, _ model: Module, _ space: PixelSpace, _ x: Tensor, _ y: [Int]) -> (Tensor, [Int]) {
         let N = x.shape[0], D = x.count / N
         let p0 = space.pixels(x)
         let w = Tensor(uninitialized: p0.shape)
@@ -449,10 +364,12 @@ public enum Attacks {
     /// - adaptive: among iterates with CE_i < threshold it keeps the one with the smallest penalty and stops at the
     ///   first i > minSteps where that penalty is 0; if no iterate reaches the threshold it returns x_steps.
     /// Finished samples leave the batch (their Adam moments are dropped with them), so the rest run as if alone.
-    static func paper(_ cfg: Config, _ model: Module, _ carriers: Tensor, anchors: Tensor?, thresholds: [Float]?) -> (Tensor, [Int], [[Float]]) {
+    /// `barrier` (adaptive): mu and P.
+    static func paper(_ cfg: PaperConfig, barrier: (weight: Double, points: Int)?, _ model: Module, _ carriers: Tensor,
+                      anchors: Tensor?, thresholds: [Float]?) -> (Tensor, [Int], [[Float]]) {
         let N = carriers.shape[0], D = carriers.count / N, shape = Array(carriers.shape.dropFirst())
-        let adaptive = cfg.method == .adaptive, t = cfg.targetClass!
-        let P = cfg.barrierPoints
+        let adaptive = barrier != nil, t = cfg.targetClass!
+        let P = barrier?.points ?? 1
         let alphas = Tensor(shape: [1, P, 1], scalars: (1...P).map { Float($0) / Float(P + 1) })
         let anchorLoss = adaptive ? ClassLoss(model: model, classIndex: t).losses(anchors!, batch: cfg.batch) : []
 
@@ -463,7 +380,7 @@ public enum Attacks {
         var active = Array(0..<N)
         var x = carriers.copy(), K = carriers, A = anchors
         var adam = Adam([x], lr: Float(cfg.lr))
-        let mse = Float(cfg.mseWeight) / Float(D), tv = Float(cfg.tvWeight), mu = Float(cfg.barrierWeight)
+        let mse = Float(cfg.mseWeight) / Float(D), tv = Float(cfg.tvWeight), mu = Float(barrier?.weight ?? 0)
 
         for i in 0...cfg.steps {
             let n = active.count
@@ -543,7 +460,7 @@ public enum Attacks {
     }
 
     /// mean_k relu(L_t(x(t_k)) - max(L_t(A), L_t(x))) per sample on the segment A -> x, t_k = k / (P + 1).
-    public static func barrierPenalties(_ cfg: Config, _ model: Module, _ x: Tensor, anchors: Tensor, anchorLosses: [Float]) -> [Double] {
+    public static func barrierPenalties(_ cfg: AdaptiveConfig, _ model: Module, _ x: Tensor, anchors: Tensor, anchorLosses: [Float]) -> [Double] {
         let N = x.shape[0], P = cfg.barrierPoints
         let loss = ClassLoss(model: model, classIndex: cfg.targetClass!)
         let lx = loss.losses(x, batch: cfg.batch)

@@ -25,7 +25,7 @@ extension Attacks {
         public var trace: [Float]
     }
 
-    /// Up to `capacity` attacks of the paper's method (`config.method == .paper`, targeted), each exactly the
+    /// Up to `capacity` attacks of the paper's method (targets per job), each exactly the
     /// single-carrier `Attacks.run`: per step one forward and backward of the stacked iterates on
     /// J = sum_k [CE(f(x_k), t_k) + mseWeight mean((x_k - K_k)^2) + lambda TV(x_k - K_k)], so row k gets grad J_k
     /// (an eval-mode network treats rows independently). Each attack keeps its own Adam state, target, threshold,
@@ -35,7 +35,7 @@ extension Attacks {
     /// float32 rounding of batched kernels.
     public final class PaperBatch {
         public let model: Module
-        public let config: Config
+        public let config: PaperConfig
         public let normalization: Normalization
         public let capacity: Int
 
@@ -45,7 +45,7 @@ extension Attacks {
             let opt: Adam
             var trace: [Float] = []
             var taken = 0
-            init(id: Int, job: Job, config c: Config) {
+            init(id: Int, job: Job, config c: PaperConfig) {
                 self.id = id; self.job = job
                 x = job.carrier.copy()
                 opt = Adam([x], lr: Float(c.lr))
@@ -54,12 +54,19 @@ extension Attacks {
         }
         var slots: [Slot] = []
 
-        /// Throws unless `config` is the paper's method with at least one step.
-        public init(model: Module, config: Config, normalization: Normalization, capacity: Int) throws {
+        /// Throws unless `config` has at least one step.
+        public init(model: Module, config: PaperConfig, normalization: Normalization, capacity: Int) throws {
             precondition(capacity >= 1, "Attacks.PaperBatch: capacity \(capacity) < 1")
-            guard config.method == .paper else { throw AttackError("the batched attack runs the paper's method, not \(config.method.rawValue)") }
             guard config.steps >= 1 else { throw AttackError("steps must be >= 1, got \(config.steps)") }
             self.model = model; self.config = config; self.normalization = normalization; self.capacity = capacity
+        }
+
+        /// Throws unless `config` is the paper's method with at least one step.
+        public convenience init(model: Module, config: Config, normalization: Normalization, capacity: Int) throws {
+            guard case .paper(let c) = config else {
+                throw AttackError("the batched attack runs the paper's method, not \(config.method.rawValue)")
+            }
+            try self.init(model: model, config: c, normalization: normalization, capacity: capacity)
         }
 
         public var free: Int { capacity - slots.count }

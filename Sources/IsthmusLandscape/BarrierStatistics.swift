@@ -156,10 +156,7 @@ public enum BarrierStatistics {
         var other = real
         var attack: (success: Bool, l2: Double, iterations: Int)?
         if p.group == .adversarial {
-            var ac = c.attack
-            ac.targetClass = p.classIndex
-            ac.targeted = true
-            ac.seed = c.seed &+ UInt64(p.indexA &* 7919 &+ p.indexC)
+            let ac = c.attack.targeting(p.classIndex, seed: c.seed &+ UInt64(p.indexA &* 7919 &+ p.indexC))
             let lossA = ClassLoss(model: model, classIndex: p.classIndex).losses(a)[0]
             let out = try Attacks.run(ac, model: model, normalization: data.normalization, images: other, labels: [data.labels[p.indexC]],
                                       thresholds: ac.method == .paper || ac.method == .adaptive ? [lossA] : nil,

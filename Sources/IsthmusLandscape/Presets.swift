@@ -48,7 +48,7 @@ extension BarrierStatistics.Config: PresetConfig {
         c.pairs = p.pick(smoke: 3, quick: 30, paper: 300)
         c.pairProtocol = p == .paper ? .paper : .free
         c.bypass.iterations = p.pick(smoke: 5, quick: 256, paper: 1024)
-        if p == .smoke { c.steps = 20; c.attack.steps = 40 }
+        if p == .smoke { c.steps = 20; c.attack = .paper(.statistics(steps: 40)) }
         return c
     }
     public static var smoke: Self { preset(.smoke) }
@@ -61,7 +61,7 @@ extension BarrierStatistics.Config: PresetConfig {
         c.pairs = p.pick(smoke: 2, quick: 6, paper: 40)
         c.steps = p.pick(smoke: 10, quick: 40, paper: 250)
         c.bypass.iterations = p.pick(smoke: 2, quick: 64, paper: 1024)
-        c.attack.steps = p.pick(smoke: 8, quick: 256, paper: 512)
+        c.attack = .paper(.statistics(steps: p.pick(smoke: 8, quick: 256, paper: 512)))
         return c
     }
 }
@@ -73,7 +73,7 @@ extension BarrierStatistics.Config {
         c.pairProtocol = .paper
         c.steps = p.pick(smoke: 10, quick: 100, paper: 250)
         c.bypass.iterations = p.pick(smoke: 2, quick: 64, paper: 1024)
-        c.attack.steps = p.pick(smoke: 8, quick: 256, paper: 512)
+        c.attack = .paper(.statistics(steps: p.pick(smoke: 8, quick: 256, paper: 512)))
         return c
     }
 }

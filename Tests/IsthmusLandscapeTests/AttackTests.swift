@@ -41,16 +41,16 @@ final class AttackTests: XCTestCase {
         for i in stride(from: 0, to: px.count, by: 5) { p[i] = i % 2 == 0 ? 0 : 1 }
         let xe = norm.apply(px)
         for l in Attacks.Norm.allCases {
-            var c = Attacks.Config(method: .pgd, norm: l)
+            var c = Attacks.PGDConfig(norm: l)
             c.steps = 5
-            let out = try Attacks.run(c, model: m, normalization: norm, images: xe, labels: predictions(m, xe))
+            let out = try Attacks.run(.pgd(c), model: m, normalization: norm, images: xe, labels: predictions(m, xe))
             checkBallAndBox(out.adversarial, xe, eps: c.eps, norm: l)
             for s in out.result.samples {
                 XCTAssertLessThanOrEqual(l == .linf ? s.linf : s.l2, c.eps + 1e-5)
                 XCTAssertEqual(s.iterations, 5)
             }
             // Seeded: the same run twice gives the same inputs.
-            let again = try Attacks.run(c, model: m, normalization: norm, images: xe, labels: predictions(m, xe))
+            let again = try Attacks.run(.pgd(c), model: m, normalization: norm, images: xe, labels: predictions(m, xe))
             XCTAssertEqual(again.adversarial.scalars, out.adversarial.scalars)
         }
     }
@@ -58,14 +58,14 @@ final class AttackTests: XCTestCase {
     func testPGDLinfRaisesTheLossAndTargetedLowersIt() throws {
         let m = mlp(), x = images(8)
         let y = predictions(m, x)
-        var c = Attacks.Config(method: .pgd)
+        var c = Attacks.PGDConfig()
         c.eps = 0.3; c.step = 0.05; c.steps = 10
         let ce0 = withoutGradients { crossEntropyPerSample(logits: m(x), labels: y) }.scalars
-        let out = try Attacks.run(c, model: m, normalization: norm, images: x, labels: y)
+        let out = try Attacks.run(.pgd(c), model: m, normalization: norm, images: x, labels: y)
         for (s, l0) in zip(out.result.samples, ce0) { XCTAssertGreaterThan(s.loss, Double(l0)) }
-        c.targeted = true; c.targetClass = 2
+        c.targetClass = 2
         let ct0 = withoutGradients { crossEntropyPerSample(logits: m(x), labels: Array(repeating: 2, count: 8)) }.scalars
-        let t = try Attacks.run(c, model: m, normalization: norm, images: x, labels: y)
+        let t = try Attacks.run(.pgd(c), model: m, normalization: norm, images: x, labels: y)
         for (s, l0) in zip(t.result.samples, ct0) { XCTAssertLessThan(s.loss, Double(l0)) }
     }
 
@@ -77,9 +77,9 @@ final class AttackTests: XCTestCase {
         let m = Sequential(Flatten(), lin)
         let x = images(2)
         let eps = 0.1
-        var c = Attacks.Config(method: .fgsm)
+        var c = Attacks.FGSMConfig()
         c.eps = eps
-        let out = try Attacks.run(c, model: m, normalization: norm, images: x, labels: [0, 0])
+        let out = try Attacks.run(.fgsm(c), model: m, normalization: norm, images: x, labels: [0, 0])
         let w = lin.weight.scalars, px = pixels(x), pa = pixels(out.adversarial)
         for n in 0..<2 {
             for i in 0..<36 {
@@ -89,8 +89,8 @@ final class AttackTests: XCTestCase {
             }
         }
         // Targeted toward class 1: the step goes the other way, -sign(grad CE_1) = sign(w_1 - w_0) as well.
-        c.targeted = true; c.targetClass = 1
-        let t = try Attacks.run(c, model: m, normalization: norm, images: x, labels: [0, 0])
+        c.targetClass = 1
+        let t = try Attacks.run(.fgsm(c), model: m, normalization: norm, images: x, labels: [0, 0])
         XCTAssertEqual(t.adversarial.scalars, out.adversarial.scalars)
         XCTAssertEqual(out.result.samples.map(\.iterations), [1, 1])
         checkBallAndBox(out.adversarial, x, eps: eps, norm: .linf)
@@ -98,10 +98,10 @@ final class AttackTests: XCTestCase {
 
     func testCWOutputInBoxAndKeepsSuccessfulIterates() throws {
         let m = mlp(), x = images(6)
-        var c = Attacks.Config(method: .cw)
+        var c = Attacks.CWConfig()
         c.c = 10; c.steps = 60; c.lr = 0.05
         let y = predictions(m, x)
-        let out = try Attacks.run(c, model: m, normalization: norm, images: x, labels: y)
+        let out = try Attacks.run(.cw(c), model: m, normalization: norm, images: x, labels: y)
         let pa = pixels(out.adversarial)
         XCTAssert(pa.allSatisfy { $0 >= -1e-6 && $0 <= 1 + 1e-6 })
         let pred = predictions(m, out.adversarial)
@@ -117,25 +117,25 @@ final class AttackTests: XCTestCase {
         let y = predictions(m, x)
         let target = 1
         let ce0 = withoutGradients { crossEntropyPerSample(logits: m(x), labels: Array(repeating: target, count: 4)) }.scalars
-        var c = Attacks.Config.paperStatistics
+        var c = Attacks.PaperConfig.statistics
         c.targetClass = target; c.steps = 400; c.lr = 0.05; c.minSteps = 5
         // Demo mode (no thresholds): all steps, target CE lowered.
         var demo = c; demo.steps = 40
-        let d = try Attacks.run(demo, model: m, normalization: norm, images: x, labels: y)
+        let d = try Attacks.run(.paper(demo), model: m, normalization: norm, images: x, labels: y)
         for (s, l0) in zip(d.result.samples, ce0) {
             XCTAssertLessThan(s.loss, Double(l0))
             XCTAssertEqual(s.iterations, 40)
         }
         // Statistics mode: each sample stops at its own threshold.
         let thresholds = ce0.enumerated().map { $0.element * ($0.offset % 2 == 0 ? 0.5 : 0.7) }
-        let out = try Attacks.run(c, model: m, normalization: norm, images: x, labels: y, thresholds: thresholds)
+        let out = try Attacks.run(.paper(c), model: m, normalization: norm, images: x, labels: y, thresholds: thresholds)
         for (s, thr) in zip(out.result.samples, thresholds) {
             XCTAssertGreaterThan(s.iterations, c.minSteps + 1)
             XCTAssertLessThan(s.iterations, c.steps)
             XCTAssertEqual(s.threshold!, Double(thr), accuracy: 1e-6)
         }
         // A sample run alone stops at the same step with the same input up to float rounding (samples are not coupled).
-        let alone = try Attacks.run(c, model: m, normalization: norm, images: x.rows(1..<2), labels: [y[1]], thresholds: [thresholds[1]])
+        let alone = try Attacks.run(.paper(c), model: m, normalization: norm, images: x.rows(1..<2), labels: [y[1]], thresholds: [thresholds[1]])
         XCTAssertEqual(alone.result.samples[0].iterations, out.result.samples[1].iterations)
         for (a, b) in zip(alone.adversarial.scalars, out.adversarial.rows(1..<2).scalars) { XCTAssertEqual(a, b, accuracy: 1e-4) }
     }
@@ -146,16 +146,16 @@ final class AttackTests: XCTestCase {
         let m = mlp(), x = images(1)
         let target = 1
         let ce0 = withoutGradients { crossEntropyPerSample(logits: m(x), labels: [target]) }.scalars[0]
-        var c = Attacks.Config.paperStatistics
+        var c = Attacks.PaperConfig.statistics
         c.targetClass = target; c.steps = 400; c.lr = 0.05; c.minSteps = 5
         let y = predictions(m, x)
-        let out = try Attacks.run(c, model: m, normalization: norm, images: x, labels: y, thresholds: [ce0 * 0.5])
+        let out = try Attacks.run(.paper(c), model: m, normalization: norm, images: x, labels: y, thresholds: [ce0 * 0.5])
         let n = out.result.samples[0].iterations
         XCTAssertLessThan(n, c.steps, "the test needs an early stop")
         /// x after k steps (no early stop).
         func iterate(_ k: Int) throws -> Tensor {
             var d = c; d.steps = k
-            return try Attacks.run(d, model: m, normalization: norm, images: x, labels: y).adversarial
+            return try Attacks.run(.paper(d), model: m, normalization: norm, images: x, labels: y).adversarial
         }
         func ce(_ t: Tensor) -> Float { withoutGradients { crossEntropyPerSample(logits: m(t), labels: [target]) }.scalars[0] }
         XCTAssertEqual(try iterate(n).scalars, out.adversarial.scalars, "the stepped iterate is returned")
@@ -167,12 +167,12 @@ final class AttackTests: XCTestCase {
     func testAdaptiveAttackReportsPenaltyNoHigherThanPaper() throws {
         let m = mlp(), x = images(3), anchors = images(3, seed: 11)
         let target = 1, y = predictions(m, x)
-        var c = Attacks.Config(method: .adaptive)
+        var c = Attacks.AdaptiveConfig()
         c.targetClass = target; c.steps = 80; c.lr = 0.05; c.minSteps = 5; c.barrierWeight = 5
-        let out = try Attacks.run(c, model: m, normalization: norm, images: x, labels: y, anchors: anchors)
-        var p = c; p.method = .paper
+        let out = try Attacks.run(.adaptive(c), model: m, normalization: norm, images: x, labels: y, anchors: anchors)
+        let p = c.paper
         let la = ClassLoss(model: m, classIndex: target).losses(anchors)
-        let plain = try Attacks.run(p, model: m, normalization: norm, images: x, labels: y, thresholds: la)
+        let plain = try Attacks.run(.paper(p), model: m, normalization: norm, images: x, labels: y, thresholds: la)
         let plainPen = Attacks.barrierPenalties(c, m, plain.adversarial, anchors: anchors, anchorLosses: la)
         for (s, q) in zip(out.result.samples, plainPen) {
             XCTAssertNotNil(s.barrierPenalty)
@@ -182,14 +182,14 @@ final class AttackTests: XCTestCase {
 
     func testBadConfigurationsAreRefused() {
         let m = mlp(), x = images(2)
-        var c = Attacks.Config(method: .pgd)
-        c.eps = -1
-        XCTAssertThrowsError(try Attacks.run(c, model: m, normalization: norm, images: x, labels: [0, 1]))
-        c = Attacks.Config(method: .paper); c.targetClass = 3
+        var pgd = Attacks.PGDConfig()
+        pgd.eps = -1
+        XCTAssertThrowsError(try Attacks.run(.pgd(pgd), model: m, normalization: norm, images: x, labels: [0, 1]))
+        var c = Attacks.Config.paper(Attacks.PaperConfig(targetClass: 3))
         XCTAssertThrowsError(try Attacks.run(c, model: m, normalization: norm, images: x, labels: [0, 1])) {
             XCTAssertEqual("\($0)", "target class 3 out of range 0..<3")
         }
-        c = Attacks.Config(method: .adaptive); c.targetClass = 1
+        c = .adaptive(Attacks.AdaptiveConfig(targetClass: 1))
         XCTAssertThrowsError(try Attacks.run(c, model: m, normalization: norm, images: x, labels: [0, 1]))
         XCTAssertThrowsError(try Attacks.run(Attacks.Config(method: .fgsm), model: m, normalization: norm, images: x, labels: [0]))
     }

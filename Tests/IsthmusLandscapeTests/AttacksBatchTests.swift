@@ -11,8 +11,8 @@ final class AttacksBatchTests: XCTestCase {
     /// Thresholds are kept this far from every CE they are compared with, so rounding cannot flip a stop.
     static let margin: Float = 1e-4
 
-    static func config() -> Attacks.Config {
-        var c = Attacks.Config.paperStatistics
+    static func config() -> Attacks.PaperConfig {
+        var c = Attacks.PaperConfig.statistics
         c.steps = 40; c.minSteps = 4
         return c
     }
@@ -25,12 +25,12 @@ final class AttacksBatchTests: XCTestCase {
         }
     }
 
-    static func sequential(_ model: Module, _ c: Attacks.Config, _ jobs: [(carrier: Tensor, label: Int, target: Int)],
+    static func sequential(_ model: Module, _ c: Attacks.PaperConfig, _ jobs: [(carrier: Tensor, label: Int, target: Int)],
                            _ thresholds: [Float?]) throws -> [Attacks.Outcome] {
         try zip(jobs, thresholds).map { job, thr in
             var a = c
             a.targetClass = job.target
-            return try Attacks.run(a, model: model, normalization: Normalization(mean: [0], std: [1]), images: job.carrier,
+            return try Attacks.run(.paper(a), model: model, normalization: Normalization(mean: [0], std: [1]), images: job.carrier,
                                    labels: [job.label], thresholds: thr.map { [$0] })
         }
     }

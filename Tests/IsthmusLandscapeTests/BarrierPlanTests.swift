@@ -89,7 +89,7 @@ final class BarrierPlanTests: XCTestCase {
         c.selection = .all
         c.steps = 12
         c.bypass.iterations = 2
-        c.attack.steps = 40
+        c.attack = .paper(.statistics(steps: 40))
         c.curvePoints = 8
         let plans = try BarrierStatistics.plan(c, data: folder, model: model)
         XCTAssertEqual(folder.cacheStats.misses, 0, "the all rule plans from the listing alone")

@@ -30,7 +30,7 @@ final class BarrierStatisticsBatchTests: XCTestCase {
         var c = BarrierStatistics.Config()
         c.pairs = 3; c.steps = 20; c.curvePoints = 8
         c.bypass.iterations = 12
-        c.attack.steps = 40; c.attack.minSteps = 4
+        var attack = Attacks.PaperConfig.statistics(steps: 40); attack.minSteps = 4; c.attack = .paper(attack)
         let plans = try BarrierStatistics.plan(c, data: data, model: model)
         XCTAssertEqual(Set(plans.map(\.group)).count, 3)
         let seq = try plans.map { try BarrierStatistics.measure($0, c, model: model, data: data) }

@@ -106,7 +106,7 @@ final class BarrierStatisticsTests: XCTestCase {
     func config() -> BarrierStatistics.Config {
         var c = BarrierStatistics.Config()
         c.steps = 21; c.bypass.iterations = 5; c.curvePoints = 8
-        c.attack.steps = 40
+        c.attack = .paper(.statistics(steps: 40))
         return c
     }
 
@@ -135,7 +135,7 @@ final class BarrierStatisticsTests: XCTestCase {
     func testMeasureAdversarialPairAttacksTheCarrierTowardsTheClass() throws {
         let (model, data) = problem()
         var c = config()
-        c.attack = Attacks.Config(method: .pgd); c.attack.steps = 40; c.attack.eps = 4; c.attack.step = 0.2
+        var pgd = Attacks.PGDConfig(); pgd.steps = 40; pgd.eps = 4; pgd.step = 0.2; c.attack = .pgd(pgd)
         let p = BarrierStatistics.Plan(group: .adversarial, classIndex: 2, indexA: 2, indexC: 3)
         let u = try BarrierStatistics.measure(p, c, model: model, data: data)
         XCTAssertEqual(u.attackSuccess, true)

@@ -129,8 +129,7 @@ final class ProcedureGoldenTests: XCTestCase {
         let run = f.procedures["attack"]!
         let threshold = ClassLoss(model: model, classIndex: f.target).losses(image(f.anchor))[0]
         XCTAssertEqual(threshold, run.threshold!, accuracy: 1e-6 * max(1, run.threshold!))
-        var c = Attacks.Config.paperStatistics
-        c.targetClass = f.target
+        let c = Attacks.Config.paper(.statistics).targeting(f.target, seed: 0)
         let carrier = image(f.carrier)
         let label = withoutGradients { model(carrier) }.argmax(axis: 1)[0]
         let out = try Attacks.run(c, model: model, normalization: Normalization(mean: [0], std: [1]), images: carrier,
