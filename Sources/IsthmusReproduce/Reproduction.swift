@@ -148,7 +148,7 @@ public enum Reproduction {
                        "(arXiv 2409.05800), reproduced and extended with Isthmus \(IsthmusReportModule.version). Mode: " +
                        ctx.pick(smoke: "--smoke (a pipeline test: tiny settings, numbers meaningless)",
                                 quick: "--quick (reduced iterations and pair counts)", full: "--full (the paper's settings)") +
-                       ", seed \(ctx.seed), data \(ctx.dataSpec).")
+                       ", seed \(ctx.seed), data \(ctx.dataSpec). " + scaleNote(ctx.preset))
         if let info = try? ctx.root.readJSON(RunInfo.self, "run.json") {
             html.keyValueTable([("git commit", info.gitCommit), ("started", info.date), ("command", info.command)])
         }
@@ -157,6 +157,21 @@ public enum Reproduction {
             try s.report(ctx, into: &html)
         }
         try html.write(to: ctx.root.url("index.html"))
+    }
+
+    /// What this scale measures against the paper's settings, read from the presets (Presets.swift).
+    static func scaleNote(_ p: Preset) -> String {
+        guard p == .quick else { return "" }
+        let (q, f) = (Connectivity.Config.quick, Connectivity.Config.paper)
+        let (bq, bf) = (BarrierStatistics.Config.quick, BarrierStatistics.Config.paper)
+        let (sq, sf) = (DimensionSweep.Config.quick, DimensionSweep.Config.paper)
+        let (eq, ef) = (BarrierEvolution.Config.quick, BarrierEvolution.Config.preset(.paper))
+        return "--quick runs every stage with fewer pairs and iterations: \(q.pairs) within-class pairs (--full: \(f.pairs)), " +
+            "\(bq.pairs) barrier pairs per group under the \(bq.pairProtocol.rawValue) protocol with \(bq.bypass.iterations)-step bypasses " +
+            "(--full: the \(bf.pairProtocol.rawValue) protocol, \(bf.bypass.iterations) steps), the dimension sweep at sizes " +
+            "\(sq.sizes.map(String.init).joined(separator: ", ")) with \(sq.seeds.count) seed(s) (--full: \(sf.sizes.map(String.init).joined(separator: ", ")) " +
+            "with \(sf.seeds.count)), \(eq.checkpoints.count) evolution checkpoints (--full: \(ef.checkpoints.count)): the same measurements on " +
+            "fewer samples and shorter optimizations, so wider error bars; --full runs the paper's settings."
     }
 
     /// `a`/`b` formatted for tables.
