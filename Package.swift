@@ -12,7 +12,8 @@ let package = Package(
     name: "Isthmus",
     products: [
         .library(name: "Isthmus", targets: ["IsthmusCore", "IsthmusNN", "IsthmusLandscape", "IsthmusFormats",
-                                           "IsthmusReport", "IsthmusPercolation", "IsthmusReproduce", "IsthmusUtilities"]),
+                                           "IsthmusReport", "IsthmusPercolation", "IsthmusReproduce", "IsthmusUtilities",
+                                           "IsthmusRuns", "IsthmusArguments"]),
         .executable(name: "isthmus", targets: ["isthmus"]),
     ],
     targets: [
@@ -28,7 +29,10 @@ let package = Package(
         .target(name: "IsthmusPercolation", dependencies: ["IsthmusUtilities"]),
         .target(name: "IsthmusLandscape", dependencies: ["IsthmusNN", "IsthmusReport"], swiftSettings: vectorFlags),
         .target(name: "IsthmusReproduce", dependencies: ["IsthmusLandscape", "IsthmusReport", "IsthmusPercolation"]),
-        .target(name: "IsthmusCLI", dependencies: ["IsthmusLandscape", "IsthmusReproduce", "IsthmusReport", "IsthmusPercolation", "IsthmusUtilities"]),
+        .target(name: "IsthmusArguments", dependencies: []),
+        .target(name: "IsthmusRuns", dependencies: ["IsthmusLandscape", "IsthmusReproduce", "IsthmusReport", "IsthmusPercolation"]),
+        .target(name: "IsthmusCLI", dependencies: ["IsthmusArguments", "IsthmusRuns", "IsthmusLandscape", "IsthmusReproduce", "IsthmusReport",
+                                                   "IsthmusPercolation", "IsthmusUtilities"]),
         .executableTarget(name: "isthmus", dependencies: ["IsthmusCLI"]),
         .target(name: "IsthmusTestSupport", dependencies: ["IsthmusCore"], path: "Tests/Support"),
         .testTarget(name: "IsthmusUtilitiesTests", dependencies: ["IsthmusUtilities"]),
@@ -41,6 +45,8 @@ let package = Package(
         .testTarget(name: "IsthmusReportTests", dependencies: ["IsthmusReport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "IsthmusPercolationTests", dependencies: ["IsthmusPercolation"]),
         .testTarget(name: "IsthmusLandscapeTests", dependencies: ["IsthmusLandscape"]),
-        .testTarget(name: "IsthmusCLITests", dependencies: ["IsthmusCLI"]),
+        .testTarget(name: "IsthmusArgumentsTests", dependencies: ["IsthmusArguments"]),
+        .testTarget(name: "IsthmusRunsTests", dependencies: ["IsthmusRuns"]),
+        .testTarget(name: "IsthmusCLITests", dependencies: ["IsthmusCLI", "IsthmusArguments", "IsthmusRuns"]),
     ]
 )

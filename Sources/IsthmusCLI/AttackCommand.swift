@@ -9,7 +9,7 @@ struct AttackCommand: Command {
     static let usage = "usage: isthmus attack --method M --model NAME (--weights FILE | --untrained) (inputs) --out DIR"
     /// Defaults depend on the method (`Attacks.PGDConfig()` etc.), so the help states them per method.
     static var options: OptionTable {
-        OptionTable(ModelArguments.options, [
+        OptionTable(ModelArguments.cliOptions, [
             .choice("--method", "M", Attacks.Method.allCases.map(\.rawValue), nil, Attacks.Method.allCases.map(\.rawValue).joined(separator: " | ")),
             Option.text("--data", "SPEC", "test images picked with --seed among those the model classifies correctly (photos: in the\n"
                         + "model's normalization, labeled with its top-1 class); for targeted attacks only images whose\n"
@@ -129,7 +129,7 @@ struct AttackCommand: Command {
         var record = Inputs(source: data ?? inputPath!)
         if let data {
             // Shapes checked; photos in the model's normalization, labeled with its top-1 class per photo view.
-            let test = try evaluationData(data, model: model, info: info)
+            let test = try DataSpec.evaluationData(data, model: model, info: info)
             let pick: Attacks.Inputs
             do {
                 pick = try Attacks.pickInputs(test, named: data, model: model, count: count!, targetClass: target,

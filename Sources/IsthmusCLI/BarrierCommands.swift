@@ -10,7 +10,7 @@ struct BarriersCommand: Command {
     /// Every default comes from `BarrierStatistics.Config` (the attack's from `Attacks.PaperConfig.statistics`).
     static var options: OptionTable {
         let d = BarrierStatistics.Config()
-        return OptionTable(ModelArguments.options, [
+        return OptionTable(ModelArguments.cliOptions, [
             .data,
             .choice("--protocol", "P", BarrierStatistics.PairProtocol.allCases.map(\.rawValue), d.pairProtocol.rawValue,
                     "free | paper (default {}). free: --pairs pairs per group, classes drawn at random, plus\n"

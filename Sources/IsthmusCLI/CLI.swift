@@ -128,8 +128,3 @@ public enum CLI {
         interruptSource = source
     }
 }
-
-/// Writes a line to stderr (progress and notes; stdout is for results).
-func note(_ s: String) {
-    FileHandle.standardError.write(Data((s + "\n").utf8))
-}

@@ -73,7 +73,7 @@ struct ConnectCommand: Command {
     }
     static var options: OptionTable {
         OptionTable([.choice("--method", "M", PathMethod.allCases.map(\.rawValue), nil, PathMethod.allCases.map(\.rawValue).joined(separator: " | "))],
-                    ModelArguments.options, PairArguments.options, [.classK], pathOptions, OutputArguments.options)
+                    ModelArguments.cliOptions, PairArguments.options, [.classK], pathOptions, OutputArguments.options)
     }
     static let notes = """
     writes result.json (method, positions, losses, lossA, lossC, max, gap, connected, pathLengthRatio,
@@ -131,7 +131,7 @@ struct ComparePathsCommand: Command {
     static let name = "compare-paths", summary = "every path method on the same seeded within-class test pairs"
     static let usage = "usage: isthmus compare-paths --model NAME --weights FILE --data SPEC --pairs N --out DIR [options]"
     static var options: OptionTable {
-        OptionTable(ModelArguments.options, [
+        OptionTable(ModelArguments.cliOptions, [
             .data,
             .int("--pairs", "N", ComparePaths.Config().pairs, 1...1_000_000, "within-class test pairs"),
             .text("--methods", "LIST", "comma-separated subset of \(PathMethod.allCases.map(\.rawValue).joined(separator: ",")) (default: all)"),

@@ -67,7 +67,7 @@ struct BypassCommand: Command {
     }
     static var options: OptionTable { options(rounds: Chain.Config().rounds) }
     static func options(rounds: Int) -> OptionTable {
-        OptionTable(ModelArguments.options, PairArguments.options, [.classK], ChainArguments.options(rounds: rounds), OutputArguments.options)
+        OptionTable(ModelArguments.cliOptions, PairArguments.options, [.classK], ChainArguments.options(rounds: rounds), OutputArguments.options)
     }
     static let notes = """
     writes result.json (primaryMax, primaryGap, finalMax, finalGap, connected, deviation..., roundMax), curve.svg,
@@ -116,7 +116,7 @@ struct ConnectivityCommand: Command {
     static let defaultBatch = 1
     static let usage = "usage: isthmus connectivity --model NAME --weights FILE --data SPEC --pairs N --out DIR [options]"
     static var options: OptionTable {
-        OptionTable(ModelArguments.options, [
+        OptionTable(ModelArguments.cliOptions, [
             .data,
             .int("--pairs", "N", Connectivity.Config().pairs, 1...1_000_000, "within-class test pairs"),
             .flag("--all-images", "also use misclassified test images (default: only correctly classified ones); = --select all"),

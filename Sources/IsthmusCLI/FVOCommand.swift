@@ -10,7 +10,7 @@ struct FVOCommand: Command {
     /// Every default comes from `FeatureVisualization.Config`.
     static var options: OptionTable {
         let d = FeatureVisualization.Config(classIndex: 0)
-        return OptionTable(ModelArguments.options, [
+        return OptionTable(ModelArguments.cliOptions, [
             .int("--class", "K", nil, 0..., "the class y of CE(f(x), y)"),
             .flag("--all-classes", "one input per class, all from the same x0"),
             .number("--lr", "LR", d.lr, min: 1e-12, "Adam learning rate"),

@@ -11,7 +11,7 @@ struct FolderCostsCommand: Command {
     static let name = "_folder-costs", summary = "per-part costs of a barrier pair on an image folder (loader, evaluation, segment, step)"
     static let usage = "usage: isthmus _folder-costs --model NAME --weights FILE --data imagefolder:DIR [--images N] [--reps R] [--steps S]"
     static var options: OptionTable {
-        OptionTable(ModelArguments.options, [
+        OptionTable(ModelArguments.cliOptions, [
             .text("--data", "SPEC", "imagefolder:DIR or imagelist:FILE.csv"),
             .int("--images", "N", 64, 2...1_000_000, "images read for the loader and evaluation rates"),
             .int("--reps", "R", 5, 1...1000, "repetitions of the segment and of the step"),
@@ -28,7 +28,7 @@ struct FolderCostsCommand: Command {
         try args.finish()
         let (model, info) = try m.load()
         guard ImageFolderStage.handles(spec) else { throw CLIError("--data must be imagefolder:DIR or imagelist:FILE.csv") }
-        func folder() throws -> ImageFolder { try evaluationSource(spec, model: model, info: info, images: ImageDataOptions()).data as! ImageFolder }
+        func folder() throws -> ImageFolder { try DataSpec.evaluationSource(spec, model: model, info: info, images: DataSpec.ImageSettings()).data as! ImageFolder }
         func median(_ f: () throws -> Void) rethrows -> Double {
             try f()
             var t: [Double] = []

@@ -32,10 +32,10 @@ struct PairArguments {
     }
 
     func load(info: ModelInfo) throws -> (Tensor, Tensor) {
-        if let from, let to { return (try loadInput(from, info: info), try loadInput(to, info: info)) }
+        if let from, let to { return (try DataSpec.input(from, info: info), try DataSpec.input(to, info: info)) }
         var test = try DataSource.load(data!).test
         guard test.imageShape == info.inputShape else {
-            throw CLIError("\(info.name) takes \(info.inputShape) inputs, \(data!) has \(test.imageShape)\(inputSizeHint(info, test.imageShape))")
+            throw CLIError("\(info.name) takes \(info.inputShape) inputs, \(data!) has \(test.imageShape)\(ModelSpec.inputSizeHint(info, test.imageShape))")
         }
         // The photos set holds (x - 0.5) / 0.5 pixels; the model sees them in its own normalization.
         if data! == "photos" || data!.hasPrefix("photos:") { test = test.renormalized(to: info.normalization) }
@@ -51,7 +51,7 @@ struct InterpolateCommand: Command {
     static let usage = "usage: isthmus interpolate --model NAME (--weights FILE | --untrained) --class K (endpoints) --out DIR"
     static var options: OptionTable {
         let c = Interpolation.Config(classIndex: 0), a = AdaptiveInterpolation.Config(classIndex: 0)
-        return OptionTable(ModelArguments.options, PairArguments.options, [
+        return OptionTable(ModelArguments.cliOptions, PairArguments.options, [
             .classK,
             .int("--steps", "N", c.steps, 2...10_000_000, "points on the segment, both ends included"),
             .int("--batch", "B", c.batch, 1...65_536, "inputs per forward pass"),
@@ -102,7 +102,7 @@ struct SaliencyCommand: Command {
     static let name = "saliency", summary = "gradient of the class loss with respect to an input"
     static let usage = "usage: isthmus saliency --model NAME (--weights FILE | --untrained) --input X.npy --class K --out DIR"
     static var options: OptionTable {
-        OptionTable(ModelArguments.options, [.text("--input", "X.npy", "a normalized input, [C,H,W] or [1,C,H,W]"), .classK],
+        OptionTable(ModelArguments.cliOptions, [.text("--input", "X.npy", "a normalized input, [C,H,W] or [1,C,H,W]"), .classK],
                     OutputArguments.options)
     }
     static let notes = "writes gradient.npy (d CE / d input, same shape), result.json {loss, logits}, saliency.png (max |gradient| over channels)"
@@ -117,7 +117,7 @@ struct SaliencyCommand: Command {
         let out = try OutputArguments.parse(&args)
         try args.finish()
         try out.check()
-        let x = try loadInput(inputPath, info: info)
+        let x = try DataSpec.input(inputPath, info: info)
         let originalShape = try Tensor.readNpy(inputPath).shape
         var logits: Tensor!
         let (loss, g) = valueWithGradient(wrt: [x]) {

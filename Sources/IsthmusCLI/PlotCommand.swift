@@ -40,7 +40,7 @@ struct PlotCommand: Command {
         }
         let config = try root.readJSON(Reproduction.Config.self, "config.json")
         let ctx = ReproContext(root: root, scale: config.scale, seed: config.seed, quiet: true, dataSpec: config.data, userModel: nil,
-                               host: CLIReproHost(user: nil))
+                               host: RunsReproHost(user: nil))
         for s in Reproduction.stages(ctx) where Reproduction.isDone(ctx, s) { try s.figures(ctx) }
         try Reproduction.writeReport(ctx)
         print("report: \(root.url("index.html").path)")

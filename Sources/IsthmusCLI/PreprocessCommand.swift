@@ -2,6 +2,7 @@ import Foundation
 import IsthmusCore
 import IsthmusFormats
 import IsthmusNN
+import IsthmusRuns
 
 struct PreprocessCommand: Command {
     static let name = "preprocess", summary = "an image (PNG/JPEG) as a normalized model input [1,C,S,S] (.npy)"
@@ -54,7 +55,7 @@ struct PreprocessCommand: Command {
         try args.finish()
         if box != nil && resize != nil { throw CLIError("--resize applies to the center-crop recipe, not to --crop-box") }
 
-        let image = try decodeImage(input)
+        let image = try DataSpec.decodeImage(input)
         let x: Tensor
         if let box {
             let view = PhotoView(x: box[0], y: box[1], width: box[2], height: box[3], flip: flip)
@@ -72,18 +73,3 @@ struct PreprocessCommand: Command {
         print("wrote \(out): \(x.shape) (\(image.width)x\(image.height) \(image.channels == 1 ? "gray" : "RGB") \(input))")
     }
 }
-
-/// Most pixels an image keeps before preprocessing converts it to floats (4096 x 4096); larger ones are first
-/// shrunk by an integer box filter (`DecodedImage.downscaled`), so the float copy stays under 200 MB.
-let maxFloatPixels = 1 << 24
-
-/// Decodes a PNG/JPEG with one-line errors (more than `ImageDecode.maxPixels` pixels are refused).
-func decodeImage(_ path: String) throws -> DecodedImage {
-    guard FileManager.default.fileExists(atPath: path) else { throw CLIError("\(path): no such file") }
-    do { return try ImageDecode.read(path).downscaled(maxPixels: maxFloatPixels) } catch let e as FormatError {
-        throw CLIError("\(path): cannot decode image: \(e.reason)")
-    } catch { throw CLIError("\(path): cannot read image: \(error)") }
-}
-
-/// Whether a path names an image by its extension (.png, .jpg, .jpeg).
-func isImagePath(_ path: String) -> Bool { PhotoSet.extensions.contains((path as NSString).pathExtension.lowercased()) }

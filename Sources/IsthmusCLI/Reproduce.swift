@@ -19,7 +19,7 @@ struct ReproduceCommand: Command {
               + "stage on it: Fig 6 over every class (paper protocol), per-class barriers, connectivity"),
         .text("--model", "NAME", "use this model instead of training mnist-cnn (with --weights)"),
         .text("--weights", "FILE", "its weights (.safetensors or .pth)"),
-    ], ModelArguments.options, [.seed("(default {})"), .quiet]) }
+    ], ModelArguments.cliOptions, [.seed("(default {})"), .quiet]) }
     static let notes = "writes DIR/index.html (the report), one folder per stage with its CSV/JSON/SVG/PNG, DIR/run.json"
 
     static func run(_ args: inout Arguments) throws {
@@ -40,43 +40,12 @@ struct ReproduceCommand: Command {
         if ImageFolderStage.handles(data) && user == nil { throw CLIError("reproduce --data \(data) needs --model M (and --weights FILE)") }
         let root = try RunDirectory(path: path, mode: resume ? .resume : force ? .force : .create, lock: true)
         let config = Reproduction.Config(scale: scale, data: data, seed: seed, model: user?.options, weights: user?.weights)
-        try root.guardConfig(hash: fnv1a(Array(try JSONCoding.encoder(pretty: false).encode(config))))
+        try root.guardConfig(hash: String(FNV1a.hash(try JSONCoding.encoder(pretty: false).encode(config)), radix: 16))
         if !root.exists("run.json") { try root.writeJSON(RunInfo.current(seed: seed), "run.json") }
         try root.writeJSON(config, "config.json")
-        let ctx = ReproContext(root: root, scale: scale, seed: seed, quiet: quiet, dataSpec: data, userModel: user.map(CLIReproHost.model),
-                               host: CLIReproHost(user: user))
+        let ctx = ReproContext(root: root, scale: scale, seed: seed, quiet: quiet, dataSpec: data, userModel: user.map(RunsReproHost.model),
+                               host: RunsReproHost(user: user))
         try Reproduction.run(ctx)
         print("report: \(root.url("index.html").path)")
     }
-}
-
-/// The CLI's side of the reproduction: models through `ModelArguments` (the user's, ONNX included), provenance
-/// through `writeConfig`, data specs through `evaluationData`, unit logs tracked for the interrupt message.
-struct CLIReproHost: ReproHost {
-    let user: ModelArguments?
-
-    static func model(_ m: ModelArguments) -> ReproModel { ReproModel(options: m.options, weights: m.weights, seed: m.seed, user: true) }
-
-    func arguments(_ m: ReproModel) -> ModelArguments {
-        var a = m.user ? user! : ModelArguments(options: m.options, weights: nil, seed: m.seed)
-        a.weights = m.weights
-        return a
-    }
-
-    func load(_ m: ReproModel) throws -> (Module, ModelInfo) { try arguments(m).load() }
-
-    func writeConfig<C: Encodable>(_ dir: RunDirectory, seed: UInt64?, model: ReproModel?, _ config: C, kind: String?, data: String?) throws {
-        try IsthmusCLI.writeConfig(dir, seed: seed, model: model.map(arguments), config, kind: kind ?? RunState.command, data: data)
-    }
-
-    func evaluationData(_ spec: String, model: Module, info: ModelInfo) throws -> Dataset {
-        try IsthmusCLI.evaluationData(spec, model: model, info: info)
-    }
-
-    func imageSource(_ spec: String, model: Module, info: ModelInfo) throws -> (data: any ImageSource, spec: String) {
-        let s = try evaluationSource(spec, model: model, info: info)
-        return (s.data, s.spec)
-    }
-
-    func units(_ dir: RunDirectory, quiet: Bool) -> UnitRun { unitRun(dir, quiet: quiet) }
 }

@@ -42,7 +42,7 @@ struct WriteStressCommand: Command {
         let dir = try RunDirectory(path: url.deletingLastPathComponent().path, mode: .resume)
         for k in 1...count {
             let p = payload(k, bytes: megabytes << 20)
-            try dir.writeJSON(Version(iteration: k, checksum: fnv1a(Array(p.utf8)), payload: p), url.lastPathComponent)
+            try dir.writeJSON(Version(iteration: k, checksum: String(FNV1a.hash(p), radix: 16), payload: p), url.lastPathComponent)
             print("wrote \(k)")
             fflush(stdout)
         }

@@ -14,7 +14,7 @@ struct TrainCommand: Command {
     }()
     static var options: OptionTable {
         let d = defaults
-        return OptionTable(ModelArguments.options, [
+        return OptionTable(ModelArguments.cliOptions, [
             .data,
             .int("--epochs", "E", d.epochs, 1...10_000, ""),
             .int("--batch", "B", d.batch, 1...65_536, ""),
@@ -51,7 +51,7 @@ struct TrainCommand: Command {
         guard info.inputShape == split.train.imageShape else {
             throw CLIError("\(info.name) takes \(info.inputShape) inputs, \(dataSpec) has \(split.train.imageShape)")
         }
-        for d in [split.train, split.test] { try checkLabels(d, spec: dataSpec, info: info) }
+        for d in [split.train, split.test] { try DataSpec.checkLabels(d, spec: dataSpec, info: info) }
         c.shift = shift ?? (info.inputShape[0] == 1 ? 2 : 0)
         let progress = Progress(total: c.epochs * ((split.train.count + c.batch - 1) / c.batch), label: "train", quiet: quiet)
         let log = try Training.train(net, on: split, c, onBatch: { _, _ in progress.advance(by: 1) }) { e in
@@ -76,7 +76,7 @@ struct EvalCommand: Command {
     static let name = "eval", summary = "accuracy and loss of a model on a data set's test split"
     static let usage = "usage: isthmus eval --model NAME --weights FILE [--data SPEC] [--split test|train]"
     static var options: OptionTable {
-        OptionTable(ModelArguments.options, [.data, .choice("--split", "NAME", ["test", "train"], "test", "test | train")])
+        OptionTable(ModelArguments.cliOptions, [.data, .choice("--split", "NAME", ["test", "train"], "test", "test | train")])
     }
 
     static func run(_ args: inout Arguments) throws {
@@ -90,7 +90,7 @@ struct EvalCommand: Command {
         guard info.inputShape == data.imageShape else {
             throw CLIError("\(info.name) takes \(info.inputShape) inputs, \(dataSpec) has \(data.imageShape)")
         }
-        try checkLabels(data, spec: dataSpec, info: info)
+        try DataSpec.checkLabels(data, spec: dataSpec, info: info)
         let (acc, loss) = Training.evaluate(net, on: data)
         print(String(format: "%@ %@ split: accuracy %.4f, loss %.4f (%d images)", dataSpec, which, acc, loss, data.count))
     }

@@ -67,15 +67,14 @@ public final class ImageFolder: @unchecked Sendable {
         self.synsetLabels = synsetLabels; self.inputShape = inputShape; self.normalization = normalization
         self.cacheBytes = max(0, cacheBytes)
         self.warn = { FileHandle.standardError.write(Data(("warning: " + $0 + "\n").utf8)) }
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func feed(_ s: String) { for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } }
+        var h = FNV1a()
         let prefix = root.hasSuffix("/") ? root : root + "/"
         for e in entries {
             let rel = e.path.hasPrefix(prefix) ? String(e.path.dropFirst(prefix.count)) : e.path
             let size = (try? FileManager.default.attributesOfItem(atPath: e.path))?[.size] as? NSNumber
-            feed("\(rel)\t\(e.label)\t\(size?.intValue ?? -1)\n")
+            h.feed("\(rel)\t\(e.label)\t\(size?.intValue ?? -1)\n")
         }
-        listingDigest = String(format: "fnv1a64:%016llx", h)
+        listingDigest = String(format: "fnv1a64:%016llx", h.value)
     }
 
     public var count: Int { entries.count }

@@ -291,7 +291,7 @@ public struct SVGPlot: Sendable {
         out += referenceLines(f, occupied: &occupied)
         out += axes(f)
         out += legendBox(f, items: legendItems, occupied: occupied)
-        let id = "clip-" + String(fnv1a(out), radix: 16)
+        let id = "clip-" + String(FNV1a.hash(out), radix: 16)
         return out.replacingOccurrences(of: "CLIPID", with: id)
     }
 
@@ -579,8 +579,3 @@ func fmt(_ v: Double) -> String {
     return String(r)
 }
 
-func fnv1a(_ s: String) -> UInt64 {
-    var h: UInt64 = 0xcbf29ce484222325
-    for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-    return h
-}

@@ -40,7 +40,7 @@ public struct Option {
         case ints([Int])
         case numbers([Double])
 
-        var shown: String? {
+        public var shown: String? {
             switch self {
             case .none: return nil
             case .int(let v): return String(v)
@@ -106,14 +106,14 @@ public struct Option {
     public func allowingRepeats() -> Option { var o = self; o.repeatable = true; return o }
 
     /// The help text with its default filled in.
-    var helpText: String {
+    public var helpText: String {
         guard let d = defaultValue.shown else { return help }
         if help.contains("{}") { return help.replacingOccurrences(of: "{}", with: d) }
         return help.isEmpty ? "(default \(d))" : help + " (default \(d))"
     }
 
     /// The option's lines in `--help`: name and placeholder in a 22-column field, continuation lines at column 28.
-    var helpLines: String {
+    public var helpLines: String {
         let head = metavar.isEmpty ? name : name + " " + metavar
         var lines = helpText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var out = heading.map { $0 + "\n" } ?? ""
@@ -176,7 +176,7 @@ public struct Arguments {
     }
 
     /// Rejects options the command does not declare, and options given more than once (unless declared repeatable).
-    func checkKnown() throws {
+    public func checkKnown() throws {
         var seen = Set<String>()
         for t in tokens where t.hasPrefix("--") && Double(t) == nil {
             guard t == "--help" || table[t] != nil else {
