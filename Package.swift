@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "IsthmusFormats", dependencies: ["IsthmusUtilities", "CZlib", "CJPEG"]),
         .target(name: "IsthmusNN", dependencies: ["IsthmusCore", "IsthmusFormats"], swiftSettings: vectorFlags),
         .target(name: "IsthmusReport", dependencies: ["IsthmusUtilities", "CZlib"]),
-        .target(name: "IsthmusPercolation", dependencies: ["IsthmusUtilities"]),
+        .target(name: "IsthmusPercolation", dependencies: ["IsthmusUtilities", "IsthmusReport"]),
         .target(name: "IsthmusLandscape", dependencies: ["IsthmusNN", "IsthmusReport"], swiftSettings: vectorFlags),
         .target(name: "IsthmusReproduce", dependencies: ["IsthmusLandscape", "IsthmusReport", "IsthmusPercolation"]),
         .target(name: "IsthmusArguments", dependencies: []),

@@ -71,33 +71,12 @@ struct PercolateCommand: Command {
             print(PercolationValidation.markdown(results))
         } else if let dims = scan {
             let r = DimensionScan.run(DimensionScan.Config(kind: kind, dims: dims, trials: trials, seed: seed))
-            try out.write { dir in
-                try dir.writeJSON(r, "result.json")
-                try dir.writeText(r.csv, "scan.csv")
-                let d = r.rows.map { Double($0.dim) }
-                var plot = SVGPlot.line([Series(x: d, y: r.rows.map(\.pc), label: "p_c (Isthmus)", lower: r.rows.map { $0.pc - 2 * $0.pcError },
-                                                upper: r.rows.map { $0.pc + 2 * $0.pcError }, style: .lineAndPoints),
-                                         Series(x: d, y: r.rows.map(\.inverse2d), label: "1/(2d)", dash: "5 4"),
-                                         Series(x: d, y: r.rows.map(\.asymptotic), label: "asymptotic expansion", dash: "2 3"),
-                                         Series(x: d, y: r.rows.map { $0.literature?.pc ?? .nan }, label: "literature", style: .points)],
-                                        title: "\(kind.rawValue) percolation threshold vs dimension", xLabel: "d", yLabel: "p_c")
-                plot.yScale = .log
-                try plot.write(to: dir.url("pc_vs_d.svg"))
-            }
+            try out.write { try DimensionScan.write(r, to: $0, title: "\(kind.rawValue) percolation threshold vs dimension") }
             for row in r.rows { print(String(format: "d=%d  p_c %.5f +- %.5f   1/(2d) %.4f", row.dim, row.pc, row.pcError, row.inverse2d)) }
         } else if paper {
             let r = ClassConnectivity.run(ClassConnectivity.Config(classes: classes, adjacency: graph == .hypercube ? .hypercubic : graph,
                                                                    trials: min(trials, 20), seed: seed))
-            try out.write { dir in
-                try dir.writeJSON(r, "result.json")
-                try dir.writeText(r.csv, "paper_model.csv")
-                try SVGPlot.line([Series(x: r.rows.map { Double($0.dim) }, y: r.rows.map(\.connection), label: "P(two class-c cells connected)",
-                                         style: .lineAndPoints),
-                                  Series(x: r.rows.map { Double($0.dim) }, y: r.rows.map(\.largestFraction), label: "largest region / class cells",
-                                         style: .lineAndPoints)],
-                                 title: "K = \(classes) random classes, p = \(String(format: "%.3g", 1 / Double(classes))): connectivity vs dimension",
-                                 xLabel: "d", yLabel: "probability").write(to: dir.url("paper_model.svg"))
-            }
+            try out.write { try ClassConnectivity.write(r, to: $0, classes: classes) }
             for row in r.rows { print(String(format: "d=%2d  cells %8d  P(connected) %.4f  largest %.4f", row.dim, row.cells, row.connection, row.largestFraction)) }
         } else if correlated {
             let r = CorrelatedConnectivity.run(CorrelatedConnectivity.Config(graph: graph, dim: dim, size: size, trials: min(trials, 50), seed: seed))
@@ -106,44 +85,23 @@ struct PercolateCommand: Command {
         } else {
             var c = PercolationExperiment.Config(graph: graph, kind: kind, dim: dim, size: size, boundary: boundary, trials: trials,
                                                  seed: seed, threshold: threshold, pValues: ps, points: points)
-            if let budget { c.trials = fitTrials(c, budget: budget, quiet: quiet) }
+            if let budget {
+                let fit = PercolationExperiment.fitTrials(c, budget: budget)
+                if !quiet {
+                    note(String(format: "percolate: calibration %d trials in %.1f s; --budget %.0f s allows %d of %d trials", fit.probeTrials,
+                                fit.probeSeconds, budget, fit.trials, c.trials))
+                }
+                c.trials = fit.trials
+            }
             // Progress in units of one trial on the smallest box simulated, so that the ETA weighs the larger box fairly.
             let sizes = PercolationExperiment.simulatedVertexCounts(c), unit = max(1, sizes.min() ?? 1)
             let progress = Progress(total: sizes.map { max(1, $0 / unit) }.reduce(0, +) * c.trials,
                                     label: threshold ? "percolate --threshold (work)" : "percolate (work)", quiet: quiet, interval: 5)
             let r = PercolationExperiment.run(c) { progress.advance(by: max(1, $0 / unit)) }
             progress.finish()
-            try out.write { dir in
-                try dir.writeJSON(r, "result.json")
-                let curve = r.curves.last!
-                try dir.writeText(curve.csv, "curves.csv")
-                let series = r.curves.flatMap { cv in
-                    [Series(x: cv.p, y: cv.pairConnectivity.mean, label: "P(connected) \(cv.label)"),
-                     Series(x: cv.p, y: cv.spanning.mean, label: "spanning \(cv.label)", dash: "5 4")]
-                }
-                var plot = SVGPlot.line(series, title: "\(kind.rawValue) percolation, \(graph.rawValue) d=\(dim)", xLabel: "p", yLabel: "probability")
-                if let pc = r.pc { plot.verticalLines = [ReferenceLine(pc, label: "p_c")] }
-                try plot.write(to: dir.url("curves.svg"))
-            }
+            try out.write { try PercolationExperiment.write(r, to: $0) }
             if let pc = r.pc { print(String(format: "p_c = %.5f +- %.5f (%@)", pc, r.pcError ?? 0, r.threshold?.method.rawValue ?? "")) }
             else { print("wrote curves of \(r.curves.count) size(s) to \(out.path)") }
         }
-    }
-
-    /// The trial count that makes `c` take about `budget` seconds, from a calibration run of one trial per thread
-    /// (at least 2 trials, at most the requested count).
-    static func fitTrials(_ c: PercolationExperiment.Config, budget: Double, quiet: Bool) -> Int {
-        var probe = c
-        probe.trials = min(c.trials, max(2, ProcessInfo.processInfo.activeProcessorCount))
-        let start = Date()
-        _ = PercolationExperiment.run(probe)
-        let seconds = max(Date().timeIntervalSince(start), 1e-3)
-        let rate = Double(probe.trials) / seconds
-        let trials = max(2, min(c.trials, Int((budget - seconds) * rate)))
-        if !quiet {
-            note(String(format: "percolate: calibration %d trials in %.1f s; --budget %.0f s allows %d of %d trials", probe.trials, seconds,
-                        budget, trials, c.trials))
-        }
-        return trials
     }
 }

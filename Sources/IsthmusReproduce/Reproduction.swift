@@ -313,19 +313,9 @@ enum PercolationStage: ReproStage {
     static func figures(_ ctx: ReproContext) throws {
         let dir = try ctx.folder(id)
         let scan = try dir.readJSON(DimensionScan.Result.self, "scan.json")
-        let d = scan.rows.map { Double($0.dim) }
-        var plot = SVGPlot.line([Series(x: d, y: scan.rows.map(\.pc), label: "site p_c (Isthmus)", lower: scan.rows.map { $0.pc - 2 * $0.pcError },
-                                        upper: scan.rows.map { $0.pc + 2 * $0.pcError }, style: .lineAndPoints),
-                                 Series(x: d, y: scan.rows.map { $0.literature?.pc ?? .nan }, label: "literature", style: .points),
-                                 Series(x: d, y: scan.rows.map(\.inverse2d), label: "1/(2d)", dash: "5 4")],
-                                title: "Site percolation threshold on Z^d", xLabel: "dimension d", yLabel: "p_c")
-        plot.yScale = .log
-        try plot.write(to: dir.url("pc_vs_d.svg"))
+        try DimensionScan.figure(scan, title: "Site percolation threshold on Z^d").write(to: dir.url("pc_vs_d.svg"))
         let m = try dir.readJSON(ClassConnectivity.Result.self, "paper_model.json")
-        try SVGPlot.line([Series(x: m.rows.map { Double($0.dim) }, y: m.rows.map(\.connection), label: "P(two class-c cells connected)", style: .lineAndPoints),
-                          Series(x: m.rows.map { Double($0.dim) }, y: m.rows.map(\.largestFraction), label: "largest region / class-c cells", style: .lineAndPoints)],
-                         title: "10 random classes (p = 0.1 each) on a grid of fixed size", xLabel: "dimension d", yLabel: "probability")
-            .write(to: dir.url("paper_model.svg"))
+        try ClassConnectivity.figure(m, title: "10 random classes (p = 0.1 each) on a grid of fixed size").write(to: dir.url("paper_model.svg"))
     }
 
     static func report(_ ctx: ReproContext, into html: inout HTMLReport) throws {

@@ -1,0 +1,74 @@
+import Foundation
+import IsthmusReport
+
+extension DimensionScan {
+    /// p_c(d) with a 2-sigma band against 1/(2d), the asymptotic expansion and the literature values (log scale).
+    public static func figure(_ r: Result, title: String) -> SVGPlot {
+        let d = r.rows.map { Double($0.dim) }
+        var plot = SVGPlot.line([Series(x: d, y: r.rows.map(\.pc), label: "p_c (Isthmus)", lower: r.rows.map { $0.pc - 2 * $0.pcError },
+                                        upper: r.rows.map { $0.pc + 2 * $0.pcError }, style: .lineAndPoints),
+                                 Series(x: d, y: r.rows.map(\.inverse2d), label: "1/(2d)", dash: "5 4"),
+                                 Series(x: d, y: r.rows.map(\.asymptotic), label: "asymptotic expansion", dash: "2 3"),
+                                 Series(x: d, y: r.rows.map { $0.literature?.pc ?? .nan }, label: "literature", style: .points)],
+                                title: title, xLabel: "dimension d", yLabel: "p_c")
+        plot.yScale = .log
+        return plot
+    }
+
+    /// `json` (the result), scan.csv and pc_vs_d.svg.
+    public static func write(_ r: Result, to dir: RunDirectory, json: String = "result.json", title: String) throws {
+        try dir.writeJSON(r, json)
+        try dir.writeText(r.csv, "scan.csv")
+        try figure(r, title: title).write(to: dir.url("pc_vs_d.svg"))
+    }
+}
+
+extension ClassConnectivity {
+    /// P(two class-c cells connected) and the largest region's share against the dimension.
+    public static func figure(_ r: Result, title: String) -> SVGPlot {
+        let d = r.rows.map { Double($0.dim) }
+        return SVGPlot.line([Series(x: d, y: r.rows.map(\.connection), label: "P(two class-c cells connected)", style: .lineAndPoints),
+                             Series(x: d, y: r.rows.map(\.largestFraction), label: "largest region / class-c cells", style: .lineAndPoints)],
+                            title: title, xLabel: "dimension d", yLabel: "probability")
+    }
+
+    /// The figure's title for `classes` random classes at p = 1/classes.
+    public static func title(classes: Int) -> String {
+        "\(classes) random classes (p = \(String(format: "%.3g", 1 / Double(classes))) each): connectivity vs dimension"
+    }
+
+    /// `json` (the result), paper_model.csv and paper_model.svg.
+    public static func write(_ r: Result, to dir: RunDirectory, json: String = "result.json", classes: Int) throws {
+        try dir.writeJSON(r, json)
+        try dir.writeText(r.csv, "paper_model.csv")
+        try figure(r, title: title(classes: classes)).write(to: dir.url("paper_model.svg"))
+    }
+}
+
+extension PercolationExperiment {
+    /// result.json, curves.csv (the configured size) and curves.svg (pair connectivity and spanning per size, p_c marked).
+    public static func write(_ r: Result, to dir: RunDirectory) throws {
+        try dir.writeJSON(r, "result.json")
+        try dir.writeText(r.curves.last!.csv, "curves.csv")
+        let series = r.curves.flatMap { cv in
+            [Series(x: cv.p, y: cv.pairConnectivity.mean, label: "P(connected) \(cv.label)"),
+             Series(x: cv.p, y: cv.spanning.mean, label: "spanning \(cv.label)", dash: "5 4")]
+        }
+        let c = r.config
+        var plot = SVGPlot.line(series, title: "\(c.kind.rawValue) percolation, \(c.graph.rawValue) d=\(c.dim)", xLabel: "p", yLabel: "probability")
+        if let pc = r.pc { plot.verticalLines = [ReferenceLine(pc, label: "p_c")] }
+        try plot.write(to: dir.url("curves.svg"))
+    }
+
+    /// The trial count that makes `c` take about `budget` seconds, from a calibration run of one trial per core
+    /// (at least 2 trials, at most the requested count); also the calibration's trials and seconds.
+    public static func fitTrials(_ c: Config, budget: Double) -> (trials: Int, probeTrials: Int, probeSeconds: Double) {
+        var probe = c
+        probe.trials = min(c.trials, max(2, ProcessInfo.processInfo.activeProcessorCount))
+        let start = Date()
+        _ = run(probe)
+        let seconds = max(Date().timeIntervalSince(start), 1e-3)
+        let rate = Double(probe.trials) / seconds
+        return (max(2, min(c.trials, Int((budget - seconds) * rate))), probe.trials, seconds)
+    }
+}
