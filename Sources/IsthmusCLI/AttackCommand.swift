@@ -48,20 +48,6 @@ struct AttackCommand: Command {
     anchors.npy (paper/adaptive with pairs), examples.png (original / adversarial / difference, amplified)
     """
 
-    struct Inputs: Codable {
-        var source: String
-        /// Indices into the test split (data), else nil.
-        var indices: [Int]?
-        var anchorIndices: [Int]?
-    }
-
-    struct Record: Codable {
-        var config: Attacks.Config
-        var samples: [Attacks.Sample]
-        var summary: Attacks.Summary
-        var inputs: Inputs
-    }
-
     static func run(_ args: inout Arguments) throws {
         let m = try ModelArguments.parse(&args)
         let method = Attacks.Method(rawValue: try args.required("--method"))!
@@ -73,41 +59,13 @@ struct AttackCommand: Command {
         if !targeted && args.has("--target-class") { throw CLIError("--target-class needs --targeted") }
         let mode = try args.required("--mode")
         if method != .paper && args.has("--mode") { throw CLIError("--mode applies to --method paper only") }
-        let eps = try args.optionalDouble("--eps"), step = try args.optionalDouble("--step")
-        let steps = try args.optionalInt("--steps"), randomStart = !args.flag("--no-random-start")
-        let cw = try args.optionalDouble("--c"), kappa = try args.optionalDouble("--kappa"), lr = try args.optionalDouble("--lr")
-        let mse = try args.optionalDouble("--mse"), tv = try args.optionalDouble("--tv")
-        let mu = try args.optionalDouble("--mu"), points = try args.optionalInt("--barrier-points")
-        let minSteps = try args.optionalInt("--min-steps"), batch = try args.optionalInt("--batch")
-        // Each method takes the options it uses; the others are accepted and do not apply.
-        let c: Attacks.Config
-        switch method {
-        case .fgsm:
-            var a = Attacks.FGSMConfig(targetClass: target)
-            a.eps = eps ?? a.eps; a.batch = batch ?? a.batch
-            c = .fgsm(a)
-        case .pgd:
-            var a = Attacks.PGDConfig(norm: norm, targetClass: target)
-            a.eps = eps ?? a.eps; a.step = step ?? a.step; a.steps = steps ?? a.steps
-            a.randomStart = randomStart; a.seed = m.seed; a.batch = batch ?? a.batch
-            c = .pgd(a)
-        case .cw:
-            var a = Attacks.CWConfig(targetClass: target)
-            a.c = cw ?? a.c; a.kappa = kappa ?? a.kappa; a.lr = lr ?? a.lr; a.steps = steps ?? a.steps; a.batch = batch ?? a.batch
-            c = .cw(a)
-        case .paper:
-            var a = mode == "statistics" ? Attacks.PaperConfig.statistics : .demo
-            a.targetClass = target
-            a.steps = steps ?? a.steps; a.lr = lr ?? a.lr; a.mseWeight = mse ?? a.mseWeight; a.tvWeight = tv ?? a.tvWeight
-            a.minSteps = minSteps ?? a.minSteps; a.batch = batch ?? a.batch
-            c = .paper(a)
-        case .adaptive:
-            var a = Attacks.AdaptiveConfig(targetClass: target)
-            a.steps = steps ?? a.steps; a.lr = lr ?? a.lr; a.mseWeight = mse ?? a.mseWeight; a.tvWeight = tv ?? a.tvWeight
-            a.barrierWeight = mu ?? a.barrierWeight; a.barrierPoints = points ?? a.barrierPoints
-            a.minSteps = minSteps ?? a.minSteps; a.batch = batch ?? a.batch
-            c = .adaptive(a)
-        }
+        var o = Attacks.Overrides()
+        (o.eps, o.step, o.steps, o.randomStart) = (try args.optionalDouble("--eps"), try args.optionalDouble("--step"),
+                                                   try args.optionalInt("--steps"), !args.flag("--no-random-start"))
+        (o.c, o.kappa, o.lr) = (try args.optionalDouble("--c"), try args.optionalDouble("--kappa"), try args.optionalDouble("--lr"))
+        (o.mseWeight, o.tvWeight, o.barrierWeight) = (try args.optionalDouble("--mse"), try args.optionalDouble("--tv"), try args.optionalDouble("--mu"))
+        (o.barrierPoints, o.minSteps, o.batch) = (try args.optionalInt("--barrier-points"), try args.optionalInt("--min-steps"), try args.optionalInt("--batch"))
+        let c = Attacks.config(method, norm: norm, targetClass: target, statistics: mode == "statistics", seed: m.seed, o)
         do { try c.validate(classes: info.classes) } catch let e as AttackError { throw CLIError(e.description) }
 
         let data = try args.string("--data")
@@ -126,7 +84,7 @@ struct AttackCommand: Command {
 
         // Inputs, labels and (paper/adaptive) anchors.
         var images: Tensor, labels: [Int], anchors: Tensor?
-        var record = Inputs(source: data ?? inputPath!)
+        var record = Attacks.Source(source: data ?? inputPath!)
         if let data {
             // Shapes checked; photos in the model's normalization, labeled with its top-1 class per photo view.
             let test = try DataSpec.evaluationData(data, model: model, info: info)
@@ -138,35 +96,33 @@ struct AttackCommand: Command {
             (images, labels, anchors) = (pick.images, pick.labels, pick.anchors)
             (record.indices, record.anchorIndices) = (pick.indices, pick.anchorIndices)
         } else {
-            images = try loadBatch(inputPath!, info: info)
+            images = try DataSpec.inputBatch(inputPath!, info: info)
             labels = Array(repeating: label!, count: images.shape[0])
             if let pairPath {
                 guard paired else { throw CLIError("--pair goes with --method paper or adaptive") }
-                let a = try loadBatch(pairPath, info: info)
+                let a = try DataSpec.inputBatch(pairPath, info: info)
                 guard a.shape[0] == 1 || a.shape[0] == images.shape[0] else {
                     throw CLIError("\(pairPath) has \(a.shape[0]) images for \(images.shape[0]) inputs")
                 }
                 anchors = a.shape[0] == 1 ? a.gathered(rows: Array(repeating: 0, count: images.shape[0])) : a
             }
         }
-        let thresholds: [Float]? = paired && (method == .adaptive || mode == "statistics")
-            ? anchors.map { ClassLoss(model: model, classIndex: c.targetClass!).losses($0, batch: c.batch) } : nil
-        if method == .paper && mode == "statistics" && thresholds == nil {
+        let stopAtAnchorLoss = paired && (method == .adaptive || mode == "statistics")
+        if method == .paper && mode == "statistics" && anchors == nil {
             note("note: no pair given, so no early-stop threshold: running all \(c.steps) steps")
         }
-
         let started = Date()
         let outcome: Attacks.Outcome
         do {
-            outcome = try Attacks.run(c, model: model, normalization: info.normalization, images: images, labels: labels,
-                                      thresholds: thresholds, anchors: method == .adaptive ? anchors : nil)
+            outcome = try Attacks.experiment(c, model: model, normalization: info.normalization, images: images, labels: labels,
+                                             anchors: anchors, stopAtAnchorLoss: stopAtAnchorLoss)
         } catch let e as AttackError { throw CLIError(e.description) }
         let seconds = Date().timeIntervalSince(started)
         let result = outcome.result
 
         try out.write { dir in
             try writeConfig(dir, seed: m.seed, model: m, c)
-            try dir.writeJSON(Record(config: c, samples: result.samples, summary: result.summary, inputs: record), "result.json")
+            try dir.writeJSON(Attacks.Record(config: c, samples: result.samples, summary: result.summary, inputs: record), "result.json")
             try Attacks.write(result.samples, images: images, adversarial: outcome.adversarial, anchors: paired ? anchors : nil,
                               indices: record.indices, anchorIndices: record.anchorIndices, normalization: info.normalization, to: dir)
         }
@@ -174,16 +130,5 @@ struct AttackCommand: Command {
         print(String(format: "%@ on %d inputs: success %.1f%%, median L2 %.4f, median Linf %.4f, median loss %.4f, mean steps %.1f (%.1f s); wrote %@",
                      method.rawValue, s.count, 100 * s.successRate, s.medianL2, s.medianLinf, s.medianLoss, s.meanIterations,
                      seconds, out.path))
-    }
-
-    /// `.npy` inputs [C,H,W] or [N,C,H,W] checked against the model.
-    static func loadBatch(_ path: String, info: ModelInfo) throws -> Tensor {
-        guard FileManager.default.fileExists(atPath: path) else { throw CLIError("\(path): no such file") }
-        let t = try Tensor.readNpy(path)
-        let shape = t.rank == 3 ? [1] + t.shape : t.shape
-        guard shape.count == 4, Array(shape.dropFirst()) == info.inputShape, shape[0] >= 1 else {
-            throw CLIError("\(path): shape \(t.shape) does not fit \(info.name), which takes [N, \(info.inputShape.map(String.init).joined(separator: ", "))]")
-        }
-        return t.reshaped(shape)
     }
 }

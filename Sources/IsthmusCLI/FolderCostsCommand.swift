@@ -29,27 +29,10 @@ struct FolderCostsCommand: Command {
         let (model, info) = try m.load()
         guard ImageFolderStage.handles(spec) else { throw CLIError("--data must be imagefolder:DIR or imagelist:FILE.csv") }
         func folder() throws -> ImageFolder { try DataSpec.evaluationSource(spec, model: model, info: info, images: DataSpec.ImageSettings()).data as! ImageFolder }
-        func median(_ f: () throws -> Void) rethrows -> Double {
-            try f()
-            var t: [Double] = []
-            for _ in 0..<reps { let s = Date(); try f(); t.append(Date().timeIntervalSince(s)) }
-            return t.sorted()[t.count / 2]
-        }
-        let loader = try folder(), count = min(n, loader.count)
-        var start = Date()
-        for i in 0..<count { _ = loader.image(i) }
-        let loadRate = Double(count) / Date().timeIntervalSince(start)
-        let evaluator = try folder()
-        start = Date()
-        _ = evaluator.evaluate(model, indices: Array(0..<count), batch: 64)
-        let evalRate = Double(count) / Date().timeIntervalSince(start)
-        let a = try loader.readable(0).image, c = try loader.readable(count - 1).image
-        let segment = median { _ = Interpolation.run(Interpolation.Config(steps: steps, classIndex: 0, batch: 64), model: model, from: a, to: c) }
-        let stepper = Bypass.Stepper(ClassLoss(model: model, classIndex: 0), from: a, to: c, start: (a + c) * 0.5, Bypass.Config())
-        let step = try median { _ = try stepper.step() }
-        print(String(format: "loader (decode + preprocess to %@): %.1f images/s", "\(info.inputShape)", loadRate))
-        print(String(format: "evaluation pass (loader + batched forward, batch 64): %.1f images/s", evalRate))
-        print(String(format: "segment of %d points (batched forward, batch 64): %.3f s", steps, segment))
-        print(String(format: "one Adam step of the attack/bypass objective (forward + backward, batch 1): %.4f s", step))
+        let r = try Workloads.folderCosts(folder, model: model, images: n, reps: reps, steps: steps)
+        print(String(format: "loader (decode + preprocess to %@): %.1f images/s", "\(info.inputShape)", r.loadRate))
+        print(String(format: "evaluation pass (loader + batched forward, batch 64): %.1f images/s", r.evaluationRate))
+        print(String(format: "segment of %d points (batched forward, batch 64): %.3f s", steps, r.segment))
+        print(String(format: "one Adam step of the attack/bypass objective (forward + backward, batch 1): %.4f s", r.step))
     }
 }

@@ -33,54 +33,12 @@ struct ONNXBenchCommand: Command {
         if let threads { Threads.set(threads) }
         let (native, info) = try ModelZoo.make(ModelOptions(name: name), seed: 0)
         try native.loadWeights(weights)
-        let onnx = try ONNXModel(path: onnxPath)
-        let shape = [1] + info.inputShape, n = shape.reduce(1, *)
-        let a = Tensor(shape: shape, scalars: (0..<n).map { Float(sin(0.37 * Double($0) + 0.5)) })
-        let c = Tensor(shape: shape, scalars: (0..<n).map { Float(cos(0.11 * Double($0) + 0.3)) })
-
-        func grad(_ m: Module) -> (Tensor, Tensor) {
-            var y: Tensor!
-            let (_, g) = valueWithGradient(wrt: [a]) { y = m(a); return crossEntropy(logits: y, labels: [1]) }
-            return (y, g[0])
+        let r = try Workloads.compare(native: native, onnx: try ONNXModel(path: onnxPath), inputShape: info.inputShape, steps: steps, reps: reps)
+        print(String(format: "parity: logits max diff / max |logit| %.2e, input gradient relative L2 %.2e", r.logitsError, r.gradientError))
+        for (label, sweep, step) in [("native", r.sweep.native, r.bypassStep.native), ("onnx", r.sweep.onnx, r.bypassStep.onnx)] {
+            print(String(format: "%@: sweep of %d points %.3f s, bypass step %.1f ms (medians of %d)", label, steps, sweep, step * 1000, reps))
         }
-        let (yo, go) = grad(onnx), (yn, gn) = grad(native)
-        let scale = yn.scalars.map(abs).max()!
-        let dLogits = zip(yo.scalars, yn.scalars).map { abs($0 - $1) }.max()! / scale
-        var num = 0.0, den = 0.0
-        for (p, q) in zip(go.scalars, gn.scalars) { num += Double(p - q) * Double(p - q); den += Double(q) * Double(q) }
-        print(String(format: "parity: logits max diff / max |logit| %.2e, input gradient relative L2 %.2e", dLogits, (num / den).squareRoot()))
-
-        // Native and ONNX alternate within each repetition, so that load from other processes hits both alike.
-        let models: [(String, Module)] = [("native", native), ("onnx", onnx)]
-        let sweeps = models.map { _, m in { _ = Interpolation.run(Interpolation.Config(steps: steps, classIndex: 1, batch: 64), model: m, from: a, to: c) } }
-        let bypass = models.map { _, m in Workloads.anchoredStep(m, start: a, target: 1, v: c - a) }
-        func seconds(_ body: () throws -> Void) rethrows -> Double {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            try body()
-            return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-        }
-        for k in 0..<2 { sweeps[k](); try bypass[k]() }
-        var ts = [[Double]](repeating: [], count: 4)
-        for _ in 0..<reps {
-            for k in 0..<2 {
-                ts[2 * k].append(seconds { sweeps[k]() })
-                ts[2 * k + 1].append(try seconds { try bypass[k]() })
-            }
-        }
-        let median = ts.map { $0.sorted()[$0.count / 2] }
-        for (k, (label, _)) in models.enumerated() {
-            print(String(format: "%@: sweep of %d points %.3f s, bypass step %.1f ms (medians of %d)", label, steps, median[2 * k],
-                         median[2 * k + 1] * 1000, reps))
-        }
-        print(String(format: "onnx / native: sweep %.3f, bypass step %.3f", median[2] / median[0], median[3] / median[1]))
-        guard let json else { return }
-        func ms(_ t: Double) -> JSONValue { .number((t * 1e6).rounded() / 1000) }
-        var entries: [(String, JSONValue)] = models.enumerated().map { k, m in
-            (m.0, .object([("sweepMs", ms(median[2 * k])), ("bypassMs", ms(median[2 * k + 1]))]))
-        }
-        entries.append(("_meta", .object([("steps", .number(Double(steps))), ("reps", .number(Double(reps))),
-                                         ("threads", .number(Double(Threads.count))), ("cpu", .string(KernelSettings.cpuModel)),
-                                         ("oneDNNISA", .string(KernelSettings.oneDNNISA))])))
-        try atomicWrite(Data(JSONValue.object(entries).render(pretty: true).utf8), to: URL(fileURLWithPath: json))
+        print(String(format: "onnx / native: sweep %.3f, bypass step %.3f", r.sweep.onnx / r.sweep.native, r.bypassStep.onnx / r.bypassStep.native))
+        if let json { try atomicWrite(Data(r.json.render(pretty: true).utf8), to: URL(fileURLWithPath: json)) }
     }
 }

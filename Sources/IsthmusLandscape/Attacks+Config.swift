@@ -264,3 +264,47 @@ extension Attacks {
         }
     }
 }
+
+extension Attacks {
+    /// Settings given by the user over a method's defaults (nil: the method's own); each method takes the fields it
+    /// uses and ignores the others.
+    public struct Overrides: Equatable, Sendable {
+        public var eps: Double?, step: Double?, steps: Int?, randomStart = true
+        public var c: Double?, kappa: Double?, lr: Double?
+        public var mseWeight: Double?, tvWeight: Double?, barrierWeight: Double?, barrierPoints: Int?
+        public var minSteps: Int?, batch: Int?
+        public init() {}
+    }
+
+    /// The config of `method` from its defaults and `o`. `statistics` picks the paper attack's statistics preset
+    /// (512 steps, early stop) over its demo preset (1024 steps, no early stop); `seed` seeds PGD's random start.
+    public static func config(_ method: Method, norm: Norm, targetClass: Int?, statistics: Bool, seed: UInt64, _ o: Overrides) -> Config {
+        switch method {
+        case .fgsm:
+            var a = FGSMConfig(targetClass: targetClass)
+            a.eps = o.eps ?? a.eps; a.batch = o.batch ?? a.batch
+            return .fgsm(a)
+        case .pgd:
+            var a = PGDConfig(norm: norm, targetClass: targetClass)
+            a.eps = o.eps ?? a.eps; a.step = o.step ?? a.step; a.steps = o.steps ?? a.steps
+            a.randomStart = o.randomStart; a.seed = seed; a.batch = o.batch ?? a.batch
+            return .pgd(a)
+        case .cw:
+            var a = CWConfig(targetClass: targetClass)
+            a.c = o.c ?? a.c; a.kappa = o.kappa ?? a.kappa; a.lr = o.lr ?? a.lr; a.steps = o.steps ?? a.steps; a.batch = o.batch ?? a.batch
+            return .cw(a)
+        case .paper:
+            var a = statistics ? PaperConfig.statistics : .demo
+            a.targetClass = targetClass
+            a.steps = o.steps ?? a.steps; a.lr = o.lr ?? a.lr; a.mseWeight = o.mseWeight ?? a.mseWeight; a.tvWeight = o.tvWeight ?? a.tvWeight
+            a.minSteps = o.minSteps ?? a.minSteps; a.batch = o.batch ?? a.batch
+            return .paper(a)
+        case .adaptive:
+            var a = AdaptiveConfig(targetClass: targetClass)
+            a.steps = o.steps ?? a.steps; a.lr = o.lr ?? a.lr; a.mseWeight = o.mseWeight ?? a.mseWeight; a.tvWeight = o.tvWeight ?? a.tvWeight
+            a.barrierWeight = o.barrierWeight ?? a.barrierWeight; a.barrierPoints = o.barrierPoints ?? a.barrierPoints
+            a.minSteps = o.minSteps ?? a.minSteps; a.batch = o.batch ?? a.batch
+            return .adaptive(a)
+        }
+    }
+}

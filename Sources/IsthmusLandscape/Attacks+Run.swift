@@ -75,3 +75,38 @@ extension Attacks {
         return PNG.upscale(PNG.grid(images: originals + adversarials + differences, columns: k), factor: max(1, 84 / H))
     }
 }
+
+extension Attacks {
+    /// Where an attack's inputs came from: a data spec with the chosen test indices, or a file.
+    public struct Source: Codable, Equatable {
+        public var source: String
+        /// Indices into the test split (data), else nil.
+        public var indices: [Int]?
+        public var anchorIndices: [Int]?
+        public init(source: String, indices: [Int]? = nil, anchorIndices: [Int]? = nil) {
+            self.source = source; self.indices = indices; self.anchorIndices = anchorIndices
+        }
+    }
+
+    /// result.json of an attack run.
+    public struct Record: Codable {
+        public var config: Config
+        public var samples: [Sample]
+        public var summary: Summary
+        public var inputs: Source
+        public init(config: Config, samples: [Sample], summary: Summary, inputs: Source) {
+            self.config = config; self.samples = samples; self.summary = summary; self.inputs = inputs
+        }
+    }
+
+    /// Runs `config` on `images` (labels `labels`). With `stopAtAnchorLoss` (the paper's attack in its statistics
+    /// setting, the adaptive attack) a sample stops early once its CE falls below L_t(A) of its anchor A (Sec 4.2);
+    /// the adaptive attack also takes the anchors for its barrier penalty.
+    public static func experiment(_ config: Config, model: Module, normalization: Normalization, images: Tensor, labels: [Int],
+                                  anchors: Tensor?, stopAtAnchorLoss: Bool) throws -> Outcome {
+        let thresholds = stopAtAnchorLoss
+            ? anchors.map { ClassLoss(model: model, classIndex: config.targetClass!).losses($0, batch: config.batch) } : nil
+        return try run(config, model: model, normalization: normalization, images: images, labels: labels, thresholds: thresholds,
+                       anchors: config.method == .adaptive ? anchors : nil)
+    }
+}

@@ -105,4 +105,15 @@ public enum DataSpec {
 
     /// Whether a path names an image by its extension (.png, .jpg, .jpeg).
     public static func isImagePath(_ path: String) -> Bool { PhotoSet.extensions.contains((path as NSString).pathExtension.lowercased()) }
+
+    /// `.npy` inputs [C,H,W] or [N,C,H,W] checked against the model; returns [N, C, H, W].
+    public static func inputBatch(_ path: String, info: ModelInfo) throws -> Tensor {
+        guard FileManager.default.fileExists(atPath: path) else { throw RunError("\(path): no such file") }
+        let t = try Tensor.readNpy(path)
+        let shape = t.rank == 3 ? [1] + t.shape : t.shape
+        guard shape.count == 4, Array(shape.dropFirst()) == info.inputShape, shape[0] >= 1 else {
+            throw RunError("\(path): shape \(t.shape) does not fit \(info.name), which takes [N, \(info.inputShape.map(String.init).joined(separator: ", "))]")
+        }
+        return t.reshaped(shape)
+    }
 }
