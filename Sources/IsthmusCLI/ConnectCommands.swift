@@ -4,60 +4,36 @@ import IsthmusLandscape
 import IsthmusNN
 import IsthmusReport
 
-/// Options of the optimized paths (polychain, Bezier, NEB) and of the method choice.
+/// Options of the optimized paths (polychain, Bezier, NEB); every default comes from `PathConfig()`.
 enum PathArguments {
-    /// Every default comes from `PathConfig`, `CurveFit.Config` and `ElasticBand.Config`.
-    static var options: [Option] {
-        let p = PathConfig(), c = p.curve, n = p.neb
-        return [
-            Option.int("--curve-bends", "K", c.bends, 1...64, "free controls of polychain/bezier (default {}: Garipov's 3-bend chain A->B->C,\n"
-                       + "the quadratic Bezier curve); they start on the segment, the middle one at its midpoint")
-                .under("polychain, bezier (Garipov et al. 2018) and neb (AutoNEB, Draxler et al. 2018):"),
-            .int("--curve-iterations", "N", c.iterations, 0...10_000_000, "Adam steps on the controls"),
-            .number("--curve-lr", "LR", c.lr, min: 0, ""),
-            .int("--t-batch", "B", c.tBatch, 1...4096, "values t ~ U(0,1) per step"),
-            .number("--curve-weight-decay", "WD", c.weightDecay, min: 0, "Adam weight decay on the controls"),
-            .int("--eval-points", "N", p.evalPoints, 2...1_000_000, "points t = linspace(0,1,N) on the final polychain/bezier curve"),
-            .int("--neb-images", "M", n.images, 3...1000, "images of the first NEB cycle, endpoints included"),
-            .int("--neb-cycles", "C", n.cycles, 1...1000, "AutoNEB cycles"),
-            .int("--neb-steps", "N", n.stepsPerCycle, 1...10_000_000, "optimizer steps per cycle"),
-            .choice("--neb-optimizer", "O", ElasticBand.Optimizer.allCases.map(\.rawValue), n.optimizer.rawValue, "adam | sgd"),
-            .number("--neb-lr", "LR", n.lr, min: 0, ""),
-            .number("--neb-momentum", "M", n.momentum, min: 0, max: 1, "momentum of sgd"),
-            .number("--spring", "K", nil, min: 0, "spring constant (default: none, images re-spaced to equal arc length after each step)"),
-            .flag("--no-climb", "no climbing image (default: climbing image from the second cycle on)"),
-            .int("--neb-insert", "N", n.insertPerCycle, 0...1000, "images inserted per cycle where the dense loss is highest"),
-            .int("--neb-max-images", "M", n.maxImages, 3...10_000, ""),
-            .number("--force-tolerance", "F", n.forceTolerance, min: 0, "a cycle stops once max_i |F_i| < F"),
-            .int("--subsample", "S", n.subsample, 0...10_000, "points inside each band segment for the dense loss"),
-            .int("--batch", "B", p.batch, 1...65_536, "inputs per forward pass when evaluating curves"),
-        ]
-    }
+    static let settings = Settings(PathConfig(), [
+        Setting.int("--curve-bends", "K", \.curve.bends, 1...64, "free controls of polychain/bezier (default {}: Garipov's 3-bend chain A->B->C,\n"
+                    + "the quadratic Bezier curve); they start on the segment, the middle one at its midpoint")
+            .under("polychain, bezier (Garipov et al. 2018) and neb (AutoNEB, Draxler et al. 2018):"),
+        .int("--curve-iterations", "N", \.curve.iterations, 0...10_000_000, "Adam steps on the controls"),
+        .number("--curve-lr", "LR", \.curve.lr, min: 0, ""),
+        .int("--t-batch", "B", \.curve.tBatch, 1...4096, "values t ~ U(0,1) per step"),
+        .number("--curve-weight-decay", "WD", \.curve.weightDecay, min: 0, "Adam weight decay on the controls"),
+        .int("--eval-points", "N", \.evalPoints, 2...1_000_000, "points t = linspace(0,1,N) on the final polychain/bezier curve"),
+        .int("--neb-images", "M", \.neb.images, 3...1000, "images of the first NEB cycle, endpoints included"),
+        .int("--neb-cycles", "C", \.neb.cycles, 1...1000, "AutoNEB cycles"),
+        .int("--neb-steps", "N", \.neb.stepsPerCycle, 1...10_000_000, "optimizer steps per cycle"),
+        .choice("--neb-optimizer", "O", \.neb.optimizer, "adam | sgd"),
+        .number("--neb-lr", "LR", \.neb.lr, min: 0, ""),
+        .number("--neb-momentum", "M", \.neb.momentum, min: 0, max: 1, "momentum of sgd"),
+        .number("--spring", "K", \.neb.spring, min: 0, "spring constant (default: none, images re-spaced to equal arc length after each step)"),
+        .flag("--no-climb", \.neb.climbing, sets: false, "no climbing image (default: climbing image from the second cycle on)"),
+        .int("--neb-insert", "N", \.neb.insertPerCycle, 0...1000, "images inserted per cycle where the dense loss is highest"),
+        .int("--neb-max-images", "M", \.neb.maxImages, 3...10_000, ""),
+        .number("--force-tolerance", "F", \.neb.forceTolerance, min: 0, "a cycle stops once max_i |F_i| < F"),
+        .int("--subsample", "S", \.neb.subsample, 0...10_000, "points inside each band segment for the dense loss"),
+        .int("--batch", "B", \.batch, 1...65_536, "inputs per forward pass when evaluating curves"),
+    ])
 
     /// Parses the curve and band options into `c` (chain settings are set separately).
     static func parse(_ args: inout Arguments, into c: inout PathConfig) throws {
-        c.curve.bends = try args.int("--curve-bends")
-        c.curve.iterations = try args.int("--curve-iterations")
-        c.curve.lr = try args.double("--curve-lr")
-        c.curve.tBatch = try args.int("--t-batch")
-        c.curve.weightDecay = try args.double("--curve-weight-decay")
-        c.evalPoints = try args.int("--eval-points")
-        var n = ElasticBand.Config()
-        n.images = try args.int("--neb-images")
-        n.cycles = try args.int("--neb-cycles")
-        n.stepsPerCycle = try args.int("--neb-steps")
-        n.optimizer = ElasticBand.Optimizer(rawValue: try args.required("--neb-optimizer"))!
-        n.lr = try args.double("--neb-lr")
-        n.momentum = try args.double("--neb-momentum")
-        n.spring = try args.optionalDouble("--spring")
-        n.climbing = !args.flag("--no-climb")
-        n.insertPerCycle = try args.int("--neb-insert")
-        n.maxImages = try args.int("--neb-max-images")
-        n.forceTolerance = try args.double("--force-tolerance")
-        n.subsample = try args.int("--subsample")
-        if n.maxImages < n.images { throw CLIError("--neb-max-images (\(n.maxImages)) is below --neb-images (\(n.images))") }
-        c.neb = n
-        c.batch = try args.int("--batch")
+        try settings.parse(&args, into: &c)
+        if c.neb.maxImages < c.neb.images { throw CLIError("--neb-max-images (\(c.neb.maxImages)) is below --neb-images (\(c.neb.images))") }
     }
 }
 
@@ -69,7 +45,7 @@ struct ConnectCommand: Command {
         var chain = ChainArguments.options(rounds: Chain.Config().rounds)
         chain[0] = chain[0].under("bypass and chain (the paper's bypass; --rounds applies to chain, default 2; --steps is also the straight\n"
                                   + "segment of each pair):")
-        return chain + PathArguments.options
+        return chain + PathArguments.settings.options
     }
     static var options: OptionTable {
         OptionTable([.choice("--method", "M", PathMethod.allCases.map(\.rawValue), nil, PathMethod.allCases.map(\.rawValue).joined(separator: " | "))],

@@ -8,25 +8,28 @@ struct FVOCommand: Command {
     static let name = "fvo", summary = "feature visualization by optimization: an input the model puts in class K (Sec 4.3)"
     static let usage = "usage: isthmus fvo --model NAME (--weights FILE | --untrained) (--class K | --all-classes) --out DIR [options]"
     /// Every default comes from `FeatureVisualization.Config`.
+    static let settings = Settings(FeatureVisualization.Config(classIndex: 0), [
+        .number("--lr", "LR", \.lr, min: 1e-12, "Adam learning rate"),
+        .number("--weight-decay", "WD", \.weightDecay, min: 0, "added to the gradient as torch.optim.Adam"),
+        .number("--tv", "W", \.tvWeight, min: 0, "weight of the unnormalized total variation (default {}; the paper's mode A 2.5e-7, mode C 0)"),
+        .number("--l1", "W", \.l1Weight, min: 0, "weight of sum |x|"),
+        .number("--l2", "W", \.l2Weight, min: 0, "weight of sqrt(1e-6 + sum x^2)"),
+        .int("--max-iterations", "N", \.maxIterations, 1...100_000_000, "at most N Adam steps"),
+        .number("--threshold", "T", \.lossThreshold, min: 0, "stop once CE < T"),
+        .number("--init-std", "S", \.initStd, min: 0, "x0 = S * N(0, I)"),
+        .flag("--decorrelate", \.decorrelateColors, sets: true, "mix colours with lucid's colour-correlation matrix (3-channel models)"),
+    ])
     static var options: OptionTable {
-        let d = FeatureVisualization.Config(classIndex: 0)
+        let d = settings.defaults
         return OptionTable(ModelArguments.cliOptions, [
             .int("--class", "K", nil, 0..., "the class y of CE(f(x), y)"),
             .flag("--all-classes", "one input per class, all from the same x0"),
-            .number("--lr", "LR", d.lr, min: 1e-12, "Adam learning rate"),
-            .number("--weight-decay", "WD", d.weightDecay, min: 0, "added to the gradient as torch.optim.Adam"),
-            .number("--tv", "W", d.tvWeight, min: 0, "weight of the unnormalized total variation (default {}; the paper's mode A 2.5e-7, mode C 0)"),
-            .number("--l1", "W", d.l1Weight, min: 0, "weight of sum |x|"),
-            .number("--l2", "W", d.l2Weight, min: 0, "weight of sqrt(1e-6 + sum x^2)"),
-            .int("--max-iterations", "N", d.maxIterations, 1...100_000_000, "at most N Adam steps"),
-            .number("--threshold", "T", d.lossThreshold, min: 0, "stop once CE < T"),
-            .number("--init-std", "S", d.initStd, min: 0, "x0 = S * N(0, I)"),
+        ], settings.options, [
             .int("--jitter", "P", d.jitter, 0..., "random circular shift of up to +-P pixels each step (default {}: off)"),
             .int("--pad", "P", d.pad, 0..., "random zero-filled translation of up to +-P pixels each step (default {}: off)"),
             .numbers("--scales", "A,B", nil, "random zoom about the centre, one factor per step (default: off)"),
             .numbers("--rotations", "A,B", nil, "random rotation in degrees, one per step (default: off)"),
             .flag("--fourier", "optimize 1/f-scaled spectrum coefficients instead of pixels (Olah et al. 2017)"),
-            .flag("--decorrelate", "mix colours with lucid's colour-correlation matrix (3-channel models)"),
             .quiet,
         ], OutputArguments.options)
     }
@@ -57,14 +60,7 @@ struct FVOCommand: Command {
         }
         var c = FeatureVisualization.Config(classIndex: k)
         c.seed = m.seed
-        c.lr = Float(try args.double("--lr"))
-        c.weightDecay = Float(try args.double("--weight-decay"))
-        c.tvWeight = Float(try args.double("--tv"))
-        c.l1Weight = Float(try args.double("--l1"))
-        c.l2Weight = Float(try args.double("--l2"))
-        c.maxIterations = try args.int("--max-iterations")
-        c.lossThreshold = Float(try args.double("--threshold"))
-        c.initStd = Float(try args.double("--init-std"))
+        try settings.parse(&args, into: &c)
         let side = min(info.inputShape[1], info.inputShape[2])
         c.jitter = try args.int("--jitter", max: side - 1)
         c.pad = try args.int("--pad", max: side - 1)
@@ -72,7 +68,6 @@ struct FVOCommand: Command {
         if let s = c.scales.first(where: { $0 <= 0 }) { throw CLIError("--scales must be positive, got \(s)") }
         c.rotations = try args.doubleList("--rotations").map(Float.init)
         c.parameterization = args.flag("--fourier") ? .fourier : .pixel
-        c.decorrelateColors = args.flag("--decorrelate")
         if c.decorrelateColors && info.inputShape[0] != 3 {
             throw CLIError("--decorrelate needs a 3-channel model; \(info.name) takes \(info.inputShape[0]) channel(s)")
         }
@@ -82,23 +77,8 @@ struct FVOCommand: Command {
         do { try c.validate(inputShape: info.inputShape) } catch { throw CLIError("\(error)") }
         try out.check()
 
-        let classes = all ? info.classes : 1
-        let progress = Progress(total: classes * c.maxIterations, label: all ? "fvo all classes" : "fvo class \(k)", quiet: quiet)
-        let start = Date()
-        let runs: [(result: FeatureVisualization.Result, input: Tensor)]
-        if all {
-            var done = 0
-            runs = try FeatureVisualization.allClasses(c, model: model, inputShape: info.inputShape, classes: classes) { cls, step, _ in
-                // A class that stops early skips the rest of its budget.
-                let target = cls * c.maxIterations + step
-                progress.advance(by: target - done)
-                done = target
-            }
-        } else {
-            runs = [try FeatureVisualization.run(c, model: model, inputShape: info.inputShape) { _, _ in progress.advance(by: 1) }]
-        }
-        progress.finish()
-        let seconds = Date().timeIntervalSince(start)
+        let (runs, seconds) = try FeatureVisualization.experiment(c, model: model, inputShape: info.inputShape,
+                                                                  allClasses: all ? info.classes : nil, quiet: quiet)
         try out.write { dir in
             try writeConfig(dir, seed: m.seed, model: m, RunSettings(fvo: c, allClasses: all))
             try FeatureVisualization.write(runs, allClasses: all, threshold: c.lossThreshold, normalization: info.normalization, seconds: seconds, to: dir)
@@ -106,7 +86,7 @@ struct FVOCommand: Command {
         let rs = runs.map(\.result)
         let worst = rs.map(\.loss).max()!, steps = rs.map(\.iterations).reduce(0, +)
         print(String(format: "%@: CE %.3g after %d iterations (%@), %.1f s; wrote %@",
-                     all ? "max over \(classes) classes" : "class \(k)", worst, steps,
+                     all ? "max over \(info.classes) classes" : "class \(k)", worst, steps,
                      rs.allSatisfy(\.stoppedEarly) ? "threshold reached" : "threshold not reached", seconds, out.path))
     }
 }

@@ -74,3 +74,28 @@ extension FeatureVisualization {
         return plot
     }
 }
+
+extension FeatureVisualization {
+    /// The `fvo` experiment: one input for `config.classIndex`, or with `allClasses` one per class 0..<classes from
+    /// the same x0, with progress in Adam steps (a class that stops early skips the rest of its budget). Returns
+    /// the runs and their wall time in seconds.
+    public static func experiment(_ config: Config, model: Module, inputShape: [Int], allClasses classes: Int?, quiet: Bool) throws
+        -> (runs: [(result: Result, input: Tensor)], seconds: Double) {
+        let progress = Progress(total: (classes ?? 1) * config.maxIterations,
+                                label: classes != nil ? "fvo all classes" : "fvo class \(config.classIndex)", quiet: quiet)
+        let start = Date()
+        let runs: [(result: Result, input: Tensor)]
+        if let classes {
+            var done = 0
+            runs = try allClasses(config, model: model, inputShape: inputShape, classes: classes) { cls, step, _ in
+                let target = cls * config.maxIterations + step
+                progress.advance(by: target - done)
+                done = target
+            }
+        } else {
+            runs = [try run(config, model: model, inputShape: inputShape) { _, _ in progress.advance(by: 1) }]
+        }
+        progress.finish()
+        return (runs, Date().timeIntervalSince(start))
+    }
+}
