@@ -1,5 +1,5 @@
 /// An option bound to a field of a config: its declaration, with the default read from the config's defaults,
-/// and its parsing into that field, in one line of a `Settings` table:
+/// and its parsing into that field (when given), in one line of a `Settings` table:
 ///
 ///     Settings(Interpolation.Config(), [
 ///         .int("--steps", "N", \.steps, 2...10_000_000, "points on the segment"),
@@ -12,7 +12,7 @@ public struct Setting<Root> {
     public static func int(_ name: String, _ metavar: String, _ key: WritableKeyPath<Root, Int>, _ range: ClosedRange<Int>,
                            _ help: String) -> Setting {
         Setting(name: name, declare: { .int(name, metavar, $0[keyPath: key], range, help) },
-                read: { args, root in root[keyPath: key] = try args.int(name) })
+                read: { args, root in if let v = try args.optionalInt(name) { root[keyPath: key] = v } })
     }
 
     /// An optional count: absent leaves the field nil (the help says what nil means).
@@ -25,13 +25,13 @@ public struct Setting<Root> {
     public static func number(_ name: String, _ metavar: String, _ key: WritableKeyPath<Root, Double>, min: Double? = nil,
                               max: Double? = nil, _ help: String) -> Setting {
         Setting(name: name, declare: { .number(name, metavar, $0[keyPath: key], min: min, max: max, help) },
-                read: { args, root in root[keyPath: key] = try args.double(name) })
+                read: { args, root in if let v = try args.optionalDouble(name) { root[keyPath: key] = v } })
     }
 
     public static func number(_ name: String, _ metavar: String, _ key: WritableKeyPath<Root, Float>, min: Double? = nil,
                               max: Double? = nil, _ help: String) -> Setting {
         Setting(name: name, declare: { .number(name, metavar, $0[keyPath: key], min: min, max: max, help) },
-                read: { args, root in root[keyPath: key] = Float(try args.double(name)) })
+                read: { args, root in if let v = try args.optionalDouble(name) { root[keyPath: key] = Float(v) } })
     }
 
     /// An optional number: absent leaves the field as it is.
@@ -50,7 +50,7 @@ public struct Setting<Root> {
     public static func choice<E: RawRepresentable & CaseIterable>(_ name: String, _ metavar: String, _ key: WritableKeyPath<Root, E>,
                                                                  _ help: String) -> Setting where E.RawValue == String {
         Setting(name: name, declare: { .choice(name, metavar, E.allCases.map(\.rawValue), $0[keyPath: key].rawValue, help) },
-                read: { args, root in root[keyPath: key] = E(rawValue: try args.required(name))! })
+                read: { args, root in if args.has(name), let v = try args.string(name) { root[keyPath: key] = E(rawValue: v)! } })
     }
 
     /// The same option under a heading in `--help`.
@@ -70,7 +70,7 @@ public struct Settings<Root> {
     /// The options, defaults shown from `defaults`.
     public var options: [Option] { items.map { $0.declare(defaults) } }
 
-    /// Reads every option into `root` (absent options take the declared default).
+    /// Reads every option given into `root`; absent ones leave its field as it is (a preset's value, or the default).
     public func parse(_ args: inout Arguments, into root: inout Root) throws {
         for s in items { try s.read(&args, &root) }
     }

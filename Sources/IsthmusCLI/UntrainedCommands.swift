@@ -8,27 +8,28 @@ struct UntrainedCommand: Command {
     static let name = "untrained", summary = "connectivity of FVO inputs in an untrained network, and the dimension sweep (Sec 4.3)"
     static let usage = "usage: isthmus untrained [--model resnet18 --classes 10 --input-size 32] --class K --seed S --rounds R --out DIR"
     /// Every default comes from `UntrainedConnectivity.Config` and `DimensionSweep.Config`.
+    static let settings = Settings(UntrainedConnectivity.Config(), [
+        .int("--rounds", "R", \.rounds, 0...20, "rounds of free bypassing"),
+        .int("--steps", "N", \.steps, 2...100_000, "points per curve"),
+        .int("--fvo-iterations", "N", \.fvoIterations, 1...10_000_000, "FVO steps per mode (default {}, stop at CE < 5e-4)"),
+        .int("--bend-iterations", "N", \.bypass.iterations, 1...10_000_000,
+             "Adam steps per bend (default {}, stop after the step whose CE was < \(String(format: "%g", UntrainedConnectivity.Config().bypass.stopLoss ?? 0)))"),
+        .choice("--bend", "B", \.bending, "always | conditional (default {}): always bends every segment of a round (Sec 4.3);\n"
+                + "conditional only segments whose max exceeds max(L(A), L(C)) + --tolerance"),
+        .number("--tolerance", "T", \.tolerance, min: 0, "with --bend conditional"),
+        .number("--relative-tolerance", "R", \.relativeTolerance, min: 0,
+                "connected once the path max is <= (1 + R) * max(L(A), L(C)); \"rounds needed\" counts the\n"
+                + "rounds until then (default {})"),
+    ])
     static var options: OptionTable {
-        let d = UntrainedConnectivity.Config()
-        func g(_ x: Double) -> String { String(format: "%g", x) }
+        let d = settings.defaults
         return OptionTable([
             .text("--model", "NAME", d.model.name, "(default {}, untrained, torchvision initialization)"),
             .int("--classes", "N", d.model.classes!, 2...100_000, ""),
             .int("--input-size", "S", d.model.inputSize!, 8...1024, "input side"),
             .int("--class", "K", d.classIndex, 0..., ""),
             .seed("model and FVO seed (default {})", default: Int(d.seed)),
-            .int("--rounds", "R", d.rounds, 0...20, "rounds of free bypassing"),
-            .int("--steps", "N", d.steps, 2...100_000, "points per curve"),
-            .int("--fvo-iterations", "N", d.fvoIterations, 1...10_000_000, "FVO steps per mode (default {}, stop at CE < 5e-4)"),
-            .int("--bend-iterations", "N", d.bypass.iterations, 1...10_000_000,
-                 "Adam steps per bend (default {}, stop after the step whose CE was < \(g(d.bypass.stopLoss ?? 0)))"),
-            .choice("--bend", "B", Chain.Bending.allCases.map(\.rawValue), d.bending.rawValue,
-                    "always | conditional (default {}): always bends every segment of a round (Sec 4.3);\n"
-                    + "conditional only segments whose max exceeds max(L(A), L(C)) + --tolerance"),
-            .number("--tolerance", "T", d.tolerance, min: 0, "with --bend conditional"),
-            .number("--relative-tolerance", "R", d.relativeTolerance, min: 0,
-                    "connected once the path max is <= (1 + R) * max(L(A), L(C)); \"rounds needed\" counts the\n"
-                    + "rounds until then (default {})"),
+        ], settings.options, [
             .ints("--sizes", "S1,S2,...", nil, "dimension sweep: repeat at these input sizes (e.g. 8,16,32,64) ..."),
             .ints("--seeds", "A,B,...", DimensionSweep.Config().seeds.map { Int($0) }, min: 0, "... and seeds (default {}); resumable with --resume"),
             .quiet,
@@ -47,14 +48,8 @@ struct UntrainedCommand: Command {
         c.model.inputSize = try args.int("--input-size")
         c.classIndex = try args.int("--class", max: c.model.classes! - 1)
         c.seed = try args.seed()
-        c.rounds = try args.int("--rounds")
-        c.steps = try args.int("--steps")
-        c.fvoIterations = try args.int("--fvo-iterations")
-        c.bypass.iterations = try args.int("--bend-iterations")
-        c.bending = Chain.Bending(rawValue: try args.required("--bend"))!
+        try settings.parse(&args, into: &c)
         if args.has("--tolerance") && c.bending != .conditional { throw CLIError("--tolerance needs --bend conditional") }
-        c.tolerance = try args.double("--tolerance")
-        c.relativeTolerance = try args.double("--relative-tolerance")
         let sizes = args.has("--sizes") ? try args.intList("--sizes") : nil
         let seeds = try args.intList("--seeds").map { UInt64($0) }
         let quiet = args.flag("--quiet")
@@ -91,9 +86,20 @@ struct EvolutionCommand: Command {
     static let name = "evolution", summary = "barrier between FVO inputs after each training batch (App F.1)"
     static let models = ["mnist-cnn", "resnet18", "resnet18-cifar", "mlp"]
     static let usage = "usage: isthmus evolution [--model mnist-cnn] [--data mnist5k] [--batches B] --out DIR [options]"
-    /// Every default comes from `BarrierEvolution.Config` (and `.paper` for --paper).
+    /// Every default comes from `BarrierEvolution.Config`; with --paper the options apply over `.paper`.
+    static let settings = Settings(BarrierEvolution.Config(), [
+        .int("--runs", "R", \.runs, 1...1000, "independent training runs; every checkpoint pools R curves per class"),
+        .int("--batch", "N", \.training.batch, 1...65_536, "training batch size"),
+        .number("--lr", "LR", \.training.lr, min: 0, "Adam learning rate"),
+        .int("--fvo-iterations", "N", \.fvoIterations, 1...10_000_000,
+             "FVO steps per mode (default {}, stop at CE < \(String(format: "%g", Double(BarrierEvolution.Config().fvoThreshold))))"),
+        .int("--steps", "N", \.steps, 2...100_000, "points per curve"),
+        .choice("--std", "C", \.std, "sample (n - 1) | population (n, numpy's np.std as the paper)"),
+        .choice("--area", "C", \.area, "alpha (trapezoids over alpha in [0, 1]) | unit (np.trapezoid with unit spacing over the\n"
+                + "points, as the paper) (default {})"),
+    ])
     static var options: OptionTable {
-        let d = BarrierEvolution.Config(), p = BarrierEvolution.Config.paper
+        let d = settings.defaults, p = BarrierEvolution.Config.paper
         return OptionTable([
             .choice("--model", "NAME", models, d.model.name, models.joined(separator: " | ") + " (default {}); resnet18 is torchvision's\n"
                     + "ResNet-18 with 10 classes on 3x32x32 (the paper's App F.1 model; with --data cifar10:DIR)"),
@@ -103,17 +109,7 @@ struct EvolutionCommand: Command {
             .int("--batches", "B", d.checkpoints.max() ?? 0, 0...1_000_000, "measure after training batches 0..B"),
             .int("--every", "K", 1, 1...1_000_000, "measure every K batches"),
             .ints("--classes", "A,B,...", nil, min: 0, "classes to measure (default all)"),
-            .int("--runs", "R", d.runs, 1...1000, "independent training runs; every checkpoint pools R curves per class"),
-            .int("--batch", "N", d.training.batch, 1...65_536, "training batch size"),
-            .number("--lr", "LR", d.training.lr, min: 0, "Adam learning rate"),
-            .int("--fvo-iterations", "N", d.fvoIterations, 1...10_000_000,
-                 "FVO steps per mode (default {}, stop at CE < \(String(format: "%g", Double(d.fvoThreshold))))"),
-            .int("--steps", "N", d.steps, 2...100_000, "points per curve"),
-            .choice("--std", "C", BarrierEvolution.StdConvention.allCases.map(\.rawValue), d.std.rawValue,
-                    "sample (n - 1) | population (n, numpy's np.std as the paper)"),
-            .choice("--area", "C", BarrierEvolution.AreaConvention.allCases.map(\.rawValue), d.area.rawValue,
-                    "alpha (trapezoids over alpha in [0, 1]) | unit (np.trapezoid with unit spacing over the\n"
-                    + "points, as the paper) (default {})"),
+        ], settings.options, [
             .seed("(default {})"),
             .quiet,
         ], OutputArguments.options)
@@ -132,13 +128,7 @@ struct EvolutionCommand: Command {
         let every = try args.int("--every")
         c.checkpoints = Array(stride(from: 0, through: batches, by: every))
         if args.has("--classes") { c.classes = try args.intList("--classes") }
-        c.runs = try args.int("--runs", default: c.runs)
-        c.training.batch = try args.int("--batch", default: c.training.batch)
-        c.training.lr = try args.double("--lr", default: c.training.lr)
-        c.fvoIterations = try args.int("--fvo-iterations", default: c.fvoIterations)
-        c.steps = try args.int("--steps", default: c.steps)
-        c.std = BarrierEvolution.StdConvention(rawValue: try args.string("--std", default: c.std.rawValue)!)!
-        c.area = BarrierEvolution.AreaConvention(rawValue: try args.string("--area", default: c.area.rawValue)!)!
+        try settings.parse(&args, into: &c)
         c.seed = try args.seed()
         let quiet = args.flag("--quiet")
         let out = try OutputArguments.parse(&args)
