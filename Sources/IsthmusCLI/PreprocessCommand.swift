@@ -26,23 +26,11 @@ struct PreprocessCommand: Command {
     tensor transforms. Prints the output shape.
     """
 
-    static func normalization(_ name: String, gray: Bool) throws -> Normalization {
-        switch (name, gray) {
-        case ("imagenet", false): return .imagenet
-        case ("half", false): return .halfHalf
-        case ("cifar", false): return .cifar10
-        case ("mnist", _): return .mnist
-        case ("none", false): return Normalization(mean: [0, 0, 0], std: [1, 1, 1])
-        case ("none", true): return Normalization(mean: [0], std: [1])
-        default: throw CLIError("--gray works with --normalization mnist or none, not \(name)")
-        }
-    }
-
     static func run(_ args: inout Arguments) throws {
         let input = try args.required("--input"), out = try args.required("--out")
         let size = try args.int("--size")
         let resize = try args.optionalInt("--resize")
-        let norm = try normalization(args.required("--normalization"), gray: args.flag("--gray"))
+        let norm = try ImagePreprocessing.normalization(named: args.required("--normalization"), gray: args.flag("--gray"))
         let box = try args.string("--crop-box").map { s -> [Int] in
             let v = s.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard v.count == 4, v[0] >= 0, v[1] >= 0, v[2] > 0, v[3] > 0 else {
@@ -53,22 +41,9 @@ struct PreprocessCommand: Command {
         let flip = args.flag("--flip")
         let filter = ResizeFilter(rawValue: try args.required("--filter"))!
         try args.finish()
-        if box != nil && resize != nil { throw CLIError("--resize applies to the center-crop recipe, not to --crop-box") }
-
         let image = try DataSpec.decodeImage(input)
-        let x: Tensor
-        if let box {
-            let view = PhotoView(x: box[0], y: box[1], width: box[2], height: box[3], flip: flip)
-            guard view.x + view.width <= image.width, view.y + view.height <= image.height else {
-                throw CLIError("--crop-box \(box.map(String.init).joined(separator: ",")) leaves the \(image.width)x\(image.height) image")
-            }
-            x = PhotoSet.render(Photo(name: input, image: image), view, size: size, normalization: norm, filter: filter)
-        } else {
-            var t = ImagePreprocessing.imagenet(image, resize: resize ?? ImagePreprocessing.resizeSide(forCrop: size),
-                                                cropHeight: size, cropWidth: size, normalization: norm, filter: filter)
-            if flip { t = ImagePreprocessing.flipHorizontal(FloatImage(t)).tensor }
-            x = t
-        }
+        let x = try ImagePreprocessing.modelInput(image, name: input, size: size, resize: resize, normalization: norm, cropBox: box, flip: flip,
+                                                  filter: filter)
         do { try x.writeNpy(out) } catch { throw CLIError("cannot write \(out): \(error)") }
         print("wrote \(out): \(x.shape) (\(image.width)x\(image.height) \(image.channels == 1 ? "gray" : "RGB") \(input))")
     }
