@@ -42,19 +42,7 @@ struct BarriersCommand: Command {
         if c.pairProtocol == .paper && args.has("--pairs") { throw CLIError("--pairs goes with --protocol free; the paper protocol takes 7 pairs per class") }
         c.pairs = try args.int("--pairs")
         let attack = Attacks.Method(rawValue: try args.required("--attack"))!
-        let eps = try args.optionalDouble("--eps"), attackSteps = try args.optionalInt("--attack-steps")
-        switch attack {
-        case .pgd:
-            var a = Attacks.PGDConfig()
-            a.eps = eps ?? a.eps; a.steps = attackSteps ?? a.steps
-            c.attack = .pgd(a)
-        case .adaptive:
-            var a = Attacks.AdaptiveConfig()
-            a.steps = attackSteps ?? a.steps
-            c.attack = .adaptive(a)
-        default:
-            c.attack = .paper(.statistics(steps: attackSteps ?? Attacks.PaperConfig.statistics.steps))
-        }
+        c.attack = BarrierStatistics.attack(attack, eps: try args.optionalDouble("--eps"), steps: try args.optionalInt("--attack-steps"))
         c.steps = try args.int("--steps")
         c.bypass.iterations = try args.int("--bypass-iterations")
         c.seed = m.seed
@@ -103,20 +91,11 @@ struct DetectCommand: Command {
         }
         try out.check()
         let src = try RunDirectory(path: source, mode: .resume)
-        let file = try src.readJSON(BarrierStatistics.File.self, "result.json")
-        let units = try UnitRun.rows(BarrierStatistics.Unit.self, in: src)
-        let groups = Set(units.map(\.plan.group))
-        guard groups.contains(.adversarial) && groups.contains(.within) else { throw CLIError("\(source) has no adversarial or no within-class pairs") }
-        let s = seedGiven ? seed : file.config.seed
-        let report = detector == "mlp"
-            ? BarrierStatistics.detection(units, detector: MLPDetector(seed: s), testFraction: testFraction, seed: s)
-            : BarrierStatistics.detection(units, detector: LogisticRegression(), testFraction: testFraction, seed: s)
+        var report: DetectionReport!
         try out.write { dir in
-            try writeConfig(dir, seed: s, model: nil, ["barriers": source, "detector": detector, "testFraction": "\(testFraction)"])
-            try dir.writeJSON(BarrierStatistics.File(config: file.config, groups: file.groups, detection: report.detection,
-                                                     attackSuccessRate: file.attackSuccessRate), "result.json")
-            try BarrierStatistics.writeScores(report, to: dir)
-            try BarrierStatistics.figures(units, report: report, to: dir)
+            let r = try BarrierStatistics.redetect(src, detector: detector, testFraction: testFraction, seed: seedGiven ? seed : nil, to: dir)
+            try writeConfig(dir, seed: r.seed, model: nil, ["barriers": source, "detector": detector, "testFraction": "\(testFraction)"])
+            report = r.report
         }
         for (k, d) in report.detection.sorted(by: { $0.key < $1.key }) {
             print(String(format: "%-12@ AUROC %.3f [%.3f, %.3f]  TPR@5%%FPR %.3f  TNR@95%%TPR %.3f  accuracy %.3f", k as NSString, d.auroc,

@@ -101,3 +101,44 @@ extension BarrierStatistics {
         try figures(units, report: summarize(units, seed: c.seed).1, to: dir)
     }
 }
+
+extension BarrierStatistics {
+    /// The attack that makes a barrier run's adversarial pairs: `method` (paper: its statistics setting) with the
+    /// given eps (PGD) and steps over its defaults.
+    public static func attack(_ method: Attacks.Method, eps: Double?, steps: Int?) -> Attacks.Config {
+        switch method {
+        case .pgd:
+            var a = Attacks.PGDConfig()
+            a.eps = eps ?? a.eps; a.steps = steps ?? a.steps
+            return .pgd(a)
+        case .adaptive:
+            var a = Attacks.AdaptiveConfig()
+            a.steps = steps ?? a.steps
+            return .adaptive(a)
+        default:
+            return .paper(.statistics(steps: steps ?? Attacks.PaperConfig.statistics.steps))
+        }
+    }
+
+    /// Detection again on the pairs of a finished barriers run `source`: the learned detector `detector`
+    /// (logistic | mlp) on a held-out `testFraction`, seeded by `seed` (nil: the run's seed). Writes result.json (the
+    /// run's groups with the new detection), scores.csv and the figures to `dir`; returns the report and the seed used.
+    public static func redetect(_ source: RunDirectory, detector: String, testFraction: Double, seed: UInt64?,
+                                to dir: RunDirectory) throws -> (report: DetectionReport, seed: UInt64) {
+        let file = try source.readJSON(File.self, "result.json")
+        let units = try UnitRun.rows(Unit.self, in: source)
+        let groups = Set(units.map(\.plan.group))
+        guard groups.contains(.adversarial) && groups.contains(.within) else {
+            throw AttackError("\(source.url.path) has no adversarial or no within-class pairs")
+        }
+        let s = seed ?? file.config.seed
+        let report = detector == "mlp"
+            ? detection(units, detector: MLPDetector(seed: s), testFraction: testFraction, seed: s)
+            : detection(units, detector: LogisticRegression(), testFraction: testFraction, seed: s)
+        try dir.writeJSON(File(config: file.config, groups: file.groups, detection: report.detection, attackSuccessRate: file.attackSuccessRate),
+                          "result.json")
+        try writeScores(report, to: dir)
+        try figures(units, report: report, to: dir)
+        return (report, s)
+    }
+}
