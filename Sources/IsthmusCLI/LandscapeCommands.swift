@@ -33,16 +33,8 @@ struct PairArguments {
 
     func load(info: ModelInfo) throws -> (Tensor, Tensor) {
         if let from, let to { return (try DataSpec.input(from, info: info), try DataSpec.input(to, info: info)) }
-        var test = try DataSource.load(data!).test
-        guard test.imageShape == info.inputShape else {
-            throw CLIError("\(info.name) takes \(info.inputShape) inputs, \(data!) has \(test.imageShape)\(ModelSpec.inputSizeHint(info, test.imageShape))")
-        }
-        // The photos set holds (x - 0.5) / 0.5 pixels; the model sees them in its own normalization.
-        if data! == "photos" || data!.hasPrefix("photos:") { test = test.renormalized(to: info.normalization) }
-        for i in [fromIndex!, toIndex!] where i >= test.count {
-            throw CLIError("index \(i) out of range: the test split of \(data!) has \(test.count) images")
-        }
-        return (test.image(fromIndex!), test.image(toIndex!))
+        let x = try DataSpec.testImages(data!, indices: [fromIndex!, toIndex!], info: info)
+        return (x[0], x[1])
     }
 }
 

@@ -53,20 +53,15 @@ struct TrainCommand: Command {
         }
         for d in [split.train, split.test] { try DataSpec.checkLabels(d, spec: dataSpec, info: info) }
         c.shift = shift ?? (info.inputShape[0] == 1 ? 2 : 0)
-        let progress = Progress(total: c.epochs * ((split.train.count + c.batch - 1) / c.batch), label: "train", quiet: quiet)
-        let log = try Training.train(net, on: split, c, onBatch: { _, _ in progress.advance(by: 1) }) { e in
-            if !quiet {
-                note(String(format: "epoch %d: loss %.4f, train acc %.4f, test acc %.4f, %.0f images/s",
-                            e.epoch, e.trainLoss, e.trainAccuracy, e.testAccuracy, e.imagesPerSecond))
-            }
-        }
-        progress.finish()
-        let last = log.last!
+        var last: Training.File!
         try out.write { dir in
             try writeConfig(dir, seed: m.seed, model: model, c)
-            try net.saveSafetensors(dir.url("model.safetensors").path, metadata: ["model": info.name, "data": dataSpec])
-            try dir.writeJSON(Training.File(testAccuracy: last.testAccuracy, testLoss: last.testLoss, epochs: log,
-                                     parameters: net.parameterCount), "result.json")
+            last = try Training.experiment(net, on: split, c, quiet: quiet, metadata: ["model": info.name, "data": dataSpec], to: dir) { e in
+                if !quiet {
+                    note(String(format: "epoch %d: loss %.4f, train acc %.4f, test acc %.4f, %.0f images/s",
+                                e.epoch, e.trainLoss, e.trainAccuracy, e.testAccuracy, e.imagesPerSecond))
+                }
+            }
         }
         print(String(format: "test accuracy %.4f (loss %.4f); wrote %@", last.testAccuracy, last.testLoss, out.path))
     }

@@ -196,12 +196,7 @@ enum TrainStage: ReproStage {
         let split = try ctx.split()
         let c = ctx.config(Training.Config.self)
         let (net, _) = try ModelZoo.make(ctx.userModel?.options ?? ModelOptions(name: "mnist-cnn"), seed: ctx.seed)
-        let progress = Progress(total: c.epochs * ((split.train.count + c.batch - 1) / c.batch), label: "train", quiet: ctx.quiet)
-        let log = try Training.train(net, on: split, c, onBatch: { _, _ in progress.advance() })
-        progress.finish()
-        try net.saveSafetensors(dir.url("model.safetensors").path, metadata: ["model": "mnist-cnn"])
-        try dir.writeJSON(Training.File(testAccuracy: log.last!.testAccuracy, testLoss: log.last!.testLoss, epochs: log,
-                                              parameters: net.parameterCount), "result.json")
+        try Training.experiment(net, on: split, c, quiet: ctx.quiet, metadata: ["model": "mnist-cnn"], to: dir)
     }
 
     static func figures(_ ctx: ReproContext) throws {

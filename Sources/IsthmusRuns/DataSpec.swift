@@ -116,4 +116,19 @@ public enum DataSpec {
         }
         return t.reshaped(shape)
     }
+
+    /// Images `indices` of the test split of `spec` ([1, C, H, W] each), photos in the model's normalization
+    /// (their labels are not used).
+    public static func testImages(_ spec: String, indices: [Int], info: ModelInfo) throws -> [Tensor] {
+        var test = try DataSource.load(spec).test
+        guard test.imageShape == info.inputShape else {
+            throw RunError("\(info.name) takes \(info.inputShape) inputs, \(spec) has \(test.imageShape)"
+                           + ModelSpec.inputSizeHint(info, test.imageShape))
+        }
+        if spec == "photos" || spec.hasPrefix("photos:") { test = test.renormalized(to: info.normalization) }
+        for i in indices where i >= test.count {
+            throw RunError("index \(i) out of range: the test split of \(spec) has \(test.count) images")
+        }
+        return indices.map { test.image($0) }
+    }
 }
