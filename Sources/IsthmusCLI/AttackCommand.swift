@@ -118,17 +118,11 @@ struct AttackCommand: Command {
                                              anchors: anchors, stopAtAnchorLoss: stopAtAnchorLoss)
         } catch let e as AttackError { throw CLIError(e.description) }
         let seconds = Date().timeIntervalSince(started)
-        let result = outcome.result
-
         try out.write { dir in
             try writeConfig(dir, seed: m.seed, model: m, c)
-            try dir.writeJSON(Attacks.Record(config: c, samples: result.samples, summary: result.summary, inputs: record), "result.json")
-            try Attacks.write(result.samples, images: images, adversarial: outcome.adversarial, anchors: paired ? anchors : nil,
-                              indices: record.indices, anchorIndices: record.anchorIndices, normalization: info.normalization, to: dir)
+            try Attacks.write(outcome, config: c, inputs: record, images: images, anchors: paired ? anchors : nil, normalization: info.normalization,
+                              to: dir)
         }
-        let s = result.summary
-        print(String(format: "%@ on %d inputs: success %.1f%%, median L2 %.4f, median Linf %.4f, median loss %.4f, mean steps %.1f (%.1f s); wrote %@",
-                     method.rawValue, s.count, 100 * s.successRate, s.medianL2, s.medianLinf, s.medianLoss, s.meanIterations,
-                     seconds, out.path))
+        print(Attacks.summary(outcome.result.summary, method: method, seconds: seconds) + "; wrote \(out.path)")
     }
 }

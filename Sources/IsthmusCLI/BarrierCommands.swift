@@ -49,19 +49,8 @@ struct BarriersCommand: Command {
         (c.selection, c.lowestLossCount) = try SelectionOptions.parse(&args)
         let batch = try args.int("--batch")
         let run = try ManyPairRun.open(&args, model: m, data: dataSpec, config: c)
-        let plans = try BarrierStatistics.plan(c, data: run.test, model: run.model, progress: c.selection.progress(over: run.test, quiet: run.quiet))
-        let units = try BarrierStatistics.run(c, plans: plans, model: run.model, data: run.test, batch: batch, units: run.units)
-        let result = try BarrierStatistics.write(c, units: units, plannedPairs: plans.count,
-                                                 skippedFiles: skippedFiles(run.test, replaced: units.flatMap { $0.skipped ?? [] }), to: run.dir)
-        for g in ["within", "adversarial", "differentClass"] {
-            if let s = result.groups[g] {
-                print(String(format: "%-15@ max median %.3f (Q1-Q3 %.3f-%.3f)  gap median %.3f (Q1-Q3 %.3f-%.3f)", g as NSString,
-                             s.max.median, s.max.q1, s.max.q3, s.gap.median, s.gap.q1, s.gap.q3))
-            }
-        }
-        for k in ["barrierMax", "barrierGap", "bypassedMax", "learned"] {
-            if let d = result.detection[k] { print(String(format: "%-12@ AUROC %.3f  TPR@5%%FPR %.3f", k as NSString, d.auroc, d.tprAt5FPR)) }
-        }
+        print(BarrierStatistics.summary(try BarrierStatistics.experiment(c, model: run.model, data: run.test, batch: batch, units: run.units,
+                                                                         quiet: run.quiet, to: run.dir)))
     }
 }
 
@@ -97,9 +86,6 @@ struct DetectCommand: Command {
             try writeConfig(dir, seed: r.seed, model: nil, ["barriers": source, "detector": detector, "testFraction": "\(testFraction)"])
             report = r.report
         }
-        for (k, d) in report.detection.sorted(by: { $0.key < $1.key }) {
-            print(String(format: "%-12@ AUROC %.3f [%.3f, %.3f]  TPR@5%%FPR %.3f  TNR@95%%TPR %.3f  accuracy %.3f", k as NSString, d.auroc,
-                         d.aurocCI.lower, d.aurocCI.upper, d.tprAt5FPR, d.tnrAt95TPR, d.accuracy))
-        }
+        print(BarrierStatistics.summary(report))
     }
 }

@@ -144,14 +144,8 @@ struct ConnectivityCommand: Command {
         c.chain = try ChainArguments.parse(&args)
         let batch = try args.int("--batch")
         let run = try ManyPairRun.open(&args, model: m, data: dataSpec, config: c)
-        let rows = try Connectivity.run(c, model: run.model, data: run.test, batch: batch, units: run.units,
-                                        progress: c.selection.progress(over: run.test, quiet: run.quiet))
-        let summary = try Connectivity.write(c, rows: rows, skippedFiles: skippedFiles(run.test, replaced: rows.flatMap { $0.skipped ?? [] }),
-                                             to: run.dir)
-        print(String(format: "%d pairs: median primary gap %.4f -> final gap %.4f; connected at 0.05: %.1f%%; median deviation %.4f (pixel %.4f) over %d bent pairs, %d unbent",
-                     summary.pairs, summary.medianPrimaryGap, summary.medianFinalGap,
-                     100 * (summary.connectedFraction["0.05"] ?? 0), summary.medianDeviationRatio, summary.medianPixelDeviation,
-                     summary.bentPairs, summary.unbentPairs))
+        print(Connectivity.summary(try Connectivity.experiment(c, model: run.model, data: run.test, batch: batch, units: run.units,
+                                                               quiet: run.quiet, to: run.dir)))
     }
 }
 

@@ -83,10 +83,7 @@ struct FVOCommand: Command {
             try writeConfig(dir, seed: m.seed, model: m, RunSettings(fvo: c, allClasses: all))
             try FeatureVisualization.write(runs, allClasses: all, threshold: c.lossThreshold, normalization: info.normalization, seconds: seconds, to: dir)
         }
-        let rs = runs.map(\.result)
-        let worst = rs.map(\.loss).max()!, steps = rs.map(\.iterations).reduce(0, +)
-        print(String(format: "%@: CE %.3g after %d iterations (%@), %.1f s; wrote %@",
-                     all ? "max over \(info.classes) classes" : "class \(k)", worst, steps,
-                     rs.allSatisfy(\.stoppedEarly) ? "threshold reached" : "threshold not reached", seconds, out.path))
+        print(FeatureVisualization.summary(runs, label: all ? "max over \(info.classes) classes" : "class \(k)", seconds: seconds)
+              + "; wrote \(out.path)")
     }
 }

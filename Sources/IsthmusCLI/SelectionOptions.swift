@@ -23,10 +23,3 @@ enum SelectionOptions {
         return (rule, try args.int("--images-per-class"))
     }
 }
-
-/// The unreadable images of an image-folder source (`unreadableFiles`), noted on stderr; nil for other sources.
-func skippedFiles(_ data: any ImageSource, replaced: [Int] = []) -> [String]? {
-    let files = unreadableFiles(data, replaced: replaced)
-    if let files, !files.isEmpty { note("\(data.name): skipped \(files.count) of \(data.count) images that could not be decoded") }
-    return files
-}

@@ -110,3 +110,20 @@ extension Attacks {
                        anchors: config.method == .adaptive ? anchors : nil)
     }
 }
+
+extension Attacks {
+    /// result.json (config, samples, summary, where the inputs came from), then what `write(_:images:...)` writes.
+    public static func write(_ outcome: Outcome, config: Config, inputs: Source, images: Tensor, anchors: Tensor?, normalization: Normalization,
+                             to dir: RunDirectory) throws {
+        let r = outcome.result
+        try dir.writeJSON(Record(config: config, samples: r.samples, summary: r.summary, inputs: inputs), "result.json")
+        try write(r.samples, images: images, adversarial: outcome.adversarial, anchors: anchors, indices: inputs.indices,
+                  anchorIndices: inputs.anchorIndices, normalization: normalization, to: dir)
+    }
+
+    /// The console summary of `s` for `method`.
+    public static func summary(_ s: Summary, method: Method, seconds: Double) -> String {
+        String(format: "%@ on %d inputs: success %.1f%%, median L2 %.4f, median Linf %.4f, median loss %.4f, mean steps %.1f (%.1f s)",
+               method.rawValue, s.count, 100 * s.successRate, s.medianL2, s.medianLinf, s.medianLoss, s.meanIterations, seconds)
+    }
+}

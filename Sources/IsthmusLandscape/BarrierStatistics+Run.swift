@@ -142,3 +142,39 @@ extension BarrierStatistics {
         return (report, s)
     }
 }
+
+extension BarrierStatistics {
+    /// The whole barriers experiment on `data`: the plan (after an evaluation pass when the selection needs one;
+    /// progress unless `quiet`), the units through the resumable log `units` (`batch` attacks per batch), then
+    /// pairs.csv, result.json and the figures in `dir`, with the unreadable images of an image folder noted.
+    public static func experiment(_ c: Config, model: Module, data: any ImageSource, batch: Int, units: UnitRun, quiet: Bool,
+                                  to dir: RunDirectory) throws -> Result {
+        let plans = try plan(c, data: data, model: model, progress: c.selection.progress(over: data, quiet: quiet))
+        let done = try run(c, plans: plans, model: model, data: data, batch: batch, units: units)
+        return try write(c, units: done, plannedPairs: plans.count, skippedFiles: noteUnreadableFiles(data, replaced: done.flatMap { $0.skipped ?? [] }),
+                         to: dir)
+    }
+
+    /// The console summary: max and gap quartiles per group, AUROC and TPR at 5% FPR per detector.
+    public static func summary(_ f: Result) -> String {
+        var lines: [String] = []
+        for g in ["within", "adversarial", "differentClass"] {
+            if let s = f.groups[g] {
+                lines.append(String(format: "%-15@ max median %.3f (Q1-Q3 %.3f-%.3f)  gap median %.3f (Q1-Q3 %.3f-%.3f)", g as NSString,
+                                    s.max.median, s.max.q1, s.max.q3, s.gap.median, s.gap.q1, s.gap.q3))
+            }
+        }
+        for k in ["barrierMax", "barrierGap", "bypassedMax", "learned"] {
+            if let d = f.detection[k] { lines.append(String(format: "%-12@ AUROC %.3f  TPR@5%%FPR %.3f", k as NSString, d.auroc, d.tprAt5FPR)) }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Every detector's AUROC with its CI, TPR at 5% FPR, TNR at 95% TPR and accuracy, one line each.
+    public static func summary(_ r: DetectionReport) -> String {
+        r.detection.sorted(by: { $0.key < $1.key }).map { k, d in
+            String(format: "%-12@ AUROC %.3f [%.3f, %.3f]  TPR@5%%FPR %.3f  TNR@95%%TPR %.3f  accuracy %.3f", k as NSString, d.auroc,
+                   d.aurocCI.lower, d.aurocCI.upper, d.tprAt5FPR, d.tnrAt95TPR, d.accuracy)
+        }.joined(separator: "\n")
+    }
+}

@@ -68,3 +68,21 @@ extension Connectivity {
     /// Redraws the figures of a finished run from its unit log.
     public static func figures(from dir: RunDirectory) throws { try figures(try UnitRun.rows(Row.self, in: dir), to: dir) }
 }
+
+extension Connectivity {
+    /// The whole connectivity experiment on `data`: pairs sampled (progress unless `quiet`), bent through the resumable
+    /// log `units` (`batch` pairs per batch), then pairs.csv, result.json and gaps.svg in `dir`, with the unreadable
+    /// images of an image folder noted.
+    public static func experiment(_ c: Config, model: Module, data: any ImageSource, batch: Int, units: UnitRun, quiet: Bool,
+                                  to dir: RunDirectory) throws -> Summary {
+        let rows = try run(c, model: model, data: data, batch: batch, units: units, progress: c.selection.progress(over: data, quiet: quiet))
+        return try write(c, rows: rows, skippedFiles: noteUnreadableFiles(data, replaced: rows.flatMap { $0.skipped ?? [] }), to: dir)
+    }
+
+    /// The console summary line.
+    public static func summary(_ s: Summary) -> String {
+        String(format: "%d pairs: median primary gap %.4f -> final gap %.4f; connected at 0.05: %.1f%%; median deviation %.4f (pixel %.4f) over %d bent pairs, %d unbent",
+               s.pairs, s.medianPrimaryGap, s.medianFinalGap, 100 * (s.connectedFraction["0.05"] ?? 0), s.medianDeviationRatio,
+               s.medianPixelDeviation, s.bentPairs, s.unbentPairs)
+    }
+}

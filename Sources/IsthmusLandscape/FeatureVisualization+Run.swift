@@ -99,3 +99,12 @@ extension FeatureVisualization {
         return (runs, Date().timeIntervalSince(start))
     }
 }
+
+extension FeatureVisualization {
+    /// The console summary: the worst final CE, the total Adam steps and whether every run reached the threshold.
+    public static func summary(_ runs: [(result: Result, input: Tensor)], label: String, seconds: Double) -> String {
+        let rs = runs.map(\.result)
+        return String(format: "%@: CE %.3g after %d iterations (%@), %.1f s", label, rs.map(\.loss).max()!, rs.map(\.iterations).reduce(0, +),
+                      rs.allSatisfy(\.stoppedEarly) ? "threshold reached" : "threshold not reached", seconds)
+    }
+}
