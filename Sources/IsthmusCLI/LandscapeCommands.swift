@@ -84,9 +84,7 @@ struct InterpolateCommand: Command {
             try writeConfig(dir, seed: m.seed, model: m, config)
             try Interpolation.write(result, from: a, to: c, classIndex: config.classIndex, normalization: info.normalization, in: dir)
         }
-        let b = result.barrier
-        print(String(format: "L(A) %.4f  L(C) %.4f  barrier max %.4f at alpha %.3f, gap %.4f, blend gap %.4f",
-                     result.endpoints.lossA, result.endpoints.lossC, b.max, b.alpha, b.gap, b.blendGap))
+        print(Interpolation.summary(result))
     }
 }
 

@@ -64,24 +64,21 @@ struct PercolateCommand: Command {
 
         if validate {
             let results = PercolationValidation.run(seed: seed)
-            try out.write { dir in
-                try dir.writeJSON(results, "result.json")
-                try dir.writeText(PercolationValidation.markdown(results), "validation.md")
-            }
+            try out.write { try PercolationValidation.write(results, to: $0) }
             print(PercolationValidation.markdown(results))
         } else if let dims = scan {
             let r = DimensionScan.run(DimensionScan.Config(kind: kind, dims: dims, trials: trials, seed: seed))
             try out.write { try DimensionScan.write(r, to: $0, title: "\(kind.rawValue) percolation threshold vs dimension") }
-            for row in r.rows { print(String(format: "d=%d  p_c %.5f +- %.5f   1/(2d) %.4f", row.dim, row.pc, row.pcError, row.inverse2d)) }
+            print(DimensionScan.summary(r))
         } else if paper {
             let r = ClassConnectivity.run(ClassConnectivity.Config(classes: classes, adjacency: graph == .hypercube ? .hypercubic : graph,
                                                                    trials: min(trials, 20), seed: seed))
             try out.write { try ClassConnectivity.write(r, to: $0, classes: classes) }
-            for row in r.rows { print(String(format: "d=%2d  cells %8d  P(connected) %.4f  largest %.4f", row.dim, row.cells, row.connection, row.largestFraction)) }
+            print(ClassConnectivity.summary(r))
         } else if correlated {
             let r = CorrelatedConnectivity.run(CorrelatedConnectivity.Config(graph: graph, dim: dim, size: size, trials: min(trials, 50), seed: seed))
             try out.write { dir in try dir.writeJSON(r, "result.json") }
-            for t in r.thresholds { print(String(format: "smoothing rounds %d: spanning from fraction %.4f +- %.4f", t.rounds, t.spanningFraction, t.spanningFractionError)) }
+            print(CorrelatedConnectivity.summary(r))
         } else {
             var c = PercolationExperiment.Config(graph: graph, kind: kind, dim: dim, size: size, boundary: boundary, trials: trials,
                                                  seed: seed, threshold: threshold, pValues: ps, points: points)
@@ -93,15 +90,9 @@ struct PercolateCommand: Command {
                 }
                 c.trials = fit.trials
             }
-            // Progress in units of one trial on the smallest box simulated, so that the ETA weighs the larger box fairly.
-            let sizes = PercolationExperiment.simulatedVertexCounts(c), unit = max(1, sizes.min() ?? 1)
-            let progress = Progress(total: sizes.map { max(1, $0 / unit) }.reduce(0, +) * c.trials,
-                                    label: threshold ? "percolate --threshold (work)" : "percolate (work)", quiet: quiet, interval: 5)
-            let r = PercolationExperiment.run(c) { progress.advance(by: max(1, $0 / unit)) }
-            progress.finish()
+            let r = PercolationExperiment.run(c, quiet: quiet)
             try out.write { try PercolationExperiment.write(r, to: $0) }
-            if let pc = r.pc { print(String(format: "p_c = %.5f +- %.5f (%@)", pc, r.pcError ?? 0, r.threshold?.method.rawValue ?? "")) }
-            else { print("wrote curves of \(r.curves.count) size(s) to \(out.path)") }
+            print(r.pc != nil ? PercolationExperiment.summary(r) : "wrote \(PercolationExperiment.summary(r)) to \(out.path)")
         }
     }
 }

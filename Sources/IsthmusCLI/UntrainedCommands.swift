@@ -137,15 +137,11 @@ struct EvolutionCommand: Command {
         let split = try DataSource.load(dataSpec)
         if c.model.name == "resnet18-cifar" || c.model.name == "resnet18" { c.training.flip = true; c.training.shift = 4 }
         if let bad = c.classes?.first(where: { $0 < 0 || $0 >= split.train.classes }) { throw CLIError("class \(bad) out of range") }
-        let progress = Progress(total: c.checkpoints.count * c.runs, label: "checkpoints", quiet: quiet)
-        let cps: [BarrierEvolution.Checkpoint]
-        do { cps = try BarrierEvolution.run(c, data: split) { _, _ in progress.advance() } } catch let e as TrainingError { throw CLIError("\(e)") }
-        progress.finish()
+        let cps = try BarrierEvolution.run(c, data: split, quiet: quiet)
         try out.write { dir in
             try writeConfig(dir, seed: c.seed, model: nil, c)
             try BarrierEvolution.write(BarrierEvolution.File(config: c, checkpoints: cps), to: dir)
         }
-        print("std: \(c.std.rawValue), area: \(c.area.rawValue), \(c.runs) run(s)")
-        for cp in cps { print(String(format: "batch %3d: max %.3f +- %.3f, area %.3f +- %.3f, test acc %.3f", cp.batch, cp.meanMax, cp.stdMax, cp.meanArea, cp.stdArea, cp.testAccuracy)) }
+        print(BarrierEvolution.summary(c, cps))
     }
 }

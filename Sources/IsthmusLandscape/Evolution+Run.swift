@@ -1,6 +1,7 @@
 // The run folder of App F.1's barrier evolution: result.json, evolution.csv and the figures.
 import Foundation
 import IsthmusReport
+import IsthmusNN
 
 extension BarrierEvolution {
     /// result.json of an evolution run.
@@ -39,4 +40,22 @@ extension BarrierEvolution {
     }
 
     public static func figures(from dir: RunDirectory) throws { try figures(try dir.readJSON(File.self, "result.json"), to: dir) }
+}
+
+extension BarrierEvolution {
+    /// The `evolution` experiment: `run` with progress in checkpoints on stderr unless `quiet`.
+    public static func run(_ c: Config, data: DataSplit, quiet: Bool) throws -> [Checkpoint] {
+        let progress = Progress(total: c.checkpoints.count * c.runs, label: "checkpoints", quiet: quiet)
+        let cps = try run(c, data: data) { _, _ in progress.advance() }
+        progress.finish()
+        return cps
+    }
+
+    /// The conventions, then one line per checkpoint: barrier max and area (mean +- std) and test accuracy.
+    public static func summary(_ c: Config, _ cps: [Checkpoint]) -> String {
+        (["std: \(c.std.rawValue), area: \(c.area.rawValue), \(c.runs) run(s)"] + cps.map {
+            String(format: "batch %3d: max %.3f +- %.3f, area %.3f +- %.3f, test acc %.3f", $0.batch, $0.meanMax, $0.stdMax, $0.meanArea,
+                   $0.stdArea, $0.testAccuracy)
+        }).joined(separator: "\n")
+    }
 }

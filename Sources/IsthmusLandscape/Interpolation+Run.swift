@@ -20,3 +20,12 @@ extension Interpolation {
                                   factor: max(1, 112 / a.shape[a.shape.count - 2])), to: dir.url("endpoints.png"))
     }
 }
+
+extension Interpolation {
+    /// The console summary: endpoint losses and the barrier (max, where, gap, blend gap).
+    public static func summary(_ r: Result) -> String {
+        let b = r.barrier
+        return String(format: "L(A) %.4f  L(C) %.4f  barrier max %.4f at alpha %.3f, gap %.4f, blend gap %.4f",
+                      r.endpoints.lossA, r.endpoints.lossC, b.max, b.alpha, b.gap, b.blendGap)
+    }
+}

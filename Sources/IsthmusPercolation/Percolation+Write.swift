@@ -72,3 +72,53 @@ extension PercolationExperiment {
         return (max(2, min(c.trials, Int((budget - seconds) * rate))), probe.trials, seconds)
     }
 }
+
+extension PercolationExperiment {
+    /// `run` with progress on stderr unless `quiet`, in units of one trial on the smallest box simulated (so that the
+    /// ETA weighs the larger box of a threshold estimate fairly).
+    public static func run(_ c: Config, quiet: Bool) -> Result {
+        let sizes = simulatedVertexCounts(c), unit = max(1, sizes.min() ?? 1)
+        let progress = Progress(total: sizes.map { max(1, $0 / unit) }.reduce(0, +) * c.trials,
+                                label: c.threshold ? "percolate --threshold (work)" : "percolate (work)", quiet: quiet, interval: 5)
+        let r = run(c) { progress.advance(by: max(1, $0 / unit)) }
+        progress.finish()
+        return r
+    }
+
+    /// p_c with its error and method, or the number of curves.
+    public static func summary(_ r: Result) -> String {
+        if let pc = r.pc { return String(format: "p_c = %.5f +- %.5f (%@)", pc, r.pcError ?? 0, r.threshold?.method.rawValue ?? "") }
+        return "curves of \(r.curves.count) size(s)"
+    }
+}
+
+extension DimensionScan {
+    /// One line per dimension: p_c with its error against 1/(2d).
+    public static func summary(_ r: Result) -> String {
+        r.rows.map { String(format: "d=%d  p_c %.5f +- %.5f   1/(2d) %.4f", $0.dim, $0.pc, $0.pcError, $0.inverse2d) }.joined(separator: "\n")
+    }
+}
+
+extension ClassConnectivity {
+    /// One line per dimension: cells, P(two class-c cells connected), the largest region's share.
+    public static func summary(_ r: Result) -> String {
+        r.rows.map { String(format: "d=%2d  cells %8d  P(connected) %.4f  largest %.4f", $0.dim, $0.cells, $0.connection, $0.largestFraction) }
+            .joined(separator: "\n")
+    }
+}
+
+extension CorrelatedConnectivity {
+    /// One line per smoothing: the class fraction from which a class spans the box.
+    public static func summary(_ r: Result) -> String {
+        r.thresholds.map { String(format: "smoothing rounds %d: spanning from fraction %.4f +- %.4f", $0.rounds, $0.spanningFraction,
+                                  $0.spanningFractionError) }.joined(separator: "\n")
+    }
+}
+
+extension PercolationValidation {
+    /// result.json and validation.md.
+    public static func write(_ results: [DimensionScan.Result], to dir: RunDirectory) throws {
+        try dir.writeJSON(results, "result.json")
+        try dir.writeText(markdown(results), "validation.md")
+    }
+}
