@@ -97,8 +97,6 @@ struct SaliencyCommand: Command {
     }
     static let notes = "writes gradient.npy (d CE / d input, same shape), result.json {loss, logits}, saliency.png (max |gradient| over channels)"
 
-    struct Result: Codable { var loss: Float; var logits: [Float]; var gradientNorm: Float }
-
     static func run(_ args: inout Arguments) throws {
         let m = try ModelArguments.parse(&args)
         let inputPath = try args.required("--input")
@@ -109,23 +107,12 @@ struct SaliencyCommand: Command {
         try out.check()
         let x = try DataSpec.input(inputPath, info: info)
         let originalShape = try Tensor.readNpy(inputPath).shape
-        var logits: Tensor!
-        let (loss, g) = valueWithGradient(wrt: [x]) {
-            logits = model(x)
-            return crossEntropy(logits: logits, labels: [k])
-        }
-        let grad = g[0]
-        let (C, H, W) = (info.inputShape[0], info.inputShape[1], info.inputShape[2])
-        var heat = [Float](repeating: 0, count: H * W)
-        for c in 0..<C { for i in 0..<(H * W) { heat[i] = max(heat[i], abs(grad[flat: c * H * W + i])) } }
-        let norm = (0..<grad.count).map { grad[flat: $0] * grad[flat: $0] }.reduce(0, +).squareRoot()
+        let (r, gradient) = Saliency.run(model: model, input: x, classIndex: k)
         try out.write { dir in
             try writeConfig(dir, seed: m.seed, model: m, ["class": k])
-            try grad.reshaped(originalShape).writeNpy(dir.url("gradient.npy").path)
-            try dir.writeJSON(Result(loss: loss.scalar, logits: logits.scalars, gradientNorm: norm), "result.json")
-            try PNG.write(PNG.upscale(PNG.colorize(heat, height: H, width: W), factor: max(1, 224 / H)), to: dir.url("saliency.png"))
+            try Saliency.write(r, gradient: gradient, shape: originalShape, to: dir)
         }
-        print(String(format: "loss %.5f, |gradient| %.5g; wrote %@", loss.scalar, norm, out.path))
+        print(String(format: "loss %.5f, |gradient| %.5g; wrote %@", r.loss, r.gradientNorm, out.path))
     }
 }
 
