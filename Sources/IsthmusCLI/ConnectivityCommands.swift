@@ -5,56 +5,44 @@ import IsthmusNN
 import IsthmusReport
 
 /// Options of the bypass and of the chain of bypasses. Every default shown comes from `Chain.Config`,
-/// `Bypass.Config` and `Bypass.Config.untrained`, the values `parse` starts from.
+/// `Bypass.Config` and `Bypass.Config.untrained` (free mode), the values `parse` starts from.
 enum ChainArguments {
+    static let u = Bypass.Config.untrained
+    static func g(_ x: Double) -> String { String(format: "%g", x) }
+    static let settings = Settings(Chain.Config(), [
+        .int("--steps", "N", \.primarySteps, 2...1_000_000, "points on the primary segment A->C"),
+        .int("--points", "N", \.pointsPerSegment, 2...1_000_000, "points per segment of the path"),
+        .choice("--bend", "B", \.bending, "always | conditional (default {}): always bends every segment of a round, as\n"
+                + "the paper; conditional bends only segments whose max exceeds max(L(A),L(C)) + --tolerance"),
+        .number("--tolerance", "T", \.tolerance, min: 0, "with --bend conditional"),
+        .int("--iterations", "N", \.bypass.iterations, 1...10_000_000, "Adam steps per bend (default {}; \(u.iterations) in free mode)"),
+        .number("--lr", "LR", \.bypass.lr, min: 0, "(default {}; \(g(u.lr)) in free mode)"),
+        .number("--mse", "W", \.bypass.mseWeight, min: 0, "weight of mean((x-B)^2)"),
+        .number("--tv", "W", \.bypass.tvWeight, min: 0, "weight of TV(x-B)"),
+        .number("--weight-decay", "WD", \.bypass.weightDecay, min: 0, "(default {}; \(g(u.weightDecay)) in free mode)"),
+        .number("--stop-loss", "L", \.bypass.stopLoss, min: 0, "a bend stops after the step whose CE was < L, returning the stepped point\n"
+                + "(default \(Bypass.Config().stopLoss.map(g) ?? "none"); \(u.stopLoss.map(g) ?? "none") in free mode)"),
+        .int("--certify-every", "N", \.bypass.certifyEvery, 1...1_000_000, "stop a bend early once the path through it is within --certify-tolerance of its ends,\n"
+             + "checked every N steps on --certify-points points per segment (default: never, as the paper)"),
+        .int("--certify-points", "N", \.bypass.certifyPoints, 2...1_000_000, ""),
+        .number("--certify-tolerance", "T", \.bypass.certifyTolerance, min: 0, ""),
+    ])
+
     static func options(rounds: Int) -> [Option] {
-        let c = Chain.Config(), b = Bypass.Config(), u = Bypass.Config.untrained
-        func g(_ x: Double) -> String { String(format: "%g", x) }
-        return [
-            .int("--steps", "N", c.primarySteps, 2...1_000_000, "points on the primary segment A->C"),
-            .int("--points", "N", c.pointsPerSegment, 2...1_000_000, "points per segment of the path"),
-            .int("--rounds", "R", rounds, 0...20, "rounds of bypassing (default {}\(rounds == 1 ? ": the paper's A->B'->C" : ""))"),
-            .choice("--bend", "B", Chain.Bending.allCases.map(\.rawValue), c.bending.rawValue,
-                    "always | conditional (default {}): always bends every segment of a round, as\n"
-                    + "the paper; conditional bends only segments whose max exceeds max(L(A),L(C)) + --tolerance"),
-            .number("--tolerance", "T", c.tolerance, min: 0, "with --bend conditional"),
-            .choice("--mode", "M", Bypass.Mode.allCases.map(\.rawValue), b.mode.rawValue,
-                    "faithful | exact | free (default {}; free = Sec 4.3 setting for untrained nets)"),
-            .int("--iterations", "N", b.iterations, 1...10_000_000, "Adam steps per bend (default {}; \(u.iterations) in free mode)"),
-            .number("--lr", "LR", b.lr, min: 0, "(default {}; \(g(u.lr)) in free mode)"),
-            .number("--mse", "W", b.mseWeight, min: 0, "weight of mean((x-B)^2)"),
-            .number("--tv", "W", b.tvWeight, min: 0, "weight of TV(x-B)"),
-            .number("--weight-decay", "WD", b.weightDecay, min: 0, "(default {}; \(g(u.weightDecay)) in free mode)"),
-            .number("--stop-loss", "L", nil, min: 0, "a bend stops after the step whose CE was < L, returning the stepped point\n"
-                    + "(default \(b.stopLoss.map(g) ?? "none"); \(u.stopLoss.map(g) ?? "none") in free mode)"),
-            .int("--certify-every", "N", nil, 1...1_000_000, "stop a bend early once the path through it is within --certify-tolerance of its ends,\n"
-                 + "checked every N steps on --certify-points points per segment (default: never, as the paper)"),
-            .int("--certify-points", "N", b.certifyPoints, 2...1_000_000, ""),
-            .number("--certify-tolerance", "T", b.certifyTolerance, min: 0, ""),
-        ]
+        [.int("--rounds", "R", rounds, 0...20, "rounds of bypassing (default {}\(rounds == 1 ? ": the paper's A->B'->C" : ""))"),
+         .choice("--mode", "M", Bypass.Mode.allCases.map(\.rawValue), Bypass.Config().mode.rawValue,
+                 "faithful | exact | free (default {}; free = Sec 4.3 setting for untrained nets)")] + settings.options
     }
 
+    /// The chain config: the bypass settings of --mode (free: `Bypass.Config.untrained`), then the options given.
     static func parse(_ args: inout Arguments) throws -> Chain.Config {
         var c = Chain.Config()
-        c.primarySteps = try args.int("--steps")
-        c.pointsPerSegment = try args.int("--points")
         c.rounds = try args.int("--rounds")
-        c.bending = Chain.Bending(rawValue: try args.required("--bend"))!
-        if args.has("--tolerance") && c.bending != .conditional { throw CLIError("--tolerance needs --bend conditional") }
-        c.tolerance = try args.double("--tolerance")
         let mode = Bypass.Mode(rawValue: try args.required("--mode"))!
-        var b = mode == .free ? Bypass.Config.untrained : Bypass.Config()
-        b.mode = mode
-        b.iterations = try args.int("--iterations", default: b.iterations)
-        b.lr = try args.double("--lr", default: b.lr)
-        b.mseWeight = try args.double("--mse", default: b.mseWeight)
-        b.tvWeight = try args.double("--tv", default: b.tvWeight)
-        b.weightDecay = try args.double("--weight-decay", default: b.weightDecay)
-        if let stop = try args.optionalDouble("--stop-loss") { b.stopLoss = stop }
-        b.certifyEvery = try args.optionalInt("--certify-every")
-        b.certifyPoints = try args.int("--certify-points")
-        b.certifyTolerance = try args.double("--certify-tolerance")
-        c.bypass = b
+        if mode == .free { c.bypass = u }
+        c.bypass.mode = mode
+        try settings.parse(&args, into: &c)
+        if args.has("--tolerance") && c.bending != .conditional { throw CLIError("--tolerance needs --bend conditional") }
         return c
     }
 }
