@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "IsthmusPercolationTests", dependencies: ["IsthmusPercolation"]),
         .testTarget(name: "IsthmusLandscapeTests", dependencies: ["IsthmusLandscape"]),
         .testTarget(name: "IsthmusArgumentsTests", dependencies: ["IsthmusArguments"]),
-        .testTarget(name: "IsthmusRunsTests", dependencies: ["IsthmusRuns"]),
+        .testTarget(name: "IsthmusRunsTests", dependencies: ["IsthmusRuns", "IsthmusTestSupport"]),
         .testTarget(name: "IsthmusCLITests", dependencies: ["IsthmusCLI", "IsthmusArguments", "IsthmusRuns"]),
     ]
 )

@@ -1,4 +1,5 @@
 import XCTest
+import IsthmusTestSupport
 import IsthmusCore
 import IsthmusNN
 @testable import IsthmusRuns
@@ -7,10 +8,7 @@ final class DataSpecTests: XCTestCase {
     var root: URL!
     let mnist = ModelInfo(name: "mnist-cnn", inputShape: [1, 28, 28], classes: 10, normalization: .mnist)
 
-    override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("isthmus-dataspec-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    }
+    override func setUpWithError() throws { root = try TestData.scratchFolder("isthmus-dataspec") }
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
 

@@ -1,4 +1,5 @@
 import XCTest
+import IsthmusTestSupport
 import IsthmusNN
 import IsthmusReport
 @testable import IsthmusRuns
@@ -6,10 +7,7 @@ import IsthmusReport
 final class RunFoldersTests: XCTestCase {
     var root: URL!
 
-    override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("isthmus-runfolders-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    }
+    override func setUpWithError() throws { root = try TestData.scratchFolder("isthmus-runfolders") }
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
 

@@ -1,4 +1,5 @@
 import XCTest
+import IsthmusTestSupport
 import IsthmusReport
 @testable import IsthmusRuns
 
@@ -11,10 +12,7 @@ final class ShardMergeTests: XCTestCase {
 
     var root: URL!
 
-    override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("isthmus-merge-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    }
+    override func setUpWithError() throws { root = try TestData.scratchFolder("isthmus-merge") }
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
 
