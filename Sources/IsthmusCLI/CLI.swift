@@ -94,7 +94,7 @@ public enum CLI {
         }
         RunState.command = name
         Progress.context = { " on \(Threads.count) thread\(Threads.count == 1 ? "" : "s")" }
-        handleInterrupts(command: name)
+        RunState.handleInterrupts(label: "isthmus \(name)")
         var args = Arguments(command: name, rest, table: command.options)
         do {
             try args.checkKnown()
@@ -110,21 +110,5 @@ public enum CLI {
     static func fail(_ line: String) -> Int32 {
         FileHandle.standardError.write(Data((line + "\n").utf8))
         return 2
-    }
-
-    nonisolated(unsafe) private static var interruptSource: DispatchSourceSignal?
-
-    /// On SIGINT: one line on stderr ("interrupted; N of M units kept; continue with --resume" for resumable runs;
-    /// a simple command's temporary folder is removed), then exit code 130. Units already kept are durable.
-    static func handleInterrupts(command: String) {
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "isthmus.sigint"))
-        source.setEventHandler {
-            let line = (isatty(2) == 1 ? "\r\u{1B}[K" : "") + "isthmus \(command): " + RunState.interruptMessage() + "\n"
-            _ = line.withCString { write(2, $0, strlen($0)) }
-            _exit(130)
-        }
-        source.resume()
-        interruptSource = source
     }
 }

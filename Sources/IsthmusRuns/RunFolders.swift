@@ -180,6 +180,23 @@ public enum RunState {
         return "interrupted"
     }
 
+    nonisolated(unsafe) private static var interruptSource: DispatchSourceSignal?
+
+    /// On SIGINT: one line on stderr, `label: ` + `interruptMessage()` ("interrupted; N of M units kept; continue with
+    /// --resume" for resumable runs; a simple command's temporary folder is removed), then exit code 130. Units
+    /// already kept are durable.
+    public static func handleInterrupts(label: String) {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue(label: "isthmus.sigint"))
+        source.setEventHandler {
+            let line = (isatty(2) == 1 ? "\r\u{1B}[K" : "") + label + ": " + interruptMessage() + "\n"
+            _ = line.withCString { write(2, $0, strlen($0)) }
+            _exit(130)
+        }
+        source.resume()
+        interruptSource = source
+    }
+
     /// After an error: deletes a run folder this process created if it holds nothing but its config (no unit kept).
     public static func cleanUpAfterFailure() {
         lock.lock(); defer { lock.unlock() }
