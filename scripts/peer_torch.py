@@ -19,7 +19,7 @@ Workloads (the same names as `isthmus bench`):
   connectivity-efficientnet-8pairs  a whole connectivity run, the paper's way (pair by pair, batch 1): 8 within-class
                    pairs of synthetic 224x224 images (4 classes x 4, uniform pixels, normalized (x - 0.5) / 0.5); per
                    pair the primary sweep, its barrier point B (first argmax), one bypass of B (the bypass step above,
-                   no early stop), and the two segments A->B' and B'->C. --quick: 64 steps, 64 + 2 x 32 points;
+                   no early stop), and the two segments A->B' and B'->C. --quick: 32 steps, 32 + 2 x 16 points;
                    full: 256 steps, 250 + 2 x 125 points
   barriers-mnist-64pairs  a whole barrier-statistics run pair by pair: 32 within-class and 32 real-adversarial pairs
                    of synthetic 28x28 images (10 classes x 8, MNIST normalization); an adversarial pair first attacks
@@ -181,7 +181,7 @@ def within_pairs(labels, count, rng):
 
 def connectivity_run(model, quick, work):
     """8 within-class pairs one by one (see the module doc)."""
-    steps, points, segment = (64, 64, 32) if quick else (256, 250, 125)
+    steps, points, segment = (32, 32, 16) if quick else (256, 250, 125)
     x, labels = synthetic(4, 4, (3, 224, 224), 0.5, 0.5)
     pairs, _ = within_pairs(labels, 8, random.Random(0))
 

@@ -33,11 +33,11 @@ extension Workloads {
         /// `connectivity-efficientnet-8pairs`: 8 within-class pairs of 3x224x224 images (4 classes x 4 images,
         /// normalized as the EfficientNet-Lite checkpoints: (x - 0.5) / 0.5), EfficientNet-Lite0 (1000 classes); each pair: the primary sweep, one faithful
         /// bypass, the two segments of A->B'->C; batched row: all 8 bends in one batch.
-        /// quick: 64 steps, 64 + 2 x 32 points; full: 256 steps, 250 + 2 x 125 points.
+        /// quick: 32 steps, 32 + 2 x 16 points; full: 256 steps, 250 + 2 x 125 points.
         public static func connectivity(quick: Bool) -> ManyPair {
             ManyPair(model: "efficientnet-lite0", modelClasses: 1000, imageShape: [3, 224, 224], normalization: .halfHalf,
-                     dataClasses: 4, imagesPerClass: 4, pairs: 8, bypassSteps: quick ? 64 : 256,
-                     primaryPoints: quick ? 64 : 250, segmentPoints: quick ? 32 : 125, attackSteps: 0, batch: 8)
+                     dataClasses: 4, imagesPerClass: 4, pairs: 8, bypassSteps: quick ? 32 : 256,
+                     primaryPoints: quick ? 32 : 250, segmentPoints: quick ? 16 : 125, attackSteps: 0, batch: 8)
         }
 
         /// `barriers-mnist-64pairs`: 32 within-class and 32 real-adversarial pairs (the free protocol's plan without
