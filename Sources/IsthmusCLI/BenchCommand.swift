@@ -40,7 +40,7 @@ struct BenchCommand: Command {
         var entries: [(String, JSONValue)] = []
         for w in chosen {
             let ms = try w.measure(quick: quick)
-            print(w.name.padding(toLength: 32, withPad: " ", startingAt: 0) + String(format: "%10.2f ", ms) + w.unit)
+            print(w.name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%10.2f ", ms) + w.unit)
             entries.append((w.name, .object([("ms", .number((ms * 1000).rounded() / 1000)), ("unit", .string(w.unit))])))
         }
         entries.append(("_meta", .object([("isthmus", .string(IsthmusReportModule.version)), ("threads", .number(Double(Threads.count))),
