@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Runs the paper's workloads in PyTorch (scripts/peer_torch.py) and in Isthmus (isthmus bench) one after the other on
-# the same machine and prints the ratio Isthmus / PyTorch per workload (< 1: Isthmus is faster), with the CPU and
-# the ISA each side dispatches on.
-#   scripts/bench-vs-torch.sh [--threads 2] [--quick] [--only NAME] [--onnx MODEL [--onnx-only] [--rounds N]]
+# Runs the paper's workloads in PyTorch (scripts/peer_torch.py), the sweeps also in onnxruntime (scripts/peer_onnx.py
+# --sweeps: the same PyTorch models exported to ONNX in a temporary directory) and all of them in Isthmus
+# (isthmus bench) on the same machine, and prints one table: per workload the three times and the ratios
+# Isthmus / PyTorch and Isthmus / onnxruntime (< 1: Isthmus is faster), with the CPU, the ISA each side dispatches
+# on and the versions. The whole-run rows compare Isthmus' batched run, and its pair-by-pair one (-sequential),
+# with the paper's pair-by-pair procedure in PyTorch.
+#   scripts/bench-vs-torch.sh [--threads 2] [--quick] [--only NAME] [--rounds N] [--onnx MODEL [--onnx-only]]
+# --rounds N (default 1; 3 with --onnx) alternates N rounds of the peers and Isthmus, `uptime` before each; the
+# table gives medians over rounds, ratios as medians of the per-round ratios.
 # --onnx resnet18|efficientnet-lite0 also compares the ONNX export of MODEL (data/onnx/, from
 # scripts/golden/make_onnx_fixtures.py --full) run by Isthmus with the native model, onnxruntime (sweep) and PyTorch
-# (sweep, bypass step): N rounds (default 3) alternating scripts/peer_onnx.py and `isthmus _onnx-vs-native`, medians
-# of the per-round ratios, with `uptime` before each round; --onnx-only skips the other workloads.
-# The PyTorch side runs in a virtual environment this script creates (.venv-torch, git-ignored; TORCH_VENV=DIR uses
-# another) with torch, torchvision and efficientnet-lite-pytorch (for the EfficientNet-Lite0 workloads).
+# (sweep, bypass step): N rounds alternating scripts/peer_onnx.py and `isthmus _onnx-vs-native`; --onnx-only skips
+# the other workloads.
+# The peers run in a virtual environment this script creates (.venv-torch, git-ignored; TORCH_VENV=DIR uses
+# another) with pinned torch, torchvision, onnx, onnxruntime, numpy and efficientnet-lite-pytorch (for the
+# EfficientNet-Lite0 workloads).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-threads=2; quick=""; only=""; onnx=""; onnx_only=""; rounds=3
+threads=2; quick=""; only=""; onnx=""; onnx_only=""; rounds=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --threads) threads=$2; shift 2 ;;
@@ -24,11 +30,13 @@ while [ $# -gt 0 ]; do
     esac
 done
 venv=${TORCH_VENV:-.venv-torch}
+case "$rounds" in '') ;; *[!0-9]*|0) echo "bench-vs-torch: --rounds takes a positive integer" >&2; exit 2 ;; esac
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q torch torchvision
+    "$venv/bin/pip" install -q torch==2.15.0 torchvision==0.29.2 onnx==1.23.2 onnxruntime==1.32.0 numpy==2.4.6
     "$venv/bin/pip" install -q --no-deps efficientnet-lite-pytorch==0.1.0
 fi
+"$venv/bin/python" -c "import onnx, onnxruntime" 2>/dev/null || "$venv/bin/pip" install -q onnx==1.23.2 onnxruntime==1.32.0
 swift build -c release >/dev/null
 if [ -n "$onnx" ]; then
     case "$onnx" in
@@ -36,20 +44,19 @@ if [ -n "$onnx" ]; then
         efficientnet-lite0) weights=data/efficientnet-lite0.pth ;;
         *) echo "bench-vs-torch: --onnx takes resnet18 or efficientnet-lite0, not $onnx" >&2; exit 2 ;;
     esac
-    case "$rounds" in ''|*[!0-9]*|0) echo "bench-vs-torch: --rounds takes a positive integer" >&2; exit 2 ;; esac
+    onnx_rounds=${rounds:-3}
     for f in "data/onnx/$onnx.onnx" "$weights"; do
         [ -f "$f" ] || { echo "bench-vs-torch: $f is missing: run scripts/setup.sh, then $venv/bin/python scripts/golden/make_onnx_fixtures.py --full" >&2; exit 1; }
     done
-    "$venv/bin/python" -c "import onnxruntime" 2>/dev/null || "$venv/bin/pip" install -q onnxruntime
     onnx_out=$(mktemp -d)
     grep -m1 'model name' /proc/cpuinfo || true
-    for r in $(seq 1 "$rounds"); do
-        echo "== ONNX $onnx, round $r of $rounds; $(uptime)"
+    for r in $(seq 1 "$onnx_rounds"); do
+        echo "== ONNX $onnx, round $r of $onnx_rounds; $(uptime)"
         "$venv/bin/python" scripts/peer_onnx.py --threads "$threads" --model "$onnx" --out "$onnx_out/peer$r.json"
         .build/release/isthmus _onnx-vs-native --onnx "data/onnx/$onnx.onnx" --model "$onnx" --weights "$weights" \
             --threads "$threads" --json "$onnx_out/isthmus$r.json"
     done
-    python3 - "$onnx" "$onnx_out" "$rounds" <<'PY'
+    python3 - "$onnx" "$onnx_out" "$onnx_rounds" <<'PY'
 import json, statistics, sys
 model, d, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
 peer = [json.load(open(f"{d}/peer{r}.json")) for r in range(1, rounds + 1)]
@@ -74,20 +81,54 @@ PY
     [ -z "$onnx_only" ] || exit 0
 fi
 out=$(mktemp -d)
-grep -m1 'model name' /proc/cpuinfo || true
-echo "== PyTorch ($threads threads)"
-"$venv/bin/python" scripts/peer_torch.py --threads "$threads" $quick ${only:+--only "$only"} --out "$out/peer.json"
-echo "== Isthmus ($threads threads)"
-.build/release/isthmus bench --threads "$threads" $quick ${only:+--workload "$only"} --json "$out/isthmus.json"
-python3 - "$out/peer.json" "$out/isthmus.json" <<'PY'
-import json, sys
-peer, ours = (json.load(open(p)) for p in sys.argv[1:3])
-print(f"\n{'workload':32s} {'PyTorch ms':>12s} {'Isthmus ms':>12s} {'ratio':>7s}")
-for name, p in peer.items():
-    if name.startswith("_") or name not in ours:
+rounds=${rounds:-1}
+start=$(date +%s)
+for r in $(seq 1 "$rounds"); do
+    echo "== round $r of $rounds, PyTorch ($threads threads); $(uptime)" | tee -a "$out/uptime.txt"
+    "$venv/bin/python" scripts/peer_torch.py --threads "$threads" $quick ${only:+--only "$only"} --out "$out/peer$r.json"
+    echo "== round $r of $rounds, onnxruntime sweeps ($threads threads); $(uptime)" | tee -a "$out/uptime.txt"
+    "$venv/bin/python" scripts/peer_onnx.py --sweeps --threads "$threads" $quick ${only:+--only "$only"} --out "$out/ort$r.json"
+    echo "== round $r of $rounds, Isthmus ($threads threads); $(uptime)" | tee -a "$out/uptime.txt"
+    .build/release/isthmus bench --threads "$threads" $quick ${only:+--workload "$only"} --json "$out/isthmus$r.json"
+done
+cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //' || true)
+python3 - "$out" "$rounds" "$(( $(date +%s) - start ))" "${cpu:-unknown CPU}" <<'PY'
+import json, statistics, sys
+d, rounds, seconds, cpu = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+load = lambda kind: [json.load(open(f"{d}/{kind}{r}.json")) for r in range(1, rounds + 1)]
+peer, ort, ours = load("peer"), load("ort"), load("isthmus")
+med = statistics.median
+
+
+def ms(runs, name):
+    return [x[name]["ms"] for x in runs] if all(name in x for x in runs) else None
+
+
+def ratio(a, b):
+    return med([x / y for x, y in zip(a, b)]) if a and b else None
+
+
+def f(x, digits):
+    return f"{x:.{digits}f}" if x is not None else "-"
+
+
+print(f"\n{'workload':44s} {'Isthmus ms':>12s} {'PyTorch ms':>12s} {'ort ms':>10s} {'Isthmus/PyTorch':>16s} {'Isthmus/ort':>12s}")
+speedups = []
+for name in ours[0]:
+    if name.startswith("_"):
         continue
-    o = ours[name]
-    print(f"{name:32s} {p['ms']:12.2f} {o['ms']:12.2f} {o['ms'] / p['ms']:7.2f}")
-print(f"\n(torch {peer['_meta'].get('torch')} on {peer['_meta'].get('cpuCapability')}, Isthmus on oneDNN "
-      f"{ours['_meta'].get('oneDNNISA')}, {peer['_meta'].get('threads')} threads; ratio = Isthmus / PyTorch, lower is better)")
+    base = name[:-len("-sequential")] if name.endswith("-sequential") else name
+    o, p, q = ms(ours, name), ms(peer, base), ms(ort, name)
+    print(f"{name:44s} {f(med(o), 2):>12s} {f(med(p) if p else None, 2):>12s} {f(med(q) if q else None, 2):>10s} "
+          f"{f(ratio(o, p), 3):>16s} {f(ratio(o, q), 3):>12s}")
+    if name.endswith("-sequential") and ms(ours, base):
+        speedups.append((base, ratio(o, ms(ours, base))))
+for base, s in speedups:
+    print(f"{base}: batched {s:.2f}x faster than Isthmus pair by pair")
+m, om, q = peer[0]["_meta"], ort[0]["_meta"], ours[0]["_meta"]
+print(f"\n({cpu}; {q['threads']} threads each side; Isthmus {q['isthmus']} on oneDNN ISA {q['oneDNNISA']}; "
+      f"torch {m['torch']} on CPU capability {m['cpuCapability']}; onnxruntime {om['onnxruntime']}; "
+      f"{rounds} round(s), medians, ratio = Isthmus / peer, lower is better; PyTorch rows of the whole runs are "
+      f"the paper's pair-by-pair procedure; {seconds} s in all)")
+print(open(f"{d}/uptime.txt").read().rstrip())
 PY

@@ -10,9 +10,11 @@ struct BenchCommand: Command {
     static let usage = """
     usage: isthmus bench [--workload NAME] [--threads T] [--quick] [--json FILE]
     Times the paper's workloads: loss sweeps along a segment (batches of 64), one bypass, attack or FVO step at
-    batch 1, one training step at batch 64; the median of repetitions after 2 warm-ups. scripts/peer_torch.py times
-    the same workloads in PyTorch, and scripts/bench-vs-torch.sh runs both and prints the ratios.
+    batch 1, one training step at batch 64 (the median of repetitions after 2 warm-ups), and whole many-pair runs
+    of the connectivity and barrier experiments, batched and pair by pair (one timed run). scripts/peer_torch.py
+    times the same workloads in PyTorch, and scripts/bench-vs-torch.sh runs both and prints the ratios.
     """
+    static var notes: String { Workloads.help }
     static var options: OptionTable { OptionTable([
         .text("--workload", "NAME", "run the workloads whose name contains NAME (default all):\n"
               + Workloads.all.map(\.name).joined(separator: ", ")),
@@ -37,9 +39,8 @@ struct BenchCommand: Command {
         var out = JSONValue.object([])
         var entries: [(String, JSONValue)] = []
         for w in chosen {
-            let f = try w.make()
-            let ms = try Workloads.time(f, reps: quick ? w.reps.quick : w.reps.full)
-            print(w.name.padding(toLength: 32, withPad: " ", startingAt: 0) + String(format: "%10.2f ", ms) + w.unit)
+            let ms = try w.measure(quick: quick)
+            print(w.name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%10.2f ", ms) + w.unit)
             entries.append((w.name, .object([("ms", .number((ms * 1000).rounded() / 1000)), ("unit", .string(w.unit))])))
         }
         entries.append(("_meta", .object([("isthmus", .string(IsthmusReportModule.version)), ("threads", .number(Double(Threads.count))),
