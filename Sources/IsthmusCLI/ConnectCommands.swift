@@ -112,6 +112,8 @@ struct ComparePathsCommand: Command {
             .int("--pairs", "N", ComparePaths.Config().pairs, 1...1_000_000, "within-class test pairs"),
             .text("--methods", "LIST", "comma-separated subset of \(PathMethod.allCases.map(\.rawValue).joined(separator: ",")) (default: all)"),
             .flag("--all-images", "also use misclassified test images (default: only correctly classified ones)"),
+            .int("--pair-batch", "K", ComparePaths.defaultBatch, 1...4096, "optimize the bypass and chain bends of K pairs together (default {}; 1: one by one),\n"
+                 + "equal to one by one to float32 rounding; not part of the run's identity (--batch: curve points)"),
         ], ConnectCommand.pathOptions, ManyPairRun.options(shard: "run pairs with index = I mod N only (give each shard its own --out)"))
     }
     static let notes = """
@@ -136,8 +138,9 @@ struct ComparePathsCommand: Command {
         c.requireCorrect = !args.flag("--all-images")
         c.seed = m.seed
         c.paths = try ConnectCommand.parseConfig(&args, seed: m.seed)
+        let batch = try args.int("--pair-batch")
         let run = try ManyPairRun.open(&args, model: m, data: dataSpec, config: c)
-        let units = try ComparePaths.run(c, model: run.model, data: run.test, units: run.units)
+        let units = try ComparePaths.run(c, model: run.model, data: run.test, batch: batch, units: run.units)
         let file = try ComparePaths.write(c, units: units, to: run.dir)
         print(String(format: "%d pairs; straight: median max %.4f, gap %.4f, connected at 0.05 %.1f%%", file.straight.pairs,
                      file.straight.medianMax, file.straight.medianGap, 100 * file.straight.connectedFraction))

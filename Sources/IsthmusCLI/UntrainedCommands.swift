@@ -32,6 +32,8 @@ struct UntrainedCommand: Command {
         ], settings.options, [
             .ints("--sizes", "S1,S2,...", nil, "dimension sweep: repeat at these input sizes (e.g. 8,16,32,64) ..."),
             .ints("--seeds", "A,B,...", DimensionSweep.Config().seeds.map { Int($0) }, min: 0, "... and seeds (default {}); resumable with --resume"),
+            .int("--batch", "K", UntrainedConnectivity.defaultBatch, 1...4096, "optimize up to K bends of a round together (default {}; 1: one by one),\n"
+                 + "equal to one by one to float32 rounding; not part of the run's identity"),
             .quiet,
         ], ResumableRun.options("run folder (--force replaces it; --resume continues a sweep)"))
     }
@@ -53,6 +55,7 @@ struct UntrainedCommand: Command {
         let sizes = args.has("--sizes") ? try args.intList("--sizes") : nil
         let seeds = try args.intList("--seeds").map { UInt64($0) }
         let quiet = args.flag("--quiet")
+        let batch = try args.int("--batch")
         if let sizes {
             var s = DimensionSweep.Config()
             s.sizes = sizes; s.seeds = seeds; s.base = c
@@ -61,7 +64,7 @@ struct UntrainedCommand: Command {
             if let bad = sizes.first(where: { $0 < 8 }) { throw CLIError("--sizes must be >= 8, got \(bad)") }
             let dir = try run.open(config: s, seed: c.seed)
             try writeConfig(dir, seed: c.seed, model: nil, s)
-            let rows = try DimensionSweep.run(s, units: unitRun(dir, quiet: quiet))
+            let rows = try DimensionSweep.run(s, batch: batch, units: unitRun(dir, quiet: quiet))
             try DimensionSweep.write(s, rows: rows, to: dir)
             for t in DimensionSweep.summarize(rows) {
                 print(String(format: "%3dx%-3d (d=%6d): primary gap median %.3f, rounds needed median %.1f (%d not connected), final gap median %.3f",
@@ -72,7 +75,7 @@ struct UntrainedCommand: Command {
         let out = try OutputArguments.parse(&args)
         try args.finish()
         try out.check()
-        let (r, a, z, path) = try UntrainedConnectivity.run(c)
+        let (r, a, z, path) = try UntrainedConnectivity.run(c, batch: batch)
         try out.write { dir in
             try writeConfig(dir, seed: c.seed, model: nil, c)
             try UntrainedConnectivity.write(r, a: a, c: z, path: path, to: dir)

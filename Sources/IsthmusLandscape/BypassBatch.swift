@@ -121,4 +121,19 @@ extension Bypass {
             return done
         }
     }
+
+    /// `optimize` for each job (its own class `Job.classIndex`, the class of `loss` ignored), `batch` at a time in
+    /// one `Batch` of capacity min(batch, jobs.count); outcomes in job order, equal to the sequential ones up to
+    /// float32 rounding.
+    public static func optimizeMany(_ jobs: [Job], loss: ClassLoss, _ c: Config, batch: Int) throws -> [Outcome] {
+        guard !jobs.isEmpty else { return [] }
+        let bends = Batch(loss: loss, config: c, capacity: max(1, min(batch, jobs.count)))
+        var out = [Outcome?](repeating: nil, count: jobs.count), next = 0
+        while true {
+            while bends.free > 0, next < jobs.count { bends.add(jobs[next], id: next); next += 1 }
+            if bends.isEmpty { break }
+            for (id, o) in try bends.step() { out[id] = o }
+        }
+        return out.map { $0! }
+    }
 }

@@ -20,6 +20,10 @@ extension PathMethod {
 
 /// compare-paths: every method on the same seeded within-class pairs.
 public enum ComparePaths {
+    /// Pairs whose bypass and chain bends share one batch by default: 1, so that resumed and sharded runs give rows
+    /// bit-identical to an uninterrupted one (a batch's composition depends on which pairs are left to run).
+    public static let defaultBatch = 1
+
     public struct Config: Codable, Equatable, Sendable {
         public var pairs = 100
         public var seed: UInt64 = 0
@@ -31,26 +35,59 @@ public enum ComparePaths {
 
     /// Runs the pairs `units` owns (resumable): samples `c.pairs` within-class pairs of `data` with `c.seed`, then
     /// for each pair the straight segment and every method. The curve seed of pair i is seed + i * 0x9E3779B97F4A7C15;
-    /// dense curves are kept for the first owned pair only (overlay.svg).
-    public static func run(_ c: Config, model: Module, data: some ImageSource, units: UnitRun) throws -> [Unit] {
+    /// dense curves are kept for the first owned pair only (overlay.svg). `batch` 1 runs the pairs one by one;
+    /// larger, the bypass and chain methods of `batch` pairs at a time optimize their bends together in one batch
+    /// of `batch` slots (`Chain.runMany`; equal to one by one up to float32 rounding; their `seconds` are then the
+    /// wall time of the shared batch), the other methods pair by pair.
+    public static func run(_ c: Config, model: Module, data: some ImageSource, batch: Int = defaultBatch, units: UnitRun) throws -> [Unit] {
         let pairs = try Connectivity.samplePairs(data, model: model, count: c.pairs, seed: c.seed, requireCorrect: c.requireCorrect)
         let mine = units.owned(pairs.count)
-        return try units.each(mine) { i -> Unit in
-            let (p, a, z, _) = try Connectivity.endpoints(pairs[i], data: data)
+        typealias Ends = (pair: Connectivity.Pair, a: Tensor, z: Tensor)
+        func ends(_ i: Int) throws -> Ends { let (p, a, z, _) = try Connectivity.endpoints(pairs[i], data: data); return (p, a, z) }
+        func pathConfig(_ i: Int, _ p: Connectivity.Pair) -> PathConfig {
             var config = c.paths
             config.classIndex = p.classIndex
             config.curve.seed = c.seed &+ UInt64(i) &* 0x9E37_79B9_7F4A_7C15
+            return config
+        }
+        /// Pair i: the straight segment and every method, those in `done` already computed.
+        func measure(_ i: Int, _ e: Ends, done: [PathMethod: PathResult] = [:]) throws -> Unit {
+            let (p, a, z) = e
+            let config = pathConfig(i, p)
             let straight = Interpolation.run(Interpolation.Config(steps: config.chain.primarySteps, classIndex: p.classIndex,
                                                                   batch: config.batch), model: model, from: a, to: z)
             let keepCurves = i == mine.first
             var results: [PathResult] = []
             for method in c.methods {
-                var r = try Paths.connect(method, config, model: model, from: a, to: z, normalization: data.normalization).result
+                var r = try done[method] ?? Paths.connect(method, config, model: model, from: a, to: z, normalization: data.normalization).result
                 if !keepCurves { r.positions = []; r.losses = [] }
                 results.append(r)
             }
             return Unit(pair: i, classIndex: p.classIndex, indexA: p.indexA, indexC: p.indexC, straightMax: straight.barrier.max,
                         straightGap: straight.barrier.gap, straightLosses: keepCurves ? straight.losses : nil, results: results)
+        }
+        let chained = c.methods.filter { $0 == .bypass || $0 == .chain }
+        guard batch > 1, !chained.isEmpty else { return try units.each(mine) { i in try measure(i, try ends(i)) } }
+        return try units.run(mine) { todo, done in
+            var start = 0
+            while start < todo.count {
+                let chunk = Array(todo[start..<min(todo.count, start + batch)])
+                let e = try chunk.map(ends)
+                // Every chained method of every pair of the chunk: one chain each, their bends in one batch.
+                let jobs = chunk.indices.flatMap { k in chained.map { (k, $0) } }
+                var results = [[PathMethod: PathResult]](repeating: [:], count: chunk.count)
+                try Chain.runMany(count: jobs.count, batch: batch, model: model, bypass: c.paths.chain.bypass, start: { j in
+                    let (k, method) = jobs[j], config = pathConfig(chunk[k], e[k].pair)
+                    return Chain.Progress(Paths.chainConfig(method, config, classIndex: e[k].pair.classIndex),
+                                          loss: ClassLoss(model: model, classIndex: e[k].pair.classIndex, batch: config.batch),
+                                          from: e[k].a, to: e[k].z, normalization: data.normalization)
+                }, finished: { j, chain in
+                    let (k, method) = jobs[j]
+                    results[k][method] = PathResult(method: method, chain: chain.result().0, epsilons: c.paths.epsilons)
+                })
+                for (k, i) in chunk.enumerated() { try done(i, try measure(i, e[k], done: results[k])) }
+                start += batch
+            }
         }
     }
 

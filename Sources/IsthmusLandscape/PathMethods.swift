@@ -112,6 +112,16 @@ public struct PathOutcome {
 }
 
 public enum Paths {
+    /// The chain config of `.bypass` (1 round) or `.chain` (`config.chainRounds` rounds) for class `classIndex`.
+    public static func chainConfig(_ method: PathMethod, _ config: PathConfig, classIndex: Int) -> Chain.Config {
+        precondition(method == .bypass || method == .chain, "Paths.chainConfig: \(method) is not a chain method")
+        var cc = config.chain
+        cc.classIndex = classIndex
+        cc.rounds = method == .bypass ? 1 : config.chainRounds
+        cc.epsilons = config.epsilons
+        return cc
+    }
+
     /// Connects A and C with `method` on L_y of `model` (y = config.classIndex; curves and band evaluate
     /// config.batch inputs per forward pass).
     public static func connect(_ method: PathMethod, _ config: PathConfig, model: Module, from a: Tensor, to c: Tensor,
@@ -128,11 +138,8 @@ public enum Paths {
         let path: InputPath, ts: [Double], vertices: [Tensor], trace: [Float], iterations: Int
         switch method {
         case .bypass, .chain:
-            var cc = config.chain
-            cc.classIndex = loss.classIndex
-            cc.rounds = method == .bypass ? 1 : config.chainRounds
-            cc.epsilons = config.epsilons
-            let (r, path) = try Chain.run(cc, loss: loss, from: a, to: c, normalization: normalization)
+            let (r, path) = try Chain.run(chainConfig(method, config, classIndex: loss.classIndex), loss: loss, from: a, to: c,
+                                          normalization: normalization)
             return PathOutcome(result: PathResult(method: method, chain: r, epsilons: config.epsilons), vertices: path.vertices, trace: [])
         case .polychain, .bezier:
             var cc = config.curve

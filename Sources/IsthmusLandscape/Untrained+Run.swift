@@ -46,11 +46,11 @@ extension DimensionSweep {
         public var summary: [SizeSummary]
     }
 
-    /// Runs the sweep's units (size x seed) not yet in sweep.jsonl (resumable).
-    public static func run(_ s: Config, units run: UnitRun) throws -> [Row] {
+    /// Runs the sweep's units (size x seed) not yet in sweep.jsonl (resumable), each round's bends `batch` at a time.
+    public static func run(_ s: Config, batch: Int = UntrainedConnectivity.defaultBatch, units run: UnitRun) throws -> [Row] {
         let units = units(s)
         return try run.each(Array(units.indices), log: "sweep.jsonl", label: "sweep") { i in
-            try measure(s, size: units[i].size, seed: units[i].seed)
+            try measure(s, size: units[i].size, seed: units[i].seed, batch: batch)
         }
     }
 

@@ -6,6 +6,9 @@ import IsthmusNN
 import IsthmusReport
 
 public enum UntrainedConnectivity {
+    /// Bends of a round optimized together by default (a round has 2^(r-1) bends).
+    public static let defaultBatch = 4
+
     public struct Config: Codable, Equatable, Sendable {
         /// torchvision ResNet-18, 10 classes, 3x32x32 (Sec 4.3).
         public var model = ModelOptions(name: "resnet18", classes: 10, inputSize: 32)
@@ -46,8 +49,9 @@ public enum UntrainedConnectivity {
 
     /// Builds the untrained model, synthesizes mode A (TV 2.5e-7) and mode C (no TV) by FVO from two starts drawn
     /// from one stream seeded by `seed` (`FeatureVisualization.pairStarts`), both in one `FeatureVisualization.Batch`,
-    /// then bends the path in rounds of free bypasses.
-    public static func run(_ c: Config) throws -> (Result, a: Tensor, c: Tensor, path: Chain.Path) {
+    /// then bends the path in rounds of free bypasses, a round's bends `batch` at a time in one batch (`Chain.run`;
+    /// equal to one by one, `batch` 1, up to float32 rounding).
+    public static func run(_ c: Config, batch: Int = defaultBatch) throws -> (Result, a: Tensor, c: Tensor, path: Chain.Path) {
         let start = Date()
         let (model, info) = try ModelZoo.make(c.model, seed: c.seed)
         var fa = FeatureVisualization.Config.paper(classIndex: c.classIndex, modeA: true, seed: c.seed)
@@ -65,7 +69,7 @@ public enum UntrainedConnectivity {
         chain.bending = c.bending
         chain.tolerance = c.tolerance
         chain.bypass = c.bypass
-        let (r, path) = try Chain.run(chain, model: model, from: a, to: z, normalization: nil)
+        let (r, path) = try Chain.run(chain, model: model, from: a, to: z, normalization: nil, batch: batch)
         let result = Result(config: c, primaryMax: r.primaryMax, roundMax: r.roundMax, endpointLoss: [r.lossA, r.lossC],
                             fvoIterations: [ra.iterations, rc.iterations],
                             roundsNeeded: roundsNeeded(primaryMax: r.primaryMax, roundMax: r.roundMax, endpoints: max(r.lossA, r.lossC),
@@ -118,11 +122,12 @@ public enum DimensionSweep {
         c.sizes.flatMap { s in c.seeds.map { (s, $0) } }
     }
 
-    public static func measure(_ c: Config, size: Int, seed: UInt64) throws -> Row {
+    /// One unit: the untrained experiment at `size` and `seed`, a round's bends `batch` at a time.
+    public static func measure(_ c: Config, size: Int, seed: UInt64, batch: Int = UntrainedConnectivity.defaultBatch) throws -> Row {
         var u = c.base
         u.model.inputSize = size
         u.seed = seed
-        let (r, _, _, _) = try UntrainedConnectivity.run(u)
+        let (r, _, _, _) = try UntrainedConnectivity.run(u, batch: batch)
         return Row(size: size, dimension: 3 * size * size, seed: seed, primaryMax: r.primaryMax, primaryGap: r.chain.primaryGap,
                    roundMax: r.roundMax, roundsNeeded: r.roundsNeeded, finalGap: r.chain.finalGap, seconds: r.seconds)
     }

@@ -136,4 +136,24 @@ final class BypassBatchTests: XCTestCase {
         c.iterations = 12; c.lr = 0.005
         assertEqual(try Self.batched(model, jobs, c, capacity: 3).0, try Self.sequential(model, jobs, c))
     }
+
+    /// `optimizeMany`: the jobs through min(batch, count) slots, outcomes in job order, stops at different steps.
+    func testOptimizeManyEqualsSequentialInJobOrder() throws {
+        let model = Self.cnn(), jobs = Self.jobs()
+        var c = Bypass.Config()
+        c.iterations = 24
+        let free = try Self.sequential(model, jobs, c)
+        let (t, distinct) = Self.splittingThreshold(free.flatMap { $0.trace.map(Double.init) }) { t in
+            free.map { o in (o.trace.firstIndex { Double($0) < t } ?? c.iterations) + 1 }
+        }
+        XCTAssertGreaterThanOrEqual(distinct, 3, "the bends must stop at different steps")
+        c.stopLoss = t
+        let seq = try Self.sequential(model, jobs, c)
+        // The loss's own class is not used: every job has its own.
+        let loss = ClassLoss(model: model, classIndex: 9)
+        assertEqual(try Bypass.optimizeMany(jobs, loss: loss, c, batch: 4), seq)
+        assertEqual(try Bypass.optimizeMany(jobs, loss: loss, c, batch: 100), seq)
+        assertEqual(try Bypass.optimizeMany(jobs, loss: loss, c, batch: 1), seq)
+        XCTAssertTrue(try Bypass.optimizeMany([], loss: loss, c, batch: 4).isEmpty)
+    }
 }

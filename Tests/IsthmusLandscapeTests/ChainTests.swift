@@ -15,6 +15,58 @@ final class ChainTests: XCTestCase {
         return cfg
     }
 
+    /// Per-bend CE traces of the chain with its bends optimized one by one (the `Chain.run` procedure, batch 1).
+    static func sequentialTraces(_ c: Chain.Config, model: Module, from a: Tensor, to z: Tensor) throws -> [[Float]] {
+        let loss = ClassLoss(model: model, classIndex: c.classIndex)
+        let chain = Chain.Progress(c, loss: loss, from: a, to: z)
+        var traces: [[Float]] = []
+        while !chain.isFinished {
+            let outs = try chain.jobs.map { try Bypass.optimize(loss, from: $0.p, to: $0.q, start: $0.start, c.bypass) }
+            traces += outs.map(\.trace)
+            chain.complete(outs)
+        }
+        return traces
+    }
+
+    /// `batch` > 1 optimizes a round's bends together (Sec 4.3's free bends, 1 + 2 + 4 over three rounds, through 3
+    /// slots so the fourth bend of round 3 joins when one leaves), with the loss stop crossed at different steps:
+    /// equal to the chain run bend by bend up to float32 rounding (tolerance: see BypassBatchTests.tolerance).
+    func testBatchedRoundsEqualTheSequentialChainWithEarlyStops() throws {
+        let model = BypassBatchTests.cnn()
+        let (a, z) = (BypassBatchTests.input(31), BypassBatchTests.input(32))
+        var c = Chain.Config()
+        c.classIndex = 3; c.primarySteps = 21; c.pointsPerSegment = 11; c.rounds = 3
+        c.bypass = .untrained
+        c.bypass.iterations = 16; c.bypass.lr = 0.005
+        let free = try Self.sequentialTraces(c, model: model, from: a, to: z)
+        let (t, distinct) = BypassBatchTests.splittingThreshold(free.flatMap { $0.map(Double.init) }) { t in
+            free.map { tr in (tr.firstIndex { Double($0) < t } ?? c.bypass.iterations) + 1 }
+        }
+        XCTAssertGreaterThanOrEqual(distinct, 2, "the bends must stop at different steps")
+        c.bypass.stopLoss = t
+        // Stopped bends move later rounds' starts: no CE of the stopped run may be near the threshold either.
+        let stopped = try Self.sequentialTraces(c, model: model, from: a, to: z).flatMap { $0 }
+        XCTAssertGreaterThan(stopped.map { abs(Double($0) - t) }.min()!, BypassBatchTests.thresholdMargin / 2)
+        let (seq, seqPath) = try Chain.run(c, model: model, from: a, to: z)
+        let (bat, batPath) = try Chain.run(c, model: model, from: a, to: z, batch: 3)
+        XCTAssertEqual(seq.rounds.map(\.bendsAdded), [1, 2, 4])
+        XCTAssertGreaterThanOrEqual(Set(seq.bendIterations).count, 2, "stops at different steps")
+        XCTAssertTrue(seq.bendIterations.contains { $0 < c.bypass.iterations }, "some bend stops early")
+        XCTAssertEqual(bat.bendIterations, seq.bendIterations)
+        XCTAssertEqual(bat.gradientEvaluations, seq.gradientEvaluations)
+        XCTAssertEqual(bat.forwardEvaluations, seq.forwardEvaluations)
+        XCTAssertEqual(bat.primaryLosses, seq.primaryLosses, "the primary segment involves no bend")
+        XCTAssertEqual(bat.pathLosses.count, seq.pathLosses.count)
+        for (x, y) in zip(bat.pathLosses, seq.pathLosses) { XCTAssertEqual(x, y, accuracy: BypassBatchTests.tolerance) }
+        for (x, y) in zip(bat.roundMax, seq.roundMax) { XCTAssertEqual(x, y, accuracy: Double(BypassBatchTests.tolerance)) }
+        XCTAssertEqual(batPath.vertices.count, seqPath.vertices.count)
+        for (u, v) in zip(batPath.vertices, seqPath.vertices) {
+            XCTAssertLessThanOrEqual(zip(u.scalars, v.scalars).map { abs($0 - $1) }.max()!, BypassBatchTests.tolerance)
+        }
+        // Batch 1 is the sequential procedure, bit for bit.
+        XCTAssertEqual(try Chain.run(c, model: model, from: a, to: z, batch: 1).0.pathLosses, seq.pathLosses)
+    }
+
     func testDefaultIsAlwaysBend() {
         XCTAssertEqual(Chain.Config().bending, .always)
     }

@@ -81,4 +81,70 @@ final class ComparePathsTests: XCTestCase {
         XCTAssertEqual(units.map(\.pair), [1])
         XCTAssertNotNil(units[0].straightLosses, "a shard keeps the curves of its own first pair")
     }
+
+    /// `batch` > 1: the bypass and chain bends of `batch` pairs share one batch (here 3 pairs a chunk, 4 pairs, so the
+    /// last chunk is partial), with the loss stop crossed at different steps; every unit equals the pair-by-pair
+    /// one up to float32 rounding (tolerance: see BypassBatchTests.tolerance), the other methods exactly. Resumes.
+    func testBatchedPairsEqualSequentialWithEarlyStopsAndResume() throws {
+        let model = BypassBatchTests.cnn()
+        let images = concat((0..<8).map { BypassBatchTests.input(UInt64(500 + $0)) }, axis: 0)
+        let data = Dataset(name: "noise", images: images, labels: [0, 0, 0, 0, 3, 3, 3, 3], classes: 10,
+                           normalization: Normalization(mean: [0], std: [1]))
+        var c = ComparePaths.Config()
+        c.pairs = 4; c.seed = 2; c.requireCorrect = false
+        c.methods = [.bypass, .chain, .polychain]
+        c.paths.chain.primarySteps = 21; c.paths.chain.pointsPerSegment = 11; c.paths.chain.bypass.iterations = 16
+        c.paths.curve.iterations = 5; c.paths.evalPoints = 11
+        // A stop threshold between the CE values of the bends (run one by one), crossed at different steps.
+        let pairs = try Connectivity.samplePairs(data, model: model, count: c.pairs, seed: c.seed, requireCorrect: false)
+        func traces(_ cfg: ComparePaths.Config) throws -> [[Float]] {
+            try pairs.flatMap { p in
+                try [PathMethod.bypass, .chain].flatMap { m in
+                    try ChainTests.sequentialTraces(Paths.chainConfig(m, cfg.paths, classIndex: p.classIndex), model: model,
+                                                    from: data.image(p.indexA), to: data.image(p.indexC))
+                }
+            }
+        }
+        let free = try traces(c)
+        let (t, distinct) = BypassBatchTests.splittingThreshold(free.flatMap { $0.map(Double.init) }) { t in
+            free.map { tr in (tr.firstIndex { Double($0) < t } ?? 16) + 1 }
+        }
+        XCTAssertGreaterThanOrEqual(distinct, 2, "the bends must stop at different steps")
+        c.paths.chain.bypass.stopLoss = t
+        XCTAssertGreaterThan(try traces(c).flatMap { $0 }.map { abs(Double($0) - t) }.min()!, BypassBatchTests.thresholdMargin / 2)
+        let (sd, bd) = (try folder("seq"), try folder("batched"))
+        defer { try? FileManager.default.removeItem(at: sd.url); try? FileManager.default.removeItem(at: bd.url) }
+        let seq = try ComparePaths.run(c, model: model, data: data, units: UnitRun(sd, quiet: true))
+        let bat = try ComparePaths.run(c, model: model, data: data, batch: 3, units: UnitRun(bd, quiet: true))
+        XCTAssertEqual(bat.map(\.pair), seq.map(\.pair))
+        let iterations = seq.flatMap { $0.results.filter { $0.method != .polychain }.map(\.iterations) }
+        XCTAssertGreaterThanOrEqual(Set(iterations).count, 2, "bends stop at different steps")
+        XCTAssertTrue(iterations.contains { $0 < 16 } , "some bend stops early")
+        let tol = Double(BypassBatchTests.tolerance)
+        for (u, v) in zip(bat, seq) {
+            XCTAssertEqual(u.indexA, v.indexA); XCTAssertEqual(u.indexC, v.indexC)
+            XCTAssertEqual(u.straightMax, v.straightMax); XCTAssertEqual(u.straightLosses, v.straightLosses)
+            XCTAssertEqual(u.results.map(\.method), c.methods)
+            for (x, y) in zip(u.results, v.results) {
+                XCTAssertEqual(x.iterations, y.iterations, "\(x.method)")
+                XCTAssertEqual(x.gradientEvaluations, y.gradientEvaluations)
+                XCTAssertEqual(x.forwardEvaluations, y.forwardEvaluations)
+                XCTAssertEqual(x.max, y.max, accuracy: tol); XCTAssertEqual(x.gap, y.gap, accuracy: tol)
+                XCTAssertEqual(x.pathLengthRatio, y.pathLengthRatio, accuracy: 1e-5)
+                XCTAssertEqual(x.losses.count, y.losses.count)
+                for (l, m) in zip(x.losses, y.losses) { XCTAssertEqual(l, m, accuracy: BypassBatchTests.tolerance) }
+                if x.method == .polychain { XCTAssertEqual(x.max, y.max, "not batched: the same computation") }
+            }
+        }
+        XCTAssertFalse(bat[0].results[1].losses.isEmpty, "curves of the first pair kept")
+        // Resume: a second batched run recomputes nothing.
+        let again = try ComparePaths.run(c, model: model, data: data, batch: 3, units: UnitRun(bd, quiet: true))
+        XCTAssertEqual(again.map { $0.results.map(\.seconds) }, bat.map { $0.results.map(\.seconds) })
+        // A shard of the batched run: its own pairs only, the same units.
+        let shard = try folder("batched-shard")
+        defer { try? FileManager.default.removeItem(at: shard.url) }
+        let odd = try ComparePaths.run(c, model: model, data: data, batch: 3, units: UnitRun(shard, owns: { $0 % 2 == 1 }, quiet: true))
+        XCTAssertEqual(odd.map(\.pair), [1, 3])
+        XCTAssertEqual(odd.map { $0.results.map(\.iterations) }, [seq[1], seq[3]].map { $0.results.map(\.iterations) })
+    }
 }

@@ -41,6 +41,19 @@ final class DimensionSweepTests: XCTestCase {
         XCTAssertNotEqual(try DimensionSweep.measure(c, size: 6, seed: 0).primaryMax, row.primaryMax, "seeds differ")
     }
 
+    /// A round's bends optimized together (`batch`) give the row of the bend-by-bend run up to float32 rounding.
+    func testBatchedBendsEqualSequential() throws {
+        var c = config()
+        c.base.rounds = 3; c.base.bypass.lr = 0.005
+        let seq = try DimensionSweep.measure(c, size: 6, seed: 3, batch: 1)
+        let bat = try DimensionSweep.measure(c, size: 6, seed: 3, batch: 4)
+        XCTAssertEqual(bat.primaryMax, seq.primaryMax, "no bend before the primary segment")
+        XCTAssertEqual(bat.roundMax.count, 3)
+        for (x, y) in zip(bat.roundMax, seq.roundMax) { XCTAssertEqual(x, y, accuracy: 1e-5) }
+        XCTAssertEqual(bat.roundsNeeded, seq.roundsNeeded)
+        XCTAssertEqual(bat.finalGap, seq.finalGap, accuracy: 1e-5)
+    }
+
     /// Per size, sorted: the gaps of every run; rounds needed over the connected runs only, the others counted.
     func testSummaryPerSize() {
         func row(_ size: Int, _ seed: UInt64, gap: Double, rounds: Int?) -> DimensionSweep.Row {
