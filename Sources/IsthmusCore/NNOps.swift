@@ -103,61 +103,111 @@ public func conv2dReluMaxPool2x2(_ x: Tensor, weight: Tensor, bias: Tensor? = ni
     }
 }
 
+/// One convolution of a `conv2dChain`: weight [K, C/groups, R, S], optional bias [K], stride, padding, groups and
+/// the activation applied to its output.
+public struct ChainedConv {
+    public var weight: Tensor
+    public var bias: Tensor?
+    public var stride: (Int, Int)
+    public var padding: Padding2D
+    public var groups: Int
+    public var activation: ConvActivation
+    public init(_ weight: Tensor, _ bias: Tensor? = nil, stride: (Int, Int) = (1, 1), padding: Padding2D = .zero,
+                groups: Int = 1, activation: ConvActivation = .none) {
+        self.weight = weight; self.bias = bias; self.stride = stride; self.padding = padding; self.groups = groups
+        self.activation = activation
+    }
+}
+
 /// `conv2d(conv2d(x, w1, bias: b1, stride: stride1, padding: padding1, activation: a1), w2, bias: b2,
-/// padding: padding2, activation: a2)` with the intermediate kept in oneDNN's blocked layout (nChw16c or nChw8c, the
-/// same block for both convolutions): it is never reordered
-/// to NCHW and back, in the forward pass nor in the gradient with respect to x. For frozen weights (a ResNet
-/// block's convolutions in input-space experiments); when a weight or bias is differentiated, or oneDNN keeps
-/// another layout, or an operand is not finite, the two convolutions.
+/// padding: padding2, activation: a2)`: `conv2dChain` of the two.
 public func conv2dPair(_ x: Tensor, _ w1: Tensor, _ b1: Tensor?, stride1: (Int, Int) = (1, 1),
                        padding1: Padding2D = .zero, activation1: ConvActivation = .none,
                        _ w2: Tensor, _ b2: Tensor?, padding2: Padding2D = .zero,
                        activation2: ConvActivation = .none) -> Tensor {
+    conv2dChain(x, [ChainedConv(w1, b1, stride: stride1, padding: padding1, activation: activation1),
+                    ChainedConv(w2, b2, padding: padding2, activation: activation2)])
+}
+
+/// The convolutions of `layers` applied in turn, each conv2d(h, weight, bias, stride, padding, groups, activation),
+/// with every intermediate kept in oneDNN's blocked layout (nChw16c or nChw8c, one block for the whole chain): it is
+/// never reordered to NCHW and back, in the forward pass nor in the gradient with respect to x. x [N, C, H, W] ->
+/// NCHW output of the last layer. For frozen weights (a ResNet block's main path, an inverted bottleneck's expand,
+/// depthwise and project convolutions in input-space experiments); when a weight or bias is differentiated, or
+/// oneDNN keeps another layout, or an operand is not finite, the convolutions one by one (`conv2d`).
+public func conv2dChain(_ x: Tensor, _ layers: [ChainedConv]) -> Tensor {
     let composite = {
-        conv2d(conv2d(x, weight: w1, bias: b1, stride: stride1, padding: padding1, activation: activation1),
-               weight: w2, bias: b2, padding: padding2, activation: activation2)
-    }
-    let frozen = ![w1, w2].contains(where: \.isTracked) && !(b1?.isTracked ?? false) && !(b2?.isTracked ?? false)
-    // The pullback gates by the outputs, which hardswish does not allow (see conv2d).
-    let gated = !x.isTracked || (activation1 != .hardSwish && activation2 != .hardSwish)
-    guard frozen, gated, x.rank == 4, w1.rank == 4, w2.rank == 4, w1.shape[1] == x.shape[1], w2.shape[1] == w1.shape[0],
-          b1 == nil || b1!.count == w1.shape[0], b2 == nil || b2!.count == w2.shape[0] else { return composite() }
-    let s1 = Conv2DShape(N: x.shape[0], C: x.shape[1], H: x.shape[2], W: x.shape[3], K: w1.shape[0], R: w1.shape[2],
-                         S: w1.shape[3], strideH: stride1.0, strideW: stride1.1, padTop: padding1.top,
-                         padBottom: padding1.bottom, padLeft: padding1.left, padRight: padding1.right)
-    guard s1.isValid else { return composite() }
-    let s2 = Conv2DShape(N: s1.N, C: s1.K, H: s1.P, W: s1.Q, K: w2.shape[0], R: w2.shape[2], S: w2.shape[3],
-                         padTop: padding2.top, padBottom: padding2.bottom, padLeft: padding2.left,
-                         padRight: padding2.right)
-    guard s2.isValid, let block = BlockedConv.blockSize(s1, activation: activation1, output: true),
-          BlockedConv.blockSize(s2, activation: activation2, input: true, output: false) == block
-    else { return composite() }
-    let h = Tensor(uninitialized: [s1.outputCount])            // nChw{block}c
-    let out = Tensor(uninitialized: [s2.N, s2.K, s2.P, s2.Q])
-    guard BlockedConv.forward(out: h.mutableData, x: x.data, w: w1.data, bias: b1?.data, s1, activation: activation1,
-                              weightsVersion: w1.storage.version),
-          BlockedConv.forward(out: out.mutableData, x: h.data, w: w2.data, bias: b2?.data, s2, activation: activation2,
-                              weightsVersion: w2.storage.version, blockedInput: true, blockedOutput: false)
-    else { return composite() }
-    return Tape.record(out, [x]) { g, _ in
-        let g2 = gateByOutput(g, out, activation2)
-        let dh = Tensor(uninitialized: [s1.outputCount]), dx = Tensor(uninitialized: x.shape)
-        // Every buffer handed to a kernel is a named tensor, alive until the kernel returns.
-        let blockedDone = BlockedConv.backwardData(dX: dh.mutableData, dOut: g2.data, w: w2.data, s2,
-                                                   activation: activation2, weightsVersion: w2.storage.version,
-                                                   blockedInput: true, blockedOutput: false)
-        let gh = gateByOutput(dh, h, activation1)
-        if blockedDone && BlockedConv.backwardData(dX: dx.mutableData, dOut: gh.data, w: w1.data, s1,
-                                                   activation: activation1, weightsVersion: w1.storage.version) {
-            return withExtendedLifetime((g2, gh)) { [dx] }
+        layers.reduce(x) { h, l in
+            conv2d(h, weight: l.weight, bias: l.bias, stride: l.stride, padding: l.padding, groups: l.groups,
+                   activation: l.activation)
         }
+    }
+    guard layers.count >= 2, x.rank == 4 else { return composite() }
+    let frozen = !layers.contains { $0.weight.isTracked || ($0.bias?.isTracked ?? false) }
+    // The pullback gates by the outputs, which hardswish does not allow (see conv2d).
+    let gated = !x.isTracked || !layers.contains { $0.activation == .hardSwish }
+    guard frozen, gated else { return composite() }
+    var shapes: [Conv2DShape] = []
+    var (C, H, W) = (x.shape[1], x.shape[2], x.shape[3])
+    for l in layers {
+        guard l.weight.rank == 4, l.bias == nil || l.bias!.count == l.weight.shape[0] else { return composite() }
+        let s = Conv2DShape(N: x.shape[0], C: C, H: H, W: W, K: l.weight.shape[0], R: l.weight.shape[2],
+                            S: l.weight.shape[3], strideH: l.stride.0, strideW: l.stride.1, padTop: l.padding.top,
+                            padBottom: l.padding.bottom, padLeft: l.padding.left, padRight: l.padding.right,
+                            groups: l.groups)
+        guard s.isValid, l.weight.shape[1] == s.Cg else { return composite() }
+        shapes.append(s)
+        (C, H, W) = (s.K, s.P, s.Q)
+    }
+    let n = layers.count
+    var block: Int?
+    for (i, (s, l)) in zip(shapes, layers).enumerated() {
+        guard let b = BlockedConv.blockSize(s, activation: l.activation, input: i > 0, output: i < n - 1,
+                                            weightGradient: false),
+              block == nil || block == b else { return composite() }
+        block = b
+    }
+    guard let block else { return composite() }
+    let last = shapes[n - 1]
+    let out = Tensor(uninitialized: [last.N, last.K, last.P, last.Q])
+    var hs: [Tensor] = []                                        // the intermediates, nChw{block}c
+    for (i, (s, l)) in zip(shapes, layers).enumerated() {
+        let input = i == 0 ? x : hs[i - 1], o = i == n - 1 ? out : Tensor(uninitialized: [s.outputCount])
+        guard BlockedConv.forward(out: o.mutableData, x: input.data, w: l.weight.data, bias: l.bias?.data, s,
+                                  activation: l.activation, weightsVersion: l.weight.storage.version,
+                                  blockedInput: i > 0, blockedOutput: i < n - 1)
+        else { return composite() }
+        if i < n - 1 { hs.append(o) }
+    }
+    let intermediates = hs
+    return Tape.record(out, [x]) { g, _ in
+        // Every buffer handed to a kernel is a named tensor, alive until the kernel returns.
+        var gi = gateByOutput(g, out, layers[n - 1].activation)
+        var blockedDone = true
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            let s = shapes[i], l = layers[i]
+            let d = Tensor(uninitialized: i == 0 ? x.shape : [s.inputCount])
+            guard withExtendedLifetime(gi, {
+                BlockedConv.backwardData(dX: d.mutableData, dOut: gi.data, w: l.weight.data, s,
+                                         activation: l.activation, weightsVersion: l.weight.storage.version,
+                                         blockedInput: i > 0, blockedOutput: i < n - 1)
+            }) else { blockedDone = false; break }
+            if i == 0 { return [d] }
+            gi = gateByOutput(d, intermediates[i - 1], layers[i - 1].activation)
+        }
+        precondition(!blockedDone)
         // oneDNN failed a pass it planned: the same gradient through NCHW.
-        let plainH = Tensor(uninitialized: [s1.N, s1.K, s1.P, s1.Q]), plainDH = Tensor(uninitialized: plainH.shape)
-        reorderBlocked(plainH.mutableData, h.data, N: s1.N, C: s1.K, HW: s1.P * s1.Q, block: block, toBlocked: false)
-        conv2dBackwardData(dX: plainDH.mutableData, dOut: g2.data, w: w2.data, s2)
-        let plainGH = gateByOutput(plainDH, plainH, activation1)
-        conv2dBackwardData(dX: dx.mutableData, dOut: plainGH.data, w: w1.data, s1)
-        return withExtendedLifetime((g2, plainGH)) { [dx] }
+        gi = gateByOutput(g, out, layers[n - 1].activation)
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            let s = shapes[i]
+            let d = Tensor(uninitialized: [s.N, s.C, s.H, s.W])
+            withExtendedLifetime(gi) { conv2dBackwardData(dX: d.mutableData, dOut: gi.data, w: layers[i].weight.data, s) }
+            if i == 0 { return [d] }
+            let p = shapes[i - 1], plainH = Tensor(uninitialized: [p.N, p.K, p.P, p.Q])
+            reorderBlocked(plainH.mutableData, intermediates[i - 1].data, N: p.N, C: p.K, HW: p.P * p.Q, block: block, toBlocked: false)
+            gi = gateByOutput(d, plainH, layers[i - 1].activation)
+        }
+        preconditionFailure("conv2dChain: empty chain")
     }
 }
 

@@ -268,13 +268,16 @@ public func conv2dForwardDirect(out: UnsafeMutablePointer<Float>, x: UnsafePoint
 /// activations to NCHW and back, each a pass over memory, disappear. Weights, bias and their gradients stay plain.
 public enum BlockedConv {
     /// The channel block b (16 or 8) in which oneDNN runs `s` (with `activation` as post-op) keeping its output
-    /// (`output`) and/or its input (`input`) in nChw{b}c in all passes; nil when no block size does (or with
-    /// `ISTHMUS_CONV=im2col`), and then the caller takes the unfused path. When both are asked for, they share b.
+    /// (`output`) and/or its input (`input`) in nChw{b}c in all passes (grouped and depthwise convolutions too);
+    /// nil when no block size does (or with `ISTHMUS_CONV=im2col`), and then the caller takes the unfused path. When
+    /// both are asked for, they share b. `weightGradient: false` asks for the forward and backward-data passes
+    /// alone (frozen weights: `backwardWeights` is then not to be called with the blocked output gradient).
     public static func blockSize(_ s: Conv2DShape, activation: ConvActivation = .none, input: Bool = false,
-                                 output: Bool = true) -> Int? {
-        guard DNNLConv.enabled, s.groups == 1, input || output, let plan = DNNLConv.plan(s, activation: activation)
+                                 output: Bool = true, weightGradient: Bool = true) -> Int? {
+        guard DNNLConv.enabled, input || output, let plan = DNNLConv.plan(s, activation: activation)
         else { return nil }
-        let o = output ? plan.blockedOutput : nil, i = input ? plan.blockedInput : nil
+        let o = output ? (weightGradient ? plan.blockedOutput : plan.blockedDataOutput) : nil
+        let i = input ? plan.blockedInput : nil
         if output && o == nil || input && i == nil { return nil }
         if let o, let i, o != i { return nil }
         return o ?? i

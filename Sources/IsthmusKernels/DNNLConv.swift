@@ -167,26 +167,31 @@ final class DNNLConv {
     /// (and the output gradient in both backward passes), so a consumer may read and write them there (`native` runs
     /// below); nil when all three passes do not agree on such a layout.
     var blockedOutput: Int? { blockedLayouts().output }
+    /// `blockedOutput` for the forward and backward-data passes alone (no weight gradient: frozen weights). A
+    /// depthwise 5x5 convolution, for one, keeps nChw{b}c there while its backward-weights pass runs in NCHW.
+    var blockedDataOutput: Int? { blockedLayouts().dataOutput }
     /// The channel block of the input (and the input gradient of backward-data), nChw{b}c [N, C/b, H, W, b]; nil when
     /// the passes do not keep it in such a layout.
     var blockedInput: Int? { blockedLayouts().input }
-    private var blocked: (input: Int?, output: Int?)?
+    private var blocked: (input: Int?, output: Int?, dataOutput: Int?)?
 
     /// Blocks oneDNN uses for activations: 16 floats (one AVX-512 register) or 8 (one AVX2 register).
     static let channelBlocks: [(size: Int, tag: dnnl_format_tag_t)] = [(16, dnnl_aBcd16b), (8, dnnl_aBcd8b)]
 
-    private func blockedLayouts() -> (input: Int?, output: Int?) {
+    private func blockedLayouts() -> (input: Int?, output: Int?, dataOutput: Int?) {
         lock.lock(); defer { lock.unlock() }
         if let blocked { return blocked }
         let s = shape
         if dataPass == nil { dataPass = Result { try makeDataPass() } }
         if weightsPass == nil { weightsPass = Result { try makeWeightsPass() } }
-        var result: (input: Int?, output: Int?) = (nil, nil)
-        if let d = try? dataPass!.get(), let w = try? weightsPass!.get() {
+        var result: (input: Int?, output: Int?, dataOutput: Int?) = (nil, nil, nil)
+        if let d = try? dataPass!.get() {
+            let w = try? weightsPass!.get()
             for (b, tag) in DNNLConv.channelBlocks {
-                if result.output == nil, s.K % b == 0, let out = try? DNNL.md([s.N, s.K, s.P, s.Q], tag),
-                   forwardPass.chooses(out, for: 3) && d.chooses(out, for: 0) && w.chooses(out, for: 1) {
-                    result.output = b
+                if s.K % b == 0, let out = try? DNNL.md([s.N, s.K, s.P, s.Q], tag),
+                   forwardPass.chooses(out, for: 3) && d.chooses(out, for: 0) {
+                    if result.dataOutput == nil { result.dataOutput = b }
+                    if result.output == nil, let w, w.chooses(out, for: 1) { result.output = b }
                 }
                 if result.input == nil, s.C % b == 0, let inp = try? DNNL.md([s.N, s.C, s.H, s.W], tag),
                    forwardPass.chooses(inp, for: 0) && d.chooses(inp, for: 2) {

@@ -32,18 +32,27 @@ public func fusedConvBN(_ x: Tensor, _ conv: Conv2d, _ bn: BatchNorm2d, activati
 }
 
 /// `fusedConvBN(fusedConvBN(x, conv1, bn1, activation: a1), conv2, bn2, activation: a2)` (a ResNet block's main
-/// path). With both BatchNorms folded (eval mode, frozen parameters) the two convolutions run as `conv2dPair`, the
-/// intermediate activation kept in oneDNN's blocked layout.
+/// path): `fusedConvBNChain` of the two.
 public func fusedConvBNPair(_ x: Tensor, _ conv1: Conv2d, _ bn1: BatchNorm2d, activation1: ConvActivation,
                             _ conv2: Conv2d, _ bn2: BatchNorm2d, activation2: ConvActivation = .none) -> Tensor {
-    let tracked = [conv1.weight, conv2.weight, bn1.weight, bn1.bias, bn2.weight, bn2.bias].contains(where: \.isTracked)
-        || (conv1.bias?.isTracked ?? false) || (conv2.bias?.isTracked ?? false)
-    guard BatchNormFolding.enabled, !bn1.training, !bn2.training, !tracked, conv1.groups == 1, conv2.groups == 1, conv2.stride == (1, 1) else {
-        return fusedConvBN(fusedConvBN(x, conv1, bn1, activation: activation1), conv2, bn2, activation: activation2)
+    fusedConvBNChain(x, [(conv1, bn1, activation1), (conv2, bn2, activation2)])
+}
+
+/// `fusedConvBN` of each (conv, bn, activation) of `layers` in turn (a ResNet block's main path, an inverted
+/// bottleneck's expand, depthwise and project convolutions). With every BatchNorm folded (eval mode, frozen
+/// parameters) the convolutions run as `conv2dChain`, the intermediate activations kept in oneDNN's blocked layout.
+public func fusedConvBNChain(_ x: Tensor, _ layers: [(conv: Conv2d, bn: BatchNorm2d, activation: ConvActivation)]) -> Tensor {
+    let tracked = layers.contains { l in
+        l.conv.weight.isTracked || (l.conv.bias?.isTracked ?? false) || l.bn.weight.isTracked || l.bn.bias.isTracked
     }
-    let (w1, b1) = bn1.folded(into: conv1), (w2, b2) = bn2.folded(into: conv2)
-    return conv2dPair(x, w1, b1, stride1: conv1.stride, padding1: conv1.padding, activation1: activation1,
-                      w2, b2, padding2: conv2.padding, activation2: activation2)
+    guard BatchNormFolding.enabled, !tracked, !layers.contains(where: \.bn.training) else {
+        return layers.reduce(x) { h, l in fusedConvBN(h, l.conv, l.bn, activation: l.activation) }
+    }
+    return conv2dChain(x, layers.map { l in
+        let (w, b) = l.bn.folded(into: l.conv)
+        return ChainedConv(w, b, stride: l.conv.stride, padding: l.conv.padding, groups: l.conv.groups,
+                           activation: l.activation)
+    })
 }
 
 /// Eval-mode BatchNorm folded into the convolution before it, per output channel k:

@@ -159,8 +159,9 @@ extension ONNXOps {
 /// Load-time rewrites that keep values (to rounding) and gradients with respect to the input: Conv followed by an
 /// inference BatchNormalization whose parameters are constants becomes one Conv with the BatchNorm folded into its
 /// weights (computed in Double, as `ConvBNFold`); a Relu, Clip(0, 6) or HardSwish that alone reads the result runs
-/// inside the convolution as a oneDNN post-op (HardSwish only when no gradient is recorded, see `conv2d`); and two such convolutions in a row (groups 1, the second of stride 1, as in a
-/// ResNet block) run as `conv2dPair`, their intermediate kept in oneDNN's blocked layout.
+/// inside the convolution as a oneDNN post-op (HardSwish only when no gradient is recorded, see `conv2d`); and such
+/// convolutions in a row, each reading only the one before (a ResNet block's pair, an inverted bottleneck's expand,
+/// depthwise and project convolutions), run as one `conv2dChain`, their intermediates kept in oneDNN's blocked layout.
 enum ONNXFusion {
     /// A convolution with constant weights and its fused BatchNorm and activation.
     struct Conv {
@@ -168,8 +169,8 @@ enum ONNXFusion {
         let weight: Tensor, bias: Tensor?, spec: ConvSpec, activation: ConvActivation
         let source: ONNXNodeProto
 
-        var pairable: Bool {
-            weight.rank == 4 && spec.group == 1 && spec.autoPad == "NOTSET" && (spec.dilations ?? [1, 1]).allSatisfy { $0 == 1 }
+        var chainable: Bool {
+            weight.rank == 4 && spec.autoPad == "NOTSET" && (spec.dilations ?? [1, 1]).allSatisfy { $0 == 1 }
                 && (spec.pads?.count ?? 4) == 4 && (spec.strides?.count ?? 2) == 2
         }
         var padding: Padding2D {
@@ -260,20 +261,24 @@ enum ONNXFusion {
                 if case .plain(let p) = items[k] { out.append(p) }
                 k += 1; continue
             }
-            if k + 1 < items.count, case .conv(let b) = items[k + 1], b.input == a.output, single(a.output),
-               a.pairable, b.pairable, b.stride == (1, 1) {
-                out.append(CompiledNode(node: node([a, b]), run: { xs in
+            var run = [a]
+            while a.chainable, k + run.count < items.count, case .conv(let b) = items[k + run.count],
+                  b.input == run.last!.output, single(run.last!.output), b.chainable {
+                run.append(b)
+            }
+            if run.count >= 2 {
+                let convs = run
+                out.append(CompiledNode(node: node(convs), run: { xs in
                     let x = try floatInput(xs, 0)
-                    guard x.rank == 4, x.shape[1] == a.weight.shape[1], a.weight.shape[0] == b.weight.shape[1],
-                          x.shape[2] + a.padding.top + a.padding.bottom >= a.weight.shape[2],
-                          x.shape[3] + a.padding.left + a.padding.right >= a.weight.shape[3] else {
-                        let h = try onnxConv(x, a.weight, a.bias, a.spec, activation: a.activation)
-                        return [.float(try onnxConv(h, b.weight, b.bias, b.spec, activation: b.activation))]
+                    guard x.rank == 4, chainFits(convs, x.shape) else {
+                        return [.float(try convs.reduce(x) { h, c in try onnxConv(h, c.weight, c.bias, c.spec, activation: c.activation) })]
                     }
-                    return [.float(conv2dPair(x, a.weight, a.bias, stride1: a.stride, padding1: a.padding, activation1: a.activation,
-                                              b.weight, b.bias, padding2: b.padding, activation2: b.activation))]
+                    return [.float(conv2dChain(x, convs.map {
+                        ChainedConv($0.weight, $0.bias, stride: $0.stride, padding: $0.padding, groups: $0.spec.group,
+                                    activation: $0.activation)
+                    }))]
                 }))
-                k += 2
+                k += run.count
                 continue
             }
             out.append(a.compiled)
@@ -281,6 +286,19 @@ enum ONNXFusion {
         }
         return out
     }
+    /// Whether the chained convolutions fit an input of `shape` [N, C, H, W] one after the other: channels match
+    /// their groups and weights, and every padded input covers its kernel.
+    static func chainFits(_ convs: [Conv], _ shape: [Int]) -> Bool {
+        var (c, h, w) = (shape[1], shape[2], shape[3])
+        for v in convs {
+            let g = v.spec.group, k = v.weight.shape[0], p = v.padding, (sh, sw) = v.stride
+            let hp = h + p.top + p.bottom, wp = w + p.left + p.right
+            guard c == v.weight.shape[1] * g, k % g == 0, hp >= v.weight.shape[2], wp >= v.weight.shape[3] else { return false }
+            (c, h, w) = (k, (hp - v.weight.shape[2]) / sh + 1, (wp - v.weight.shape[3]) / sw + 1)
+        }
+        return true
+    }
+
     /// ONNX pads [top, left, bottom, right] of a constant-zero Pad of a 4-D tensor's spatial axes, else nil.
     static func zeroSpatialPads(_ n: ONNXNodeProto, _ constants: [String: ONNXValue]) -> [Int]? {
         if let mode = n.attribute("mode"), mode.string != "constant" { return nil }

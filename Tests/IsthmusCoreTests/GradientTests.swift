@@ -183,6 +183,50 @@ final class LayerOpGradientTests: XCTestCase {
         XCTAssertTrue(y.scalars.contains { $0.isNaN }, "a NaN propagates as PyTorch")
     }
 
+    /// An inverted bottleneck (expand 1x1 + ReLU6, depthwise kxk stride s with TensorFlow SAME padding + ReLU6, project
+    /// 1x1) as one chain: both intermediates stay blocked, and values and input gradient equal the three conv2d.
+    func testConvChainWithDepthwiseEqualsTheConvolutionsOneByOne() {
+        for (n, k, stride, pad) in [(1, 3, 1, Padding2D(1)), (2, 5, 2, Padding2D(top: 1, bottom: 2, left: 1, right: 2))] {
+            let x = randn([n, 16, 11, 11], seed: 40), wE = randn([96, 16, 1, 1], seed: 41, std: 0.3)
+            let bE = randn([96], seed: 42), wD = randn([96, 1, k, k], seed: 43, std: 0.3), bD = randn([96], seed: 44)
+            let wP = randn([24, 96, 1, 1], seed: 45, std: 0.2), bP = randn([24], seed: 46)
+            let layers = [ChainedConv(wE, bE, activation: .relu6),
+                          ChainedConv(wD, bD, stride: (stride, stride), padding: pad, groups: 96, activation: .relu6),
+                          ChainedConv(wP, bP)]
+            let sD = Conv2DShape(N: n, C: 96, H: 11, W: 11, K: 96, R: k, S: k, strideH: stride, strideW: stride,
+                                 padTop: pad.top, padBottom: pad.bottom, padLeft: pad.left, padRight: pad.right, groups: 96)
+            XCTAssertEqual(BlockedConv.blockSize(sD, activation: .relu6, input: true, output: true, weightGradient: false),
+                           Self.expectedBlock,
+                           "the depthwise convolution keeps the blocked layout (\(KernelSettings.summary))")
+            let chain = { conv2dChain(x, layers) }
+            let oneByOne = {
+                layers.reduce(x) { h, l in
+                    conv2d(h, weight: l.weight, bias: l.bias, stride: l.stride, padding: l.padding, groups: l.groups,
+                           activation: l.activation)
+                }
+            }
+            let sE = Conv2DShape(N: n, C: 16, H: 11, W: 11, K: 96, R: 1, S: 1)
+            let sP = Conv2DShape(N: n, C: 96, H: sD.P, W: sD.Q, K: 24, R: 1, S: 1)
+            XCTAssertEqual(BlockedConv.blockSize(sE, activation: .relu6, weightGradient: false), Self.expectedBlock,
+                           "expand output")
+            XCTAssertEqual(BlockedConv.blockSize(sP, input: true, output: false), Self.expectedBlock, "project input")
+            let (y1, g1) = valueWithGradient(wrt: [x]) { probe(chain()) }
+            let (y2, g2) = valueWithGradient(wrt: [x]) { probe(oneByOne()) }
+            XCTAssertEqual(y1.scalar, y2.scalar, accuracy: 1e-5 * max(1, abs(y2.scalar)))
+            assertClose(chain(), oneByOne(), rtol: 1e-5, "values, kernel \(k) stride \(stride)")
+            assertClose(g1[0], g2[0], rtol: 1e-5, "input gradient, kernel \(k) stride \(stride)")
+            // Differentiating a weight takes the convolutions one by one (the chain has no weight gradients).
+            let (_, gw) = valueWithGradient(wrt: [x, wD]) { probe(chain()) }
+            let (_, gw2) = valueWithGradient(wrt: [x, wD]) { probe(oneByOne()) }
+            assertClose(gw[1], gw2[1], rtol: 1e-5, "depthwise weight gradient")
+        }
+        let bad = randn([1, 16, 6, 6], seed: 47)
+        bad.mutableData[3] = .nan
+        let y = conv2dChain(bad, [ChainedConv(randn([32, 16, 1, 1], seed: 48), activation: .relu6),
+                                  ChainedConv(randn([32, 1, 3, 3], seed: 49), padding: Padding2D(1), groups: 32)])
+        XCTAssertTrue(y.scalars.contains { $0.isNaN }, "a NaN propagates as PyTorch")
+    }
+
     func testReluPropagatesNaNAsPyTorch() {
         let y = Tensor([.nan, -1, 2]).relu()
         XCTAssertTrue(y[flat: 0].isNaN)

@@ -165,6 +165,31 @@ final class ONNXModelTests: XCTestCase {
         for i in 0..<x.count { XCTAssertEqual(ga[0][flat: i], gb[0][flat: i], accuracy: 1e-4 * max(1, abs(gb[0][flat: i]))) }
     }
 
+    func testInvertedBottleneckIsOneChainWithTheSameValuesAndGradients() throws {
+        // Expand 1x1 - Clip(0, 6) - depthwise 3x3 stride 2 - Clip(0, 6) - project 1x1 (EfficientNet-Lite's block) runs
+        // as one conv2dChain; Identity nodes keep the reference apart.
+        let inits = [Self.floats("we", [32, 8, 1, 1], randn([32, 8, 1, 1], seed: 10, std: 0.4).scalars),
+                     Self.floats("wd", [32, 1, 3, 3], randn([32, 1, 3, 3], seed: 11, std: 0.4).scalars),
+                     Self.floats("bd", [32], randn([32], seed: 12).scalars),
+                     Self.floats("wp", [16, 32, 1, 1], randn([16, 32, 1, 1], seed: 13, std: 0.3).scalars),
+                     Self.floats("lo", [], [0]), Self.floats("hi", [], [6])]
+        let dw = Self.node("Conv", ["r1", "wd", "bd"], ["d"], [Self.attr("pads", ints: [0, 0, 1, 1]),
+                                                               Self.attr("strides", ints: [2, 2]), Self.attr("group", int: 32)])
+        let fused = try Self.model([Self.node("Conv", ["x", "we"], ["e"]), Self.node("Clip", ["e", "lo", "hi"], ["r1"]), dw,
+                                    Self.node("Clip", ["d", "lo", "hi"], ["r2"]), Self.node("Conv", ["r2", "wp"], ["y"])], inits)
+        let plain = try Self.model([Self.node("Conv", ["x", "we"], ["e"]), Self.node("Identity", ["e"], ["e2"]),
+                                    Self.node("Clip", ["e2", "lo", "hi"], ["r1"]), dw, Self.node("Identity", ["d"], ["d2"]),
+                                    Self.node("Clip", ["d2", "lo", "hi"], ["r2"]), Self.node("Conv", ["r2", "wp"], ["y"])], inits)
+        XCTAssertEqual(fused.operations, ["Conv conv+clip+conv+clip+conv"])
+        let x = randn([2, 8, 9, 9], seed: 14)
+        let a = try run(fused, x), b = try run(plain, x)
+        XCTAssertEqual(a.shape, [2, 16, 4, 4])
+        for i in 0..<a.count { XCTAssertEqual(a[flat: i], b[flat: i], accuracy: 1e-5 * max(1, abs(b[flat: i]))) }
+        let (_, ga) = valueWithGradient(wrt: [x]) { (fused(x) * b).sum() }
+        let (_, gb) = valueWithGradient(wrt: [x]) { (plain(x) * b).sum() }
+        for i in 0..<x.count { XCTAssertEqual(ga[0][flat: i], gb[0][flat: i], accuracy: 1e-4 * max(1, abs(gb[0][flat: i]))) }
+    }
+
     func testTrailingSoftmaxIsStrippedAndLogitsCanBeNamed() throws {
         var m = ONNXModelProto()
         m.opsetImports = [("", 13)]

@@ -1,4 +1,5 @@
 import IsthmusCore
+import IsthmusKernels
 
 /// TensorFlow "SAME" padding for a static input size: output ceil(size / stride), the odd extra row/column at the
 /// bottom/right (as Conv2dStaticSamePadding of efficientnet-lite-pytorch).
@@ -53,10 +54,12 @@ public final class MBConvBlock: Module {
     }
 
     public override func forward(_ x: Tensor) -> Tensor {
-        var h = x
-        if let expandConv, let bn0 { h = fusedConvBN(h, expandConv, bn0, activation: .relu6) }
-        h = fusedConvBN(h, depthwiseConv, bn1, activation: .relu6)
-        h = fusedConvBN(h, projectConv, bn2)
+        // One chain: the expanded activations stay in oneDNN's blocked layout between the three convolutions.
+        var layers: [(conv: Conv2d, bn: BatchNorm2d, activation: ConvActivation)] = []
+        if let expandConv, let bn0 { layers.append((conv: expandConv, bn: bn0, activation: .relu6)) }
+        layers.append((conv: depthwiseConv, bn: bn1, activation: .relu6))
+        layers.append((conv: projectConv, bn: bn2, activation: .none))
+        var h = fusedConvBNChain(x, layers)
         guard hasSkip else { return h }
         if training && dropConnectRate > 0 {
             // Per-sample keep mask scaled by 1 / keep (efficientnet-lite-pytorch's drop_connect).
