@@ -44,14 +44,7 @@ struct TrainCommand: Command {
         try args.finish()
         try out.check()
 
-        let split = try DataSource.load(dataSpec)
-        var model = m
-        if model.options.classes == nil { model.options.classes = split.train.classes }
-        let (net, info) = try model.load()
-        guard info.inputShape == split.train.imageShape else {
-            throw CLIError("\(info.name) takes \(info.inputShape) inputs, \(dataSpec) has \(split.train.imageShape)")
-        }
-        for d in [split.train, split.test] { try DataSpec.checkLabels(d, spec: dataSpec, info: info) }
+        let (split, model, net, info) = try DataSpec.split(dataSpec, for: m, classesFromData: true)
         c.shift = shift ?? (info.inputShape[0] == 1 ? 2 : 0)
         var last: Training.File!
         try out.write { dir in
@@ -79,13 +72,8 @@ struct EvalCommand: Command {
         let dataSpec = try args.required("--data")
         let which = try args.required("--split")
         try args.finish()
-        let split = try DataSource.load(dataSpec)
+        let (split, _, net, _) = try DataSpec.split(dataSpec, for: m)
         let data = which == "test" ? split.test : split.train
-        let (net, info) = try m.load()
-        guard info.inputShape == data.imageShape else {
-            throw CLIError("\(info.name) takes \(info.inputShape) inputs, \(dataSpec) has \(data.imageShape)")
-        }
-        try DataSpec.checkLabels(data, spec: dataSpec, info: info)
         let (acc, loss) = Training.evaluate(net, on: data)
         print(String(format: "%@ %@ split: accuracy %.4f, loss %.4f (%d images)", dataSpec, which, acc, loss, data.count))
     }

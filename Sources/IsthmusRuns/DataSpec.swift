@@ -131,4 +131,20 @@ public enum DataSpec {
         }
         return indices.map { test.image($0) }
     }
+
+    /// The train/test split of `spec` with the model for it (with `classesFromData`, classes taken from the data when
+    /// `model` leaves them open); input shape and labels of both halves checked. Returns the resolved model spec too.
+    public static func split(_ spec: String, for model: ModelSpec, classesFromData: Bool = false) throws
+        -> (split: DataSplit, model: ModelSpec, net: Module, info: ModelInfo) {
+        let split = try DataSource.load(spec)
+        var m = model
+        if classesFromData && m.options.classes == nil && m.onnx == nil { m.options.classes = split.train.classes }
+        let (net, info) = try m.load()
+        guard info.inputShape == split.train.imageShape else {
+            throw RunError("\(info.name) takes \(info.inputShape) inputs, \(spec) has \(split.train.imageShape)"
+                           + ModelSpec.inputSizeHint(info, split.train.imageShape))
+        }
+        for d in [split.train, split.test] { try checkLabels(d, spec: spec, info: info) }
+        return (split, m, net, info)
+    }
 }
