@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "IsthmusNNTests", dependencies: ["IsthmusNN", "IsthmusReport", "IsthmusTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "IsthmusReportTests", dependencies: ["IsthmusReport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "IsthmusPercolationTests", dependencies: ["IsthmusPercolation"]),
+        .testTarget(name: "IsthmusPercolationTests", dependencies: ["IsthmusPercolation", "IsthmusReport"]),
         .testTarget(name: "IsthmusLandscapeTests", dependencies: ["IsthmusLandscape"]),
         .testTarget(name: "IsthmusArgumentsTests", dependencies: ["IsthmusArguments"]),
         .testTarget(name: "IsthmusRunsTests", dependencies: ["IsthmusRuns", "IsthmusTestSupport"]),

@@ -122,3 +122,87 @@ extension PercolationValidation {
         try dir.writeText(markdown(results), "validation.md")
     }
 }
+
+/// The `percolate` experiment: one of its modes with its settings, checked, run, written and summarized.
+public enum PercolationRun {
+    public enum Mode: Equatable, Sendable {
+        /// Curves of one lattice (pair connectivity and spanning against p); `threshold` also estimates p_c.
+        case curves, threshold
+        /// p_c(d) for these dimensions against 1/(2d) and the asymptotic expansion.
+        case scan([Int])
+        /// K random classes at p = 1/K: P(two class-c cells connected) as d grows (at most 20 trials).
+        case paperModel
+        /// Labels from a smoothed random field: how correlation moves the threshold (at most 50 trials).
+        case correlated
+        /// Site and bond p_c for d = 2..6 against published values.
+        case validate
+    }
+
+    public struct Settings: Sendable {
+        public var mode = Mode.curves
+        public var graph = GraphFamily.hypercubic, kind = PercolationKind.site, boundary = Boundary.periodic
+        public var dim = 2, size = 64, trials = 100, points = 101, classes = 10
+        public var pValues: [Double]?
+        public var seed: UInt64 = 1
+        /// Curves and threshold: fewer trials so the run takes about this many seconds (`fitTrials`).
+        public var budget: Double?
+        public init() {}
+    }
+
+    /// Refuses settings that cannot run: a periodic box below side 3, more than 4e8 sites, p outside [0, 1], a budget
+    /// outside the curves and threshold modes.
+    public static func check(_ s: Settings) throws {
+        func fail(_ m: String) -> PercolationError { PercolationError(m) }
+        if let ps = s.pValues, !ps.allSatisfy({ $0 >= 0 && $0 <= 1 }) { throw fail("--p values must lie in [0, 1]") }
+        if s.boundary == .periodic && s.graph == .hypercubic && s.size < 3 { throw fail("periodic boxes need --size >= 3") }
+        if s.graph != .hypercube && pow(Double(s.size), Double(s.dim)) > 4e8 {
+            throw fail("\(s.size)^\(s.dim) sites do not fit in memory; lower --size or --dim")
+        }
+        if s.budget != nil && s.mode != .curves && s.mode != .threshold { throw fail("--budget applies to the curves and --threshold modes") }
+    }
+
+    /// Runs `s` (progress and the budget's calibration on stderr unless `quiet`), writes its files into the folder
+    /// `write` provides (called once, at the end), and returns the summary to print.
+    public static func run(_ s: Settings, quiet: Bool, write: ((RunDirectory) throws -> Void) throws -> Void) throws -> String {
+        switch s.mode {
+        case .validate:
+            let results = PercolationValidation.run(seed: s.seed)
+            try write { try PercolationValidation.write(results, to: $0) }
+            return PercolationValidation.markdown(results)
+        case .scan(let dims):
+            let r = DimensionScan.run(DimensionScan.Config(kind: s.kind, dims: dims, trials: s.trials, seed: s.seed))
+            try write { try DimensionScan.write(r, to: $0, title: "\(s.kind.rawValue) percolation threshold vs dimension") }
+            return DimensionScan.summary(r)
+        case .paperModel:
+            let r = ClassConnectivity.run(ClassConnectivity.Config(classes: s.classes, adjacency: s.graph == .hypercube ? .hypercubic : s.graph,
+                                                                   trials: min(s.trials, 20), seed: s.seed))
+            try write { try ClassConnectivity.write(r, to: $0, classes: s.classes) }
+            return ClassConnectivity.summary(r)
+        case .correlated:
+            let r = CorrelatedConnectivity.run(CorrelatedConnectivity.Config(graph: s.graph, dim: s.dim, size: s.size, trials: min(s.trials, 50),
+                                                                             seed: s.seed))
+            try write { try $0.writeJSON(r, "result.json") }
+            return CorrelatedConnectivity.summary(r)
+        case .curves, .threshold:
+            var c = PercolationExperiment.Config(graph: s.graph, kind: s.kind, dim: s.dim, size: s.size, boundary: s.boundary, trials: s.trials,
+                                                 seed: s.seed, threshold: s.mode == .threshold, pValues: s.pValues, points: s.points)
+            if let budget = s.budget {
+                let fit = PercolationExperiment.fitTrials(c, budget: budget)
+                if !quiet {
+                    FileHandle.standardError.write(Data(String(format: "percolate: calibration %d trials in %.1f s; --budget %.0f s allows %d of %d trials\n",
+                                                               fit.probeTrials, fit.probeSeconds, budget, fit.trials, c.trials).utf8))
+                }
+                c.trials = fit.trials
+            }
+            let r = PercolationExperiment.run(c, quiet: quiet)
+            try write { try PercolationExperiment.write(r, to: $0) }
+            return PercolationExperiment.summary(r)
+        }
+    }
+}
+
+/// Percolation settings that cannot run: one line for the user.
+public struct PercolationError: Error, CustomStringConvertible, Equatable {
+    public let description: String
+    public init(_ message: String) { description = message }
+}
