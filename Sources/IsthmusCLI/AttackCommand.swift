@@ -82,31 +82,9 @@ struct AttackCommand: Command {
         if method == .adaptive && inputPath != nil && pairPath == nil { throw CLIError("the adaptive attack needs --pair A.npy") }
         try out.check()
 
-        // Inputs, labels and (paper/adaptive) anchors.
-        var images: Tensor, labels: [Int], anchors: Tensor?
-        var record = Attacks.Source(source: data ?? inputPath!)
-        if let data {
-            // Shapes checked; photos in the model's normalization, labeled with its top-1 class per photo view.
-            let test = try DataSpec.evaluationData(data, model: model, info: info)
-            let pick: Attacks.Inputs
-            do {
-                pick = try Attacks.pickInputs(test, named: data, model: model, count: count!, targetClass: target,
-                                              paired: paired, seed: m.seed)
-            } catch let e as AttackError { throw CLIError(e.description) }
-            (images, labels, anchors) = (pick.images, pick.labels, pick.anchors)
-            (record.indices, record.anchorIndices) = (pick.indices, pick.anchorIndices)
-        } else {
-            images = try DataSpec.inputBatch(inputPath!, info: info)
-            labels = Array(repeating: label!, count: images.shape[0])
-            if let pairPath {
-                guard paired else { throw CLIError("--pair goes with --method paper or adaptive") }
-                let a = try DataSpec.inputBatch(pairPath, info: info)
-                guard a.shape[0] == 1 || a.shape[0] == images.shape[0] else {
-                    throw CLIError("\(pairPath) has \(a.shape[0]) images for \(images.shape[0]) inputs")
-                }
-                anchors = a.shape[0] == 1 ? a.gathered(rows: Array(repeating: 0, count: images.shape[0])) : a
-            }
-        }
+        let request: AttackInputs.Request = data.map { .data(spec: $0, count: count!) } ?? .file(path: inputPath!, label: label!, pair: pairPath)
+        let (inputs, record) = try AttackInputs.load(request, model: model, info: info, targetClass: target, paired: paired, seed: m.seed)
+        let (images, labels, anchors) = (inputs.images, inputs.labels, inputs.anchors)
         let stopAtAnchorLoss = paired && (method == .adaptive || mode == "statistics")
         if method == .paper && mode == "statistics" && anchors == nil {
             note("note: no pair given, so no early-stop threshold: running all \(c.steps) steps")

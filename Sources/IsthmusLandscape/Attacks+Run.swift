@@ -14,6 +14,9 @@ extension Attacks {
         public var indices: [Int]
         public var anchors: Tensor?
         public var anchorIndices: [Int]?
+        public init(images: Tensor, labels: [Int], indices: [Int], anchors: Tensor? = nil, anchorIndices: [Int]? = nil) {
+            self.images = images; self.labels = labels; self.indices = indices; self.anchors = anchors; self.anchorIndices = anchorIndices
+        }
     }
 
     /// `count` of the images `model` classifies correctly, shuffled with `seed`; for a targeted attack only images
