@@ -127,7 +127,7 @@ for name in ours[0]:
     if name.endswith("-sequential") and ms(ours, base):
         speedups.append((base, ratio(o, ms(ours, base))))
 for base, s in speedups:
-    print(f"{base}: batched {s:.2f}x faster than Isthmus pair by pair")
+    print(f"{base}: batched speed-up {s:.2f}x (Isthmus pair-by-pair time / batched time)")
 m, om, q = peer[0]["_meta"], ort[0]["_meta"], ours[0]["_meta"]
 print(f"\n({cpu}; {q['threads']} threads each side; Isthmus {q['isthmus']} on oneDNN ISA {q['oneDNNISA']}; "
       f"torch {m['torch']} on CPU capability {m['cpuCapability']}; onnxruntime {om['onnxruntime']}; "
