@@ -30,6 +30,9 @@ while [ $# -gt 0 ]; do
     esac
 done
 venv=${TORCH_VENV:-.venv-torch}
+# PyTorch's OpenMP runtime (libgomp) waits the way `isthmus` sets its own: a short spin (GOMP_SPINCOUNT=20000) unless
+# GOMP_SPINCOUNT or OMP_WAIT_POLICY is given; spinning idle threads cost a loaded machine dearly.
+if [ -z "${GOMP_SPINCOUNT:-}" ] && [ -z "${OMP_WAIT_POLICY:-}" ]; then export GOMP_SPINCOUNT=20000; fi
 case "$rounds" in '') ;; *[!0-9]*|0) echo "bench-vs-torch: --rounds takes a positive integer" >&2; exit 2 ;; esac
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
@@ -93,7 +96,7 @@ for r in $(seq 1 "$rounds"); do
 done
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //' || true)
 python3 - "$out" "$rounds" "$(( $(date +%s) - start ))" "${cpu:-unknown CPU}" <<'PY'
-import json, statistics, sys
+import json, os, statistics, sys
 d, rounds, seconds, cpu = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 load = lambda kind: [json.load(open(f"{d}/{kind}{r}.json")) for r in range(1, rounds + 1)]
 peer, ort, ours = load("peer"), load("ort"), load("isthmus")
@@ -124,11 +127,12 @@ for name in ours[0]:
     if name.endswith("-sequential") and ms(ours, base):
         speedups.append((base, ratio(o, ms(ours, base))))
 for base, s in speedups:
-    print(f"{base}: batched {s:.2f}x faster than Isthmus pair by pair")
+    print(f"{base}: batched speed-up {s:.2f}x (Isthmus pair-by-pair time / batched time)")
 m, om, q = peer[0]["_meta"], ort[0]["_meta"], ours[0]["_meta"]
 print(f"\n({cpu}; {q['threads']} threads each side; Isthmus {q['isthmus']} on oneDNN ISA {q['oneDNNISA']}; "
       f"torch {m['torch']} on CPU capability {m['cpuCapability']}; onnxruntime {om['onnxruntime']}; "
       f"{rounds} round(s), medians, ratio = Isthmus / peer, lower is better; PyTorch rows of the whole runs are "
-      f"the paper's pair-by-pair procedure; {seconds} s in all)")
+      f"the paper's pair-by-pair procedure; GOMP_SPINCOUNT {os.environ.get('GOMP_SPINCOUNT', 'unset')}, OMP_WAIT_POLICY "
+      f"{os.environ.get('OMP_WAIT_POLICY', 'unset')}; {seconds} s in all)")
 print(open(f"{d}/uptime.txt").read().rstrip())
 PY
