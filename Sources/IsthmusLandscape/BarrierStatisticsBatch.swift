@@ -26,8 +26,7 @@ extension BarrierStatistics {
 
     /// `measure` for each of `plans`, `batch` optimizations at a time: the adversarial pairs' attacks in one
     /// `Attacks.PaperBatch`, then every pair's bypass in one `Bypass.Batch` (`Chain.runMany`). Each unit equals
-    /// `measure` on its plan up to float32 rounding. Plans are taken in chunks of `16 * batch` (few partly filled
-    /// batches at chunk ends), and `finished(k, unit)`
+    /// `measure` on its plan up to float32 rounding. Plans are taken in chunks of `4 * batch`, and `finished(k, unit)`
     /// gets each unit of plans[k] as soon as it is done (out of order within a chunk). batch 1, or an attack method
     /// other than the paper's, measures the pairs one by one with `measure`.
     public static func measureMany(_ plans: [Plan], _ c: Config, model: Module, data: some ImageSource, batch: Int,
@@ -36,7 +35,7 @@ extension BarrierStatistics {
             for (k, p) in plans.enumerated() { try finished(k, try measure(p, c, model: model, data: data)) }
             return
         }
-        let chunk = 16 * batch
+        let chunk = 4 * batch
         var start = 0
         while start < plans.count {
             let range = start..<min(plans.count, start + chunk)

@@ -55,11 +55,6 @@ public final class ReproContext {
 
     func pick<T>(smoke: T, quick: T, full: T) -> T { preset.pick(smoke: smoke, quick: quick, paper: full) }
 
-    /// Pairs of the trained model (mnist-cnn) optimized together in one batch by the many-pair stages (connectivity,
-    /// barriers): 1 at --smoke (the sequential procedure), else 8 (a batch-8 step of mnist-cnn costs little more
-    /// than a batch-1 step).
-    var pairBatch: Int { pick(smoke: 1, quick: 8, full: 8) }
-
     func split() throws -> DataSplit {
         if let s = cachedSplit { return s }
         let s = try DataSource.load(dataSpec)
@@ -174,8 +169,8 @@ public enum Reproduction {
         return "--quick runs every stage with fewer pairs and iterations: \(q.pairs) within-class pairs (--full: \(f.pairs)), " +
             "\(bq.pairs) barrier pairs per group under the \(bq.pairProtocol.rawValue) protocol with \(bq.bypass.iterations)-step bypasses " +
             "(--full: the \(bf.pairProtocol.rawValue) protocol, \(bf.bypass.iterations) steps), the dimension sweep at sizes " +
-            "\(sq.sizes.map(String.init).joined(separator: ", ")) with \(sq.seeds.count) seed(s) (--full: \(sf.sizes.map(String.init).joined(separator: ", ")) " +
-            "with \(sf.seeds.count)), \(eq.checkpoints.count) evolution checkpoints (--full: \(ef.checkpoints.count)): the same measurements on " +
+            "\(sq.sizes.map(String.init).joined(separator: ", ")) with \(sq.seeds.count) seed(s) and \(sq.base.rounds) rounds of bends " +
+            "(--full: \(sf.sizes.map(String.init).joined(separator: ", ")) with \(sf.seeds.count) and \(sf.base.rounds) rounds), \(eq.checkpoints.count) evolution checkpoints (--full: \(ef.checkpoints.count)): the same measurements on " +
             "fewer samples and shorter optimizations, so wider error bars; --full runs the paper's settings."
     }
 
@@ -235,8 +230,7 @@ enum ConnectivityStage: ReproStage {
         let (model, info, m) = try ctx.trainedModel()
         let test = try ctx.split().test
         let c = ctx.config(Connectivity.Config.self)
-        // The bends of `pairBatch` pairs in one batch (equal to one by one up to float32 rounding).
-        let rows = try Connectivity.run(c, model: model, data: test, batch: ctx.pairBatch, units: ctx.units(dir))
+        let rows = try Connectivity.run(c, model: model, data: test, units: ctx.units(dir))
         try Connectivity.write(c, rows: rows, to: dir)
         // The showcase (Fig 1-3): the pair with the highest primary barrier, its path and its bend.
         if let best = rows.max(by: { $0.primaryGap < $1.primaryGap }) {
@@ -362,7 +356,7 @@ enum BarriersStage: ReproStage {
         let (model, _, m) = try ctx.trainedModel()
         let c = ctx.config(BarrierStatistics.Config.self)
         try ctx.writeConfig(dir, model: m, c)
-        let units = try BarrierStatistics.run(c, model: model, data: try ctx.split().test, batch: ctx.pairBatch, units: ctx.units(dir))
+        let units = try BarrierStatistics.run(c, model: model, data: try ctx.split().test, units: ctx.units(dir))
         try BarrierStatistics.write(c, units: units, to: dir)
     }
 

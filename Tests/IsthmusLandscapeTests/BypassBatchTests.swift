@@ -76,19 +76,25 @@ final class BypassBatchTests: XCTestCase {
         return best
     }
 
-    /// The paper's faithful bypass (MSE + TV terms, projected gradient) with the loss stop: bends leave at different
-    /// steps and waiting bends join the freed slots.
-    func testBatchedEqualsSequentialWithLossStopsAtDifferentSteps() throws {
-        let model = Self.cnn(), jobs = Self.jobs()
+    /// The paper's faithful bypass of 24 steps with a loss stop that `jobs`, run one by one, cross at different
+    /// steps (some never).
+    static func splitStopConfig(_ model: Module, _ jobs: [Bypass.Job]) throws -> Bypass.Config {
         var c = Bypass.Config()
         c.iterations = 24
-        let free = try Self.sequential(model, jobs, c)
-        // A stop threshold crossed at different steps by different bends (some never).
-        let (t, distinct) = Self.splittingThreshold(free.flatMap { $0.trace.map(Double.init) }) { t in
+        let free = try sequential(model, jobs, c)
+        let (t, distinct) = splittingThreshold(free.flatMap { $0.trace.map(Double.init) }) { t in
             free.map { o in (o.trace.firstIndex { Double($0) < t } ?? c.iterations) + 1 }
         }
         XCTAssertGreaterThanOrEqual(distinct, 3, "the bends must stop at different steps")
         c.stopLoss = t
+        return c
+    }
+
+    /// The paper's faithful bypass (MSE + TV terms, projected gradient) with the loss stop: bends leave at different
+    /// steps and waiting bends join the freed slots.
+    func testBatchedEqualsSequentialWithLossStopsAtDifferentSteps() throws {
+        let model = Self.cnn(), jobs = Self.jobs()
+        let c = try Self.splitStopConfig(model, jobs)
         let seq = try Self.sequential(model, jobs, c)
         XCTAssertGreaterThanOrEqual(Set(seq.map(\.iterations)).count, 3)
         let (bat, sizes) = try Self.batched(model, jobs, c, capacity: 4)
@@ -140,14 +146,7 @@ final class BypassBatchTests: XCTestCase {
     /// `optimizeMany`: the jobs through min(batch, count) slots, outcomes in job order, stops at different steps.
     func testOptimizeManyEqualsSequentialInJobOrder() throws {
         let model = Self.cnn(), jobs = Self.jobs()
-        var c = Bypass.Config()
-        c.iterations = 24
-        let free = try Self.sequential(model, jobs, c)
-        let (t, distinct) = Self.splittingThreshold(free.flatMap { $0.trace.map(Double.init) }) { t in
-            free.map { o in (o.trace.firstIndex { Double($0) < t } ?? c.iterations) + 1 }
-        }
-        XCTAssertGreaterThanOrEqual(distinct, 3, "the bends must stop at different steps")
-        c.stopLoss = t
+        let c = try Self.splitStopConfig(model, jobs)
         let seq = try Self.sequential(model, jobs, c)
         // The loss's own class is not used: every job has its own.
         let loss = ClassLoss(model: model, classIndex: 9)

@@ -25,14 +25,20 @@ final class ChainBatchTests: XCTestCase {
         XCTAssertEqual(Set(order), Set(pairs.indices))
         for (s, b) in zip(seq, got.compactMap { $0 }) {
             XCTAssertEqual(b.rounds.map(\.bendsAdded), [1, 2])
-            XCTAssertEqual(b.bendIterations, s.bendIterations)
-            XCTAssertEqual(b.gradientEvaluations, s.gradientEvaluations)
-            XCTAssertEqual(b.forwardEvaluations, s.forwardEvaluations)
-            XCTAssertEqual(b.primaryLosses, s.primaryLosses, "the primary segment involves no bend")
-            XCTAssertEqual(b.pathLosses.count, s.pathLosses.count)
-            for (x, y) in zip(b.pathLosses, s.pathLosses) { XCTAssertEqual(x, y, accuracy: BypassBatchTests.tolerance) }
-            XCTAssertEqual(b.finalMax, s.finalMax, accuracy: Double(BypassBatchTests.tolerance))
-            XCTAssertEqual(b.deviation!.deviationRatio, s.deviation!.deviationRatio, accuracy: 1e-5)
+            Self.assertEqual(b, s)
         }
+    }
+
+    /// A chain with batched bends against the same chain run bend by bend: equal counts, the primary curve bit for
+    /// bit (no bend involved), path and deviation to BypassBatchTests.tolerance.
+    static func assertEqual(_ b: Chain.Result, _ s: Chain.Result, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(b.bendIterations, s.bendIterations, file: file, line: line)
+        XCTAssertEqual(b.gradientEvaluations, s.gradientEvaluations, file: file, line: line)
+        XCTAssertEqual(b.forwardEvaluations, s.forwardEvaluations, file: file, line: line)
+        XCTAssertEqual(b.primaryLosses, s.primaryLosses, "the primary segment involves no bend", file: file, line: line)
+        XCTAssertEqual(b.pathLosses.count, s.pathLosses.count, file: file, line: line)
+        for (x, y) in zip(b.pathLosses, s.pathLosses) { XCTAssertEqual(x, y, accuracy: BypassBatchTests.tolerance, file: file, line: line) }
+        XCTAssertEqual(b.finalMax, s.finalMax, accuracy: Double(BypassBatchTests.tolerance), file: file, line: line)
+        XCTAssertEqual(b.deviation!.deviationRatio, s.deviation!.deviationRatio, accuracy: 1e-5, file: file, line: line)
     }
 }
