@@ -23,8 +23,6 @@ struct BenchCommand: Command {
         .text("--json", "FILE", "write {workload: {ms, unit}, _meta: {...}}, the peer benchmark's JSON shape"),
     ]) }
 
-    struct Entry: Codable { var ms: Double; var unit: String }
-
     static func run(_ args: inout Arguments) throws {
         let only = try args.string("--workload") ?? ""
         let threads = try args.optionalInt("--threads")
@@ -36,18 +34,13 @@ struct BenchCommand: Command {
         if chosen.isEmpty { throw CLIError("no workload matches '\(only)'") }
         print("\(KernelSettings.cpuModel), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Threads.count) threads; "
               + KernelSettings.summary)
-        var out = JSONValue.object([])
-        var entries: [(String, JSONValue)] = []
+        var results: [(workload: Workloads.Workload, ms: Double)] = []
         for w in chosen {
             let ms = try w.measure(quick: quick)
             print(w.name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%10.2f ", ms) + w.unit)
-            entries.append((w.name, .object([("ms", .number((ms * 1000).rounded() / 1000)), ("unit", .string(w.unit))])))
+            results.append((w, ms))
         }
-        entries.append(("_meta", .object([("isthmus", .string(IsthmusReportModule.version)), ("threads", .number(Double(Threads.count))),
-                                         ("gitCommit", .string(RunInfo.current(seed: 0).gitCommit)),
-                                         ("cpu", .string(KernelSettings.cpuModel)),
-                                         ("oneDNNISA", .string(KernelSettings.oneDNNISA))])))
-        out = .object(entries)
+        let out = Workloads.json(results, version: IsthmusReportModule.version, gitCommit: RunInfo.current(seed: 0).gitCommit)
         if let json { try atomicWrite(Data(out.render(pretty: true).utf8), to: URL(fileURLWithPath: json)) }
     }
 }

@@ -87,14 +87,11 @@ struct ConnectCommand: Command {
         let beat = Heartbeat("connect --method \(method.rawValue)", detail: "one path A->C")
         let outcome = try Paths.connect(method, config, model: model, from: a, to: c, normalization: info.normalization)
         beat.stop()
-        let r = outcome.result
         try out.write { dir in
             try writeConfig(dir, seed: m.seed, model: m, ConnectConfig(method: method, paths: config))
             try Paths.write(outcome, method: method, straight: straight, classIndex: config.classIndex, to: dir)
         }
-        print(String(format: "%@: straight max %.4f (gap %.4f) -> path max %.4f (gap %.4f), connected at 0.05: %@; length %.3f, distance %.3f; %d gradient + %d forward evaluations, %.1f s",
-                     method.rawValue, straight.barrier.max, straight.barrier.gap, r.max, r.gap, r.connected["0.05"] == true ? "yes" : "no",
-                     r.pathLengthRatio, r.maxDistanceFromSegment, r.gradientEvaluations, r.forwardEvaluations, r.seconds))
+        print(outcome.result.summary(straight: straight.barrier))
     }
 }
 
@@ -142,14 +139,6 @@ struct ComparePathsCommand: Command {
         let run = try ManyPairRun.open(&args, model: m, data: dataSpec, config: c)
         let units = try ComparePaths.run(c, model: run.model, data: run.test, batch: batch, units: run.units)
         let file = try ComparePaths.write(c, units: units, to: run.dir)
-        print(String(format: "%d pairs; straight: median max %.4f, gap %.4f, connected at 0.05 %.1f%%", file.straight.pairs,
-                     file.straight.medianMax, file.straight.medianGap, 100 * file.straight.connectedFraction))
-        print("method      connected@0.05  median max  median gap  median evaluations  mean s")
-        for method in c.methods {
-            guard let s = file.summary[method.rawValue] else { continue }
-            print(method.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
-                  + String(format: "%13.1f%%  %10.4f  %10.4f  %18.0f  %6.2f", 100 * s.connectedFraction, s.medianMax, s.medianGap,
-                           s.medianEvaluations, s.meanSeconds))
-        }
+        print(ComparePaths.summary(file, methods: c.methods))
     }
 }

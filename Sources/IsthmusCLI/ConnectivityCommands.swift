@@ -81,9 +81,7 @@ struct BypassCommand: Command {
             try writeConfig(dir, seed: m.seed, model: m, config)
             try Chain.write(result, path, normalization: info.normalization, title: "Class \(config.classIndex): straight segment vs bypass", to: dir)
         }
-        print(String(format: "primary max %.4f (gap %.4f) -> path max %.4f (gap %.4f) after %d round(s); deviation %.4f, pixel %.4f",
-                     result.primaryMax, result.primaryGap, result.finalMax, result.finalGap, result.rounds.count,
-                     result.deviation?.deviationRatio ?? 0, result.deviation?.pixelDeviation ?? 0))
+        print(Chain.summary(result))
     }
 }
 

@@ -66,10 +66,7 @@ struct UntrainedCommand: Command {
             try writeConfig(dir, seed: c.seed, model: nil, s)
             let rows = try DimensionSweep.run(s, batch: batch, units: unitRun(dir, quiet: quiet))
             try DimensionSweep.write(s, rows: rows, to: dir)
-            for t in DimensionSweep.summarize(rows) {
-                print(String(format: "%3dx%-3d (d=%6d): primary gap median %.3f, rounds needed median %.1f (%d not connected), final gap median %.3f",
-                             t.size, t.size, t.dimension, t.primaryGap.median, t.roundsNeeded.median, t.notConnected, t.finalGap.median))
-            }
+            print(DimensionSweep.summary(rows))
             return
         }
         let out = try OutputArguments.parse(&args)
@@ -80,8 +77,7 @@ struct UntrainedCommand: Command {
             try writeConfig(dir, seed: c.seed, model: nil, c)
             try UntrainedConnectivity.write(r, a: a, c: z, path: path, to: dir)
         }
-        print(String(format: "L(A) %.5f  L(C) %.5f  primary max %.4f  round max %@", r.endpointLoss[0], r.endpointLoss[1], r.primaryMax,
-                      r.roundMax.map { String(format: "%.4f", $0) }.joined(separator: " -> ")))
+        print(UntrainedConnectivity.summary(r))
     }
 }
 

@@ -65,3 +65,11 @@ extension Chain {
         try plot(r, title: title ?? "Class \(r.config.classIndex): straight segment vs bypass").write(to: dir.url("curve.svg"))
     }
 }
+
+extension Chain {
+    /// The console summary: the straight segment's barrier, the path's after the rounds, and the deviation.
+    public static func summary(_ r: Result) -> String {
+        String(format: "primary max %.4f (gap %.4f) -> path max %.4f (gap %.4f) after %d round(s); deviation %.4f, pixel %.4f",
+               r.primaryMax, r.primaryGap, r.finalMax, r.finalGap, r.rounds.count, r.deviation?.deviationRatio ?? 0, r.deviation?.pixelDeviation ?? 0)
+    }
+}

@@ -206,3 +206,19 @@ public enum ComparePaths {
     }
 }
 
+
+extension ComparePaths {
+    /// The console summary: the straight segments, then one line per method.
+    public static func summary(_ f: File, methods: [PathMethod]) -> String {
+        var lines = [String(format: "%d pairs; straight: median max %.4f, gap %.4f, connected at 0.05 %.1f%%", f.straight.pairs,
+                            f.straight.medianMax, f.straight.medianGap, 100 * f.straight.connectedFraction),
+                     "method      connected@0.05  median max  median gap  median evaluations  mean s"]
+        for method in methods {
+            guard let s = f.summary[method.rawValue] else { continue }
+            lines.append(method.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
+                         + String(format: "%13.1f%%  %10.4f  %10.4f  %18.0f  %6.2f", 100 * s.connectedFraction, s.medianMax, s.medianGap,
+                                  s.medianEvaluations, s.meanSeconds))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

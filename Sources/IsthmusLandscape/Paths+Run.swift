@@ -37,3 +37,12 @@ extension Paths {
         try concat(outcome.vertices, axis: 0).writeNpy(dir.url("path.npy").path)
     }
 }
+
+extension PathResult {
+    /// The console summary of a path against the straight segment's barrier `straight`.
+    public func summary(straight: Barrier) -> String {
+        String(format: "%@: straight max %.4f (gap %.4f) -> path max %.4f (gap %.4f), connected at 0.05: %@; length %.3f, distance %.3f; %d gradient + %d forward evaluations, %.1f s",
+               method.rawValue, straight.max, straight.gap, max, gap, connected["0.05"] == true ? "yes" : "no", pathLengthRatio,
+               maxDistanceFromSegment, gradientEvaluations, forwardEvaluations, seconds)
+    }
+}

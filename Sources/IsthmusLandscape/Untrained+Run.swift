@@ -82,3 +82,21 @@ extension DimensionSweep {
         try figure(try dir.readJSON(File.self, "result.json").summary).write(to: dir.url("sweep.svg"))
     }
 }
+
+extension UntrainedConnectivity {
+    /// The console summary: endpoint losses, the primary segment's max and each round's path max.
+    public static func summary(_ r: Result) -> String {
+        String(format: "L(A) %.5f  L(C) %.5f  primary max %.4f  round max %@", r.endpointLoss[0], r.endpointLoss[1], r.primaryMax,
+               r.roundMax.map { String(format: "%.4f", $0) }.joined(separator: " -> "))
+    }
+}
+
+extension DimensionSweep {
+    /// One line per input size: the medians of the primary gap, the rounds needed and the final gap.
+    public static func summary(_ rows: [Row]) -> String {
+        summarize(rows).map {
+            String(format: "%3dx%-3d (d=%6d): primary gap median %.3f, rounds needed median %.1f (%d not connected), final gap median %.3f",
+                   $0.size, $0.size, $0.dimension, $0.primaryGap.median, $0.roundsNeeded.median, $0.notConnected, $0.finalGap.median)
+        }.joined(separator: "\n")
+    }
+}

@@ -89,3 +89,16 @@ extension Workloads {
         return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
     }
 }
+
+extension Workloads {
+    /// {workload: {ms, unit}, _meta: {isthmus, threads, gitCommit, cpu, oneDNNISA}}, the peer benchmarks' JSON shape.
+    public static func json(_ results: [(workload: Workloads.Workload, ms: Double)], version: String, gitCommit: String) -> JSONValue {
+        var entries: [(String, JSONValue)] = results.map { w, ms in
+            (w.name, .object([("ms", .number((ms * 1000).rounded() / 1000)), ("unit", .string(w.unit))]))
+        }
+        entries.append(("_meta", .object([("isthmus", .string(version)), ("threads", .number(Double(Threads.count))),
+                                         ("gitCommit", .string(gitCommit)), ("cpu", .string(KernelSettings.cpuModel)),
+                                         ("oneDNNISA", .string(KernelSettings.oneDNNISA))])))
+        return .object(entries)
+    }
+}
