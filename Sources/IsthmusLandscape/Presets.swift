@@ -12,9 +12,20 @@ public enum Preset: String, Codable, CaseIterable, Sendable {
 }
 
 /// An experiment's config with presets and a seed (the seed is the caller's).
-public protocol PresetConfig {
+/// A config with smoke, quick and paper presets.
+public protocol Presettable {
     static func preset(_ p: Preset) -> Self
+}
+
+public protocol PresetConfig: Presettable {
     var seed: UInt64 { get set }
+}
+
+extension Presettable {
+    public static var smoke: Self { preset(.smoke) }
+    public static var quick: Self { preset(.quick) }
+    /// The paper's settings (a type may have its own `paper` for another experiment's setting, which then wins).
+    public static var paper: Self { preset(.paper) }
 }
 
 extension Training.Config: PresetConfig {
@@ -36,9 +47,6 @@ extension Connectivity.Config: PresetConfig {
         if p == .smoke { c.chain.primarySteps = 50; c.chain.pointsPerSegment = 20; c.chain.bypass.iterations = 10 }
         return c
     }
-    public static var smoke: Self { preset(.smoke) }
-    public static var quick: Self { preset(.quick) }
-    public static var paper: Self { preset(.paper) }
 }
 
 extension BarrierStatistics.Config: PresetConfig {
@@ -51,9 +59,6 @@ extension BarrierStatistics.Config: PresetConfig {
         if p == .smoke { c.steps = 20; c.attack = .paper(.statistics(steps: 40)) }
         return c
     }
-    public static var smoke: Self { preset(.smoke) }
-    public static var quick: Self { preset(.quick) }
-    public static var paper: Self { preset(.paper) }
 
     /// Sec 4.1-4.2 on ImageNet photos (EfficientNet-Lite0): views of one photo as within-class pairs.
     public static func photos(_ p: Preset) -> Self {
@@ -112,12 +117,9 @@ extension UntrainedConnectivity.Config: PresetConfig {
         if p == .smoke { c.model.inputSize = 8; c.steps = 20 }
         return c
     }
-    public static var smoke: Self { preset(.smoke) }
-    public static var quick: Self { preset(.quick) }
-    public static var paper: Self { preset(.paper) }
 }
 
-extension DimensionSweep.Config {
+extension DimensionSweep.Config: Presettable {
     /// The Sec 4.3 experiment at several input sizes (beyond the paper).
     public static func preset(_ p: Preset) -> Self {
         var s = DimensionSweep.Config()
@@ -130,9 +132,6 @@ extension DimensionSweep.Config {
         s.base.rounds = p.pick(smoke: 1, quick: 2, paper: 4)
         return s
     }
-    public static var smoke: Self { preset(.smoke) }
-    public static var quick: Self { preset(.quick) }
-    public static var paper: Self { preset(.paper) }
 }
 
 extension BarrierEvolution.Config: PresetConfig {
@@ -147,6 +146,4 @@ extension BarrierEvolution.Config: PresetConfig {
         if p == .smoke { c.steps = 20; c.training.batch = 16 }
         return c
     }
-    public static var smoke: Self { preset(.smoke) }
-    public static var quick: Self { preset(.quick) }
 }
