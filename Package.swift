@@ -44,7 +44,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "IsthmusReportTests", dependencies: ["IsthmusReport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "IsthmusPercolationTests", dependencies: ["IsthmusPercolation", "IsthmusReport"]),
-        .testTarget(name: "IsthmusLandscapeTests", dependencies: ["IsthmusLandscape"], exclude: ["Fixtures"]),
+        .testTarget(name: "IsthmusLandscapeTests", dependencies: ["IsthmusLandscape", "IsthmusTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "IsthmusArgumentsTests", dependencies: ["IsthmusArguments"]),
         .testTarget(name: "IsthmusRunsTests", dependencies: ["IsthmusRuns", "IsthmusTestSupport"]),
         .testTarget(name: "IsthmusCLITests", dependencies: ["IsthmusCLI", "IsthmusArguments", "IsthmusRuns"]),

@@ -1,4 +1,5 @@
 import XCTest
+import IsthmusTestSupport
 import IsthmusCore
 import IsthmusNN
 @testable import IsthmusLandscape
@@ -8,6 +9,14 @@ final class AttacksBatchTests: XCTestCase {
     /// As BypassBatchTests: batched kernels change only summation orders (a few float32 ulps per gradient entry);
     /// at lr 0.005 over 40 steps that moves a pixel by far less than 1e-5.
     static let tolerance: Float = 1e-5
+    /// A ReLU or max-pool input within rounding of its kink may flip in one summation order and not the other (oneDNN
+    /// picks other kernels for a batch of 3 than of 1 on some CPUs). The flip changes the gradient of the pixels in
+    /// its receptive field (up to ~100 of mnist-cnn's 784), and Adam's scale-free step turns that into a move of up
+    /// to lr per step there, while the loss trace barely changes. So up to this fraction of pixels may be off...
+    static let kinkAllowance = 0.15
+    /// ...and the rest of the perturbation (adversarial - carrier) agrees to this relative L2: rounding alone moves
+    /// each Adam step by ~1e-6 of its size; a defect (a slot's Adam state or direction mixed up) moves it all.
+    static let relativeTolerance = 1e-4
     /// Thresholds are kept this far from every CE they are compared with, so rounding cannot flip a stop.
     static let margin: Float = 1e-4
 
@@ -88,8 +97,18 @@ final class AttacksBatchTests: XCTestCase {
                 XCTAssertEqual(o.sample.loss, s.loss, accuracy: 1e-4)
                 XCTAssertEqual(o.trace.count, seq[k].traces[0].count)
                 for (a, b) in zip(o.trace, seq[k].traces[0]) { XCTAssertEqual(a, b, accuracy: Self.tolerance) }
-                let d = zip(o.adversarial.scalars, seq[k].adversarial.scalars).map { abs($0 - $1) }.max()!
-                XCTAssertLessThanOrEqual(d, Self.tolerance, "attack \(k): max |batched - sequential|")
+                let carrier = jobs[k].carrier.scalars
+                let step = zip(o.adversarial.scalars, carrier).map { $0 - $1 }
+                let reference = zip(seq[k].adversarial.scalars, carrier).map { $0 - $1 }
+                if capacity == 1 {
+                    let d = zip(step, reference).map { abs($0 - $1) }.max()!
+                    XCTAssertLessThanOrEqual(d, Self.tolerance, "attack \(k): a batch of one runs the single-carrier kernels")
+                } else {
+                    let off = fractionOff(step, reference, tolerance: Double(Self.tolerance))
+                    let rest = trimmedRelativeL2(step, reference, trim: Self.kinkAllowance)
+                    XCTAssertLessThanOrEqual(off, Self.kinkAllowance, "attack \(k): pixels moved by a flipped kink")
+                    XCTAssertLessThanOrEqual(rest, Self.relativeTolerance, "attack \(k): the other pixels")
+                }
             }
         }
     }
