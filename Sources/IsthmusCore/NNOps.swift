@@ -235,7 +235,7 @@ private func conv2dPullback(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?,
 
 /// dy where the activation that produced y passes gradient, 0 elsewhere (PyTorch's threshold / hardtanh backward
 /// selects, so a non-finite dy is zeroed too): relu where !(y <= 0), relu6 where 0 < y < 6.
-private func gateByOutput(_ g: Tensor, _ y: Tensor, _ activation: ConvActivation) -> Tensor {
+func gateByOutput(_ g: Tensor, _ y: Tensor, _ activation: ConvActivation) -> Tensor {
     let d = Tensor(uninitialized: g.shape)
     let pg = g.data, py = y.data, pd = d.mutableData
     switch activation {

@@ -55,6 +55,15 @@ public func fusedConvBNChain(_ x: Tensor, _ layers: [(conv: Conv2d, bn: BatchNor
     })
 }
 
+/// (conv, bn, activation) as one `ChainedConv` with the BatchNorm folded in, when `fusedConvBN` would fold it
+/// (eval mode, frozen parameters, folding on); else nil.
+func foldedConv(_ conv: Conv2d, _ bn: BatchNorm2d, activation: ConvActivation = .none) -> ChainedConv? {
+    let tracked = conv.weight.isTracked || (conv.bias?.isTracked ?? false) || bn.weight.isTracked || bn.bias.isTracked
+    guard BatchNormFolding.enabled, !bn.training, !tracked else { return nil }
+    let (w, b) = bn.folded(into: conv)
+    return ChainedConv(w, b, stride: conv.stride, padding: conv.padding, groups: conv.groups, activation: activation)
+}
+
 /// Eval-mode BatchNorm folded into the convolution before it, per output channel k:
 /// a_k = gamma_k / sqrt(var_k + eps), W'[k] = W[k] a_k, b'_k = (b_k - mean_k) a_k + beta_k (b = 0 without bias),
 /// so that bn(conv(x, W, b)) = conv(x, W', b'). Computed in Double, stored as Float. The folded tensors are built

@@ -28,6 +28,30 @@ public final class BasicBlock: Module {
         let y = fusedConvBNPair(x, conv1, bn1, activation1: .relu, conv2, bn2)
         return (y + (projectionLayers.map { fusedConvBN(x, $0.conv, $0.bn) } ?? x)).relu()
     }
+
+    /// This block as a `convTrunk` stage with its BatchNorms folded; nil when they do not fold (see `foldedConv`).
+    var trunkStage: TrunkStage? {
+        guard let c1 = foldedConv(conv1, bn1, activation: .relu), let c2 = foldedConv(conv2, bn2) else { return nil }
+        if let p = projectionLayers {
+            guard let s = foldedConv(p.conv, p.bn) else { return nil }
+            return .residual(main: [c1, c2], shortcut: s, activation: .relu)
+        }
+        return .residual(main: [c1, c2], shortcut: nil, activation: .relu)
+    }
+}
+
+extension [Sequential] {
+    /// The basic blocks of ResNet layers as `convTrunk` stages; nil when one does not fold.
+    var trunkStages: [TrunkStage]? {
+        var stages: [TrunkStage] = []
+        for layer in self {
+            for module in layer.layers {
+                guard let s = (module as? BasicBlock)?.trunkStage else { return nil }
+                stages.append(s)
+            }
+        }
+        return stages
+    }
 }
 
 /// The CIFAR ResNet-18 of the paper's code: 3x3 stem (no bias) + BN, no max-pool, layer1..4 of two BasicBlocks
@@ -56,9 +80,16 @@ public final class ResNet18Cifar: Module {
         [("conv1", conv1), ("bn1", bn1)] + layers.enumerated().map { ("layer\($0.offset + 1)", $0.element) } + [("linear", linear)]
     }
 
+    /// With eval-mode BatchNorm and frozen weights the stem and the eight blocks run as one `convTrunk` (their
+    /// activations kept in oneDNN's blocked layout); else layer by layer.
     public override func forward(_ x: Tensor) -> Tensor {
-        var h = fusedConvBN(x, conv1, bn1, activation: .relu)
-        for l in layers { h = l(h) }
+        var h: Tensor
+        if let stem = foldedConv(conv1, bn1, activation: .relu), let blocks = layers.trunkStages {
+            h = convTrunk(x, [.conv(stem)] + blocks)
+        } else {
+            h = fusedConvBN(x, conv1, bn1, activation: .relu)
+            for l in layers { h = l(h) }
+        }
         return linear(avgPool2d(h, kernel: (4, 4)).flattened())
     }
 }
@@ -91,9 +122,14 @@ public final class ResNet18: Module {
         [("conv1", conv1), ("bn1", bn1)] + layers.enumerated().map { ("layer\($0.offset + 1)", $0.element) } + [("fc", fc)]
     }
 
+    /// The eight blocks run as one `convTrunk` when their BatchNorms fold (see `ResNet18Cifar.forward`).
     public override func forward(_ x: Tensor) -> Tensor {
         var h = reluMaxPool2d(fusedConvBN(x, conv1, bn1), kernel: (3, 3), stride: (2, 2), padding: (1, 1))  // = maxPool2d(relu(.))
-        for l in layers { h = l(h) }
+        if let blocks = layers.trunkStages {
+            h = convTrunk(h, blocks)
+        } else {
+            for l in layers { h = l(h) }
+        }
         return fc(adaptiveAvgPool2d(h, outputSize: (1, 1)).flattened())
     }
 }
