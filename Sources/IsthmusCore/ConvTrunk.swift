@@ -25,10 +25,14 @@ public enum TrunkStage {
 /// `relu`) up to the order in which oneDNN sums; the stages one by one when a weight is differentiated, oneDNN
 /// keeps another layout, an operand is not finite, or a stage is of another kind.
 public func convTrunk(_ x: Tensor, _ stages: [TrunkStage]) -> Tensor {
-    let composite = { stages.reduce(x) { h, stage in trunkStage(h, stage) } }
-    guard x.rank == 4, !stages.isEmpty,
-          let plan = TrunkPlan(x.shape, stages, tracked: x.isTracked) else { return composite() }
-    guard let run = plan.forward(x) else { return composite() }
+    blockedConvTrunk(x, stages) ?? stages.reduce(x) { h, stage in trunkStage(h, stage) }
+}
+
+/// `convTrunk` when it runs in the blocked layout, else nil (the caller runs its own unfused path): for a model
+/// whose layer-by-layer path does better than the stages one by one.
+public func blockedConvTrunk(_ x: Tensor, _ stages: [TrunkStage]) -> Tensor? {
+    guard x.rank == 4, !stages.isEmpty, let plan = TrunkPlan(x.shape, stages, tracked: x.isTracked),
+          let run = plan.forward(x) else { return nil }
     ConvTrunkStatistics.count()
     return Tape.record(run.output, [x]) { g, _ in [plan.backward(g, run)] }
 }

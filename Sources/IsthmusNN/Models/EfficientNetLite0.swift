@@ -85,6 +85,21 @@ public final class MBConvBlock: Module {
 /// reference implementation on photos resized to 224x224 (top-1, p): coffee 967 espresso, 0.902 with (x - 0.5) / 0.5
 /// vs 0.860 with ImageNet mean/std; chelsea 285 Egyptian cat, 0.794 vs 0.799. With resize 256 + center crop 224:
 /// coffee 0.957 vs 0.843. Both normalizations give the same top-1; (x - 0.5) / 0.5 is the more confident.
+extension MBConvBlock {
+    /// Expand (if any), depthwise and project convolutions with their BatchNorms folded; nil when they do not
+    /// fold (training, a differentiated parameter, folding off: see `foldedConv`).
+    var foldedConvs: [ChainedConv]? {
+        var convs: [ChainedConv] = []
+        if let expandConv, let bn0 {
+            guard let c = foldedConv(expandConv, bn0, activation: .relu6) else { return nil }
+            convs.append(c)
+        }
+        guard let d = foldedConv(depthwiseConv, bn1, activation: .relu6), let p = foldedConv(projectConv, bn2)
+        else { return nil }
+        return convs + [d, p]
+    }
+}
+
 public final class EfficientNetLite0: Module {
     public let convStem: Conv2d, bn0: BatchNorm2d
     public let blocks: [MBConvBlock]
@@ -136,7 +151,11 @@ public final class EfficientNetLite0: Module {
     }
 
     /// Features after the head: [N, 1280, H/32, W/32].
+    /// With eval-mode BatchNorm and frozen weights, stem, blocks and head run as one `blockedConvTrunk` when oneDNN
+    /// keeps every activation in one channel block (8, with AVX2: all widths are multiples of 8; with AVX-512's 16
+    /// the 24- and 40-channel stages do not fit, and each block runs as its own chain).
     public func features(_ x: Tensor) -> Tensor {
+        if let stages = trunkStages, let h = blockedConvTrunk(x, stages) { return h }
         var h = fusedConvBN(x, convStem, bn0, activation: .relu6)
         for b in blocks { h = b(h) }
         return fusedConvBN(h, convHead, bn1, activation: .relu6)
@@ -144,5 +163,17 @@ public final class EfficientNetLite0: Module {
 
     public override func forward(_ x: Tensor) -> Tensor {
         fc(dropout(adaptiveAvgPool2d(features(x), outputSize: (1, 1)).flattened()))
+    }
+
+    /// Stem, blocks and head as `convTrunk` stages, BatchNorms folded; nil when one does not fold.
+    var trunkStages: [TrunkStage]? {
+        guard let stem = foldedConv(convStem, bn0, activation: .relu6),
+              let head = foldedConv(convHead, bn1, activation: .relu6) else { return nil }
+        var stages: [TrunkStage] = [.conv(stem)]
+        for b in blocks {
+            guard let convs = b.foldedConvs else { return nil }
+            stages += b.hasSkip ? [.residual(main: convs, shortcut: nil, activation: .none)] : convs.map { .conv($0) }
+        }
+        return stages + [.conv(head)]
     }
 }
