@@ -1,4 +1,5 @@
 import IsthmusCore
+import IsthmusKernels
 
 /// torchvision's BasicConv2d: conv (no bias) + BatchNorm (eps 1e-3) + ReLU. State names `conv.weight`, `bn.*`.
 public final class BasicConv2d: Module {
@@ -14,6 +15,13 @@ public final class BasicConv2d: Module {
 /// Inception module (Szegedy et al. 2015) as in torchvision: four branches concatenated on channels,
 /// `branch1` 1x1; `branch2` 1x1 + 3x3; `branch3` 1x1 + 3x3 (torchvision's, where the paper has 5x5);
 /// `branch4` max-pool 3/1/1 (ceil mode) + 1x1. Output channels ch1x1 + ch3x3 + ch5x5 + poolProj.
+/// The BasicConv2d layers of `s` in turn, as one `fusedConvBNChain` (conv-BN-ReLU each).
+func basicConvChain(_ x: Tensor, _ s: Sequential) -> Tensor {
+    let layers = s.layers.compactMap { $0 as? BasicConv2d }
+    guard layers.count == s.layers.count else { return s(x) }
+    return fusedConvBNChain(x, layers.map { (conv: $0.conv, bn: $0.bn, activation: ConvActivation.relu) })
+}
+
 public final class Inception: Module {
     public let branch1: BasicConv2d, branch2: Sequential, branch3: Sequential, branch4: Sequential
 
@@ -32,8 +40,9 @@ public final class Inception: Module {
         [("branch1", branch1), ("branch2", branch2), ("branch3", branch3), ("branch4", branch4)]
     }
 
+    /// The reduce-then-3x3 branches run as `fusedConvBNChain`s (the reduced activations stay blocked).
     public override func forward(_ x: Tensor) -> Tensor {
-        concat([branch1(x), branch2(x), branch3(x), branch4(x)], axis: 1)
+        concat([branch1(x), basicConvChain(x, branch2), basicConvChain(x, branch3), branch4(x)], axis: 1)
     }
 }
 
@@ -59,6 +68,8 @@ public final class GoogLeNet: Module {
     public let dropout: Dropout
     public let fc: Linear
     public var transformInput: Bool
+    /// conv2 then conv3, run as one chain.
+    let stem: Sequential
 
     /// Init as torchvision's `init_weights=True`: conv and linear weights N(0, 0.01) (truncated at +-2, which
     /// never binds), BN weight 1 / bias 0, `fc` bias PyTorch default.
@@ -79,6 +90,7 @@ public final class GoogLeNet: Module {
         dropout = Dropout(dropoutRate, seed: seed)
         fc = Linear(1024, classes, using: &rng)
         self.transformInput = transformInput
+        stem = Sequential(conv2, conv3)
         super.init()
         for m in allModules {
             if let c = m as? Conv2d { c.weight.assign(Tensor.normal(c.weight.shape, std: 0.01, using: &rng)) }
@@ -101,7 +113,7 @@ public final class GoogLeNet: Module {
     public override func forward(_ x: Tensor) -> Tensor {
         let pool = { (t: Tensor, k: Int) in maxPool2d(t, kernel: (k, k), stride: (2, 2), ceilMode: true) }
         var h = transformInput ? x * Self.inputScale + Self.inputShift : x
-        h = pool(conv3(conv2(pool(conv1(h), 3))), 3)
+        h = pool(basicConvChain(pool(conv1(h), 3), stem), 3)
         h = pool(inception3b(inception3a(h)), 3)
         h = inception4e(inception4d(inception4c(inception4b(inception4a(h)))))
         h = inception5b(inception5a(pool(h, 2)))
