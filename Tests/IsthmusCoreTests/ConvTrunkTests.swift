@@ -27,16 +27,17 @@ final class ConvTrunkTests: XCTestCase {
         return s
     }
 
-    func testBlockedTrunkEqualsStagesOneByOne() throws {
-        guard let block = Self.expectedBlock else { throw XCTSkip("oneDNN has no blocked layout on \(KernelSettings.summary)") }
+    func testBlockedTrunkEqualsStagesOneByOne() {
+        // Without a blocked layout (no AVX2 in oneDNN) the trunk must take the stages one by one: same values.
+        let block = Self.expectedBlock
         for (stem, tail) in [(true, false), (false, false), (true, true), (false, true)] {
             for n in [1, 3] {
                 let x = randn([n, stem ? 3 : 16, 12, 10], seed: 40 + UInt64(n))
                 let stages = Self.stages(stem: stem, tail: tail)
                 let before = ConvTrunkStatistics.blockedForwards
                 let (y1, g1) = valueWithGradient(wrt: [x]) { probe(convTrunk(x, stages)) }
-                XCTAssertEqual(ConvTrunkStatistics.blockedForwards, before + 1,
-                               "the blocked trunk ran (block \(block), \(KernelSettings.summary))")
+                XCTAssertEqual(ConvTrunkStatistics.blockedForwards, before + (block == nil ? 0 : 1),
+                               "the blocked trunk ran (block \(block.map(String.init) ?? "none"), \(KernelSettings.summary))")
                 let (y2, g2) = valueWithGradient(wrt: [x]) { probe(stages.reduce(x) { h, s in oneByOne(h, s) }) }
                 let what = "stem \(stem), tail \(tail), batch \(n)"
                 XCTAssertEqual(y1.scalar, y2.scalar, accuracy: 1e-5 * max(1, abs(y2.scalar)), what)
@@ -55,7 +56,8 @@ final class ConvTrunkTests: XCTestCase {
             let stages = Self.stages(stem: stem, tail: true, relu: .none)
             let before = ConvTrunkStatistics.blockedForwards
             assertGradientsMatchFiniteDifferences([x], eps: 1e-2) { probe(convTrunk(x, stages)) }
-            XCTAssertGreaterThan(ConvTrunkStatistics.blockedForwards, before, "the blocked trunk ran")
+            XCTAssertEqual(ConvTrunkStatistics.blockedForwards > before, Self.expectedBlock != nil,
+                           "the blocked trunk ran where oneDNN has a blocked layout")
         }
     }
 
