@@ -46,32 +46,84 @@ public struct LogisticRegression: Detector, Codable, Equatable, Sendable {
 
     public init(l2: Double = 1e-2, maxIterations: Int = 50) { self.l2 = l2; self.maxIterations = maxIterations }
 
-    public mutating func fit(features: [[Double]], labels: [Bool]) {
+    /// How `fit` solves each Newton system: over the d + 1 coefficients, or (`.dual`) over the n training rows by the
+    /// Woodbury identity, which is much cheaper when n < d (an ImageNet loss curve plus 1000 logits, a few pairs).
+    /// Both reach the same optimum; `.automatic` takes the smaller system.
+    public enum Solver: String, Codable, Sendable { case automatic, primal, dual }
+
+    public mutating func fit(features: [[Double]], labels: [Bool]) { fit(features: features, labels: labels, solver: .automatic) }
+
+    /// Newton's method from beta = 0 until the largest step is below 1e-10 (at most `maxIterations` steps). With
+    /// Z the standardized rows, p_i = sigmoid(w.z_i + b), r = p - y, W = diag(max(p(1 - p), 1e-12)), the step solves
+    /// [[Z'WZ + l2 I, Z'W1], [1'WZ, 1'W1 + 1e-9]] [dw; db] = [Z'r + l2 w; 1'r].
+    public mutating func fit(features: [[Double]], labels: [Bool], solver: Solver) {
         precondition(features.count == labels.count && !features.isEmpty, "fit: \(features.count) rows, \(labels.count) labels")
         standardizer = Standardizer(fitting: features)
-        let Z = features.map { standardizer.apply($0) + [1] }   // last column: bias
-        let d = Z[0].count
-        var beta = [Double](repeating: 0, count: d)
+        let Z = features.map { standardizer.apply($0) }
+        let n = Z.count, m = Z[0].count
+        let dual = solver == .dual || (solver == .automatic && n < m + 1)
+        // The rows' Gram matrix K = Z Z' (n x n), once for all steps of the dual solver.
+        let gram = dual ? (0..<n).map { i in (0..<n).map { j in dot(Z[i], Z[j]) } } : []
+        var w = [Double](repeating: 0, count: m), b = 0.0
         for _ in 0..<maxIterations {
-            var grad = [Double](repeating: 0, count: d)
-            var hess = [[Double]](repeating: [Double](repeating: 0, count: d), count: d)
-            for (z, y) in zip(Z, labels) {
-                let p = Self.sigmoid(zip(beta, z).map(*).reduce(0, +))
-                let r = p - (y ? 1 : 0), w = max(p * (1 - p), 1e-12)
-                for a in 0..<d {
-                    grad[a] += r * z[a]
-                    for b in 0...a { hess[a][b] += w * z[a] * z[b] }
-                }
+            var r = [Double](repeating: 0, count: n), h = [Double](repeating: 0, count: n)
+            for i in 0..<n {
+                let p = Self.sigmoid(dot(w, Z[i]) + b)
+                r[i] = p - (labels[i] ? 1 : 0); h[i] = max(p * (1 - p), 1e-12)
             }
-            for a in 0..<d {
-                for b in 0..<a { hess[b][a] = hess[a][b] }
-                if a < d - 1 { grad[a] += l2 * beta[a]; hess[a][a] += l2 } else { hess[a][a] += 1e-9 }
-            }
-            let delta = Self.solve(hess, grad)
-            for a in 0..<d { beta[a] -= delta[a] }
-            if delta.map(abs).max()! < 1e-10 { break }
+            var gw = w.map { l2 * $0 }
+            for i in 0..<n { for a in 0..<m { gw[a] += r[i] * Z[i][a] } }
+            let gb = r.reduce(0, +)
+            let (dw, db) = dual ? dualStep(Z, gram: gram, h: h, gw: gw, gb: gb) : primalStep(Z, h: h, gw: gw, gb: gb)
+            for a in 0..<m { w[a] -= dw[a] }
+            b -= db
+            if max(dw.map(abs).max() ?? 0, abs(db)) < 1e-10 { break }
         }
-        weights = Array(beta.dropLast()); bias = beta.last!
+        weights = w; bias = b
+    }
+
+    /// The Newton step from the full (m + 1) x (m + 1) system.
+    func primalStep(_ Z: [[Double]], h: [Double], gw: [Double], gb: Double) -> (dw: [Double], db: Double) {
+        let m = gw.count, d = m + 1
+        var hess = [[Double]](repeating: [Double](repeating: 0, count: d), count: d)
+        for (z0, hi) in zip(Z, h) {
+            let z = z0 + [1]
+            for a in 0..<d { for c in 0...a { hess[a][c] += hi * z[a] * z[c] } }
+        }
+        for a in 0..<d {
+            for c in 0..<a { hess[c][a] = hess[a][c] }
+            hess[a][a] += a < m ? l2 : 1e-9
+        }
+        let delta = Self.solve(hess, gw + [gb])
+        return (Array(delta.prefix(m)), delta[m])
+    }
+
+    /// The same step through n x n systems: A = Z'HZ + l2 I has A^-1 v = (v - Z'S M^-1 S Z v) / l2 with
+    /// S = H^(1/2), M = l2 I + S K S (Woodbury), and the bias row is eliminated by its Schur complement
+    /// s = 1'H1 + 1e-9 - c'A^-1 c, c = Z'H1: db = (gb - c'A^-1 gw) / s, dw = A^-1 gw - A^-1 c db.
+    func dualStep(_ Z: [[Double]], gram: [[Double]], h: [Double], gw: [Double], gb: Double) -> (dw: [Double], db: Double) {
+        let n = Z.count, m = gw.count
+        let sq = h.map { $0.squareRoot() }
+        var M = (0..<n).map { i in (0..<n).map { j in sq[i] * gram[i][j] * sq[j] } }
+        for i in 0..<n { M[i][i] += l2 }
+        func inverseA(_ v: [Double]) -> [Double] {
+            let t = Self.solve(M, (0..<n).map { i in sq[i] * dot(Z[i], v) })
+            var out = v
+            for i in 0..<n { let f = sq[i] * t[i]; for a in 0..<m { out[a] -= f * Z[i][a] } }
+            return out.map { $0 / l2 }
+        }
+        var c = [Double](repeating: 0, count: m)
+        for i in 0..<n { for a in 0..<m { c[a] += h[i] * Z[i][a] } }
+        let aInvG = inverseA(gw), aInvC = inverseA(c)
+        let schur = h.reduce(0, +) + 1e-9 - dot(c, aInvC)
+        let db = (gb - dot(c, aInvG)) / schur
+        return (zip(aInvG, aInvC).map { $0 - $1 * db }, db)
+    }
+
+    private func dot(_ a: [Double], _ b: [Double]) -> Double {
+        var s = 0.0
+        for i in a.indices { s += a[i] * b[i] }
+        return s
     }
 
     /// The logit w.z + b (monotone in the probability).

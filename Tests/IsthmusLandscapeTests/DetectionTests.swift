@@ -97,6 +97,35 @@ final class DetectionTests: XCTestCase {
         XCTAssertEqual(Detection.metrics(scores: s, labels: y, resamples: 10).auroc, 1)
     }
 
+    /// The Woodbury (dual) Newton step reaches the primal optimum: with more features than rows (an ImageNet curve
+    /// plus 1000 logits on a few pairs) and with more rows than features.
+    func testLogisticRegressionDualSolverEqualsPrimal() {
+        var rng = SplitMix64(seed: 5)
+        for (n, d) in [(12, 300), (40, 6)] {
+            let x = (0..<n).map { _ in (0..<d).map { _ in Double(rng.nextNormal()) } }
+            let y = (0..<n).map { i in i % 3 == 0 || x[i][0] > 0.5 }
+            var primal = LogisticRegression(), dual = LogisticRegression(), auto = LogisticRegression()
+            primal.fit(features: x, labels: y, solver: .primal)
+            dual.fit(features: x, labels: y, solver: .dual)
+            auto.fit(features: x, labels: y)
+            let scale = primal.weights.map(abs).max()! + abs(primal.bias)
+            XCTAssertGreaterThan(scale, 1e-3)
+            for (p, q) in zip(primal.weights + [primal.bias], dual.weights + [dual.bias]) {
+                XCTAssertEqual(p, q, accuracy: 1e-8 * scale, "n \(n), d \(d)")
+            }
+            XCTAssertEqual(auto.weights, n < d + 1 ? dual.weights : primal.weights)
+            // The optimum: the penalized gradient vanishes.
+            let z = x.map { primal.standardizer.apply($0) }
+            var g = primal.weights.map { primal.l2 * $0 }, gb = 0.0
+            for (zi, yi) in zip(z, y) {
+                let r = 1 / (1 + exp(-(zip(primal.weights, zi).map(*).reduce(primal.bias, +)))) - (yi ? 1 : 0)
+                for a in 0..<d { g[a] += r * zi[a] }
+                gb += r
+            }
+            XCTAssertLessThan(max(g.map(abs).max()!, abs(gb)), 1e-7, "n \(n), d \(d)")
+        }
+    }
+
     func testMLPDetectorLearnsAndIsSeeded() {
         let (x, y) = separable(60, seed: 2)
         var a = MLPDetector(hidden: 8, epochs: 40, lr: 0.05, seed: 3), b = a
