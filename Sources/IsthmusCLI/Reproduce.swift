@@ -9,7 +9,7 @@ struct ReproduceCommand: Command {
     static let name = "reproduce", summary = "the whole paper in one command, with an HTML report (resumable)"
     static let usage = "usage: isthmus reproduce (--quick | --full | --smoke) [--out DIR] [--data SPEC] [--model NAME --weights FILE] [--seed S]"
     static var options: OptionTable { OptionTable([
-        .flag("--quick", "reduced iterations and pair counts (about 6 minutes on 2 idle cores)"),
+        .flag("--quick", "reduced iterations and pair counts (under 5 minutes on 2 cores)"),
         .flag("--full", "the paper's settings (hours)"),
         .flag("--smoke", "tiny settings that run the whole pipeline in seconds (a test; numbers meaningless)"),
         .text("--out", "DIR", "run folder (default runs/quick or runs/full)"),

@@ -1,5 +1,5 @@
 // The scales every experiment runs at in `isthmus reproduce`, in one place: `smoke` (seconds; a pipeline test,
-// numbers meaningless), `quick` (about six minutes on two idle cores for the whole paper) and `paper` (the paper's
+// numbers meaningless), `quick` (about four and a half minutes on two cores for the whole paper) and `paper` (the paper's
 // settings). Changing a scale is a one-line edit here. Seeds are set by the caller.
 import IsthmusNN
 
