@@ -219,4 +219,33 @@ final class ConvBNFusionTests: XCTestCase {
             XCTAssertEqual(ConvTrunkStatistics.blockedForwards, before + 2 * trunks, "training mode: layer by layer")
         }
     }
+
+    /// An Inception with frozen eval-mode weights runs its three 1x1 convolutions on x as one stacked convolution:
+    /// same logits and input gradient as the unfolded layers, and a changed weight reaches the stacked one.
+    func testInceptionStacksItsInputConvolutions() {
+        var r = SplitMix64(seed: 6)
+        let m = Inception(48, 16, 24, 32, 8, 16, 16, using: &r)
+        for e in m.state where e.name.hasSuffix("running_var") { e.tensor.assign(Tensor.uniform(e.tensor.shape, low: 0.3, high: 2, using: &r)) }
+        for e in m.state where e.name.hasSuffix("running_mean") { e.tensor.assign(Tensor.normal(e.tensor.shape, std: 0.2, using: &r)) }
+        m.setTraining(false)
+        let x = Tensor.normal([2, 48, 9, 9], using: &r)
+        func check(_ label: String) {
+            XCTAssertNotNil(withoutGradients { m.mergedForward(x) }, "\(label): the stacked path runs")
+            let (y, g) = valueWithGradient(wrt: [x]) { probe(m(x)) }
+            BatchNormFolding.enabled = false
+            let (y0, g0) = valueWithGradient(wrt: [x]) { probe(m(x)) }
+            let out0 = withoutGradients { m(x) }
+            BatchNormFolding.enabled = true
+            XCTAssertEqual(out0.shape, [2, 16 + 32 + 16 + 16, 9, 9])
+            XCTAssertEqual(y.scalar, y0.scalar, accuracy: 1e-4 * max(1, abs(y0.scalar)), label)
+            assertClose(withoutGradients { m(x) }, out0, rtol: 1e-5, "\(label): output")
+            assertClose(g[0], g0[0], rtol: 1e-5, "\(label): input gradient")
+        }
+        check("stacked")
+        let before = withoutGradients { m(x) }
+        let w = (m.branch2.layers[0] as! BasicConv2d).conv.weight
+        w.assign(w * 1.5)
+        check("after a weight change")
+        XCTAssertGreaterThan(relativeL2(withoutGradients { m(x) }.scalars, before.scalars), 1e-3, "the changed weight took effect")
+    }
 }

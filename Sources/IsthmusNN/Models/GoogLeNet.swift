@@ -1,3 +1,4 @@
+import Foundation
 import IsthmusCore
 import IsthmusKernels
 
@@ -40,9 +41,54 @@ public final class Inception: Module {
         [("branch1", branch1), ("branch2", branch2), ("branch3", branch3), ("branch4", branch4)]
     }
 
-    /// The reduce-then-3x3 branches run as `fusedConvBNChain`s (the reduced activations stay blocked).
+    /// With frozen eval-mode weights, the three 1x1 convolutions that read x (branch1 and the reductions of
+    /// branch2 and branch3) run as one convolution with their output channels stacked (x is read, and reordered
+    /// into oneDNN's blocked layout, once instead of three times), then the 3x3 convolutions read their channels
+    /// of it. Otherwise the reduce-then-3x3 branches run as `fusedConvBNChain`s.
     public override func forward(_ x: Tensor) -> Tensor {
-        concat([branch1(x), basicConvChain(x, branch2), basicConvChain(x, branch3), branch4(x)], axis: 1)
+        if let y = mergedForward(x) { return y }
+        return concat([branch1(x), basicConvChain(x, branch2), basicConvChain(x, branch3), branch4(x)], axis: 1)
+    }
+
+    private let merged = StackedConvs()
+
+    func mergedForward(_ x: Tensor) -> Tensor? {
+        guard x.rank == 4, let r2 = branch2.layers.first as? BasicConv2d, let t2 = branch2.layers.last as? BasicConv2d,
+              let r3 = branch3.layers.first as? BasicConv2d, let t3 = branch3.layers.last as? BasicConv2d,
+              branch2.layers.count == 2, branch3.layers.count == 2 else { return nil }
+        let parts = [branch1, r2, r3].compactMap { foldedConv($0.conv, $0.bn, activation: .relu) }
+        guard parts.count == 3, parts.allSatisfy({ $0.weight.shape[2] == 1 && $0.weight.shape[3] == 1 && $0.groups == 1 &&
+                                                    $0.stride == (1, 1) && $0.padding == .zero }),
+              let c2 = foldedConv(t2.conv, t2.bn, activation: .relu), let c3 = foldedConv(t3.conv, t3.bn, activation: .relu)
+        else { return nil }
+        let (w, b) = merged.tensors(parts)
+        let y = conv2d(x, weight: w, bias: b, activation: .relu)
+        let n1 = parts[0].weight.shape[0], n2 = parts[1].weight.shape[0], n3 = parts[2].weight.shape[0]
+        func conv(_ h: Tensor, _ l: ChainedConv) -> Tensor {
+            conv2d(h, weight: l.weight, bias: l.bias, stride: l.stride, padding: l.padding, groups: l.groups, activation: l.activation)
+        }
+        return concat([y.narrowed(axis: 1, start: 0, length: n1), conv(y.narrowed(axis: 1, start: n1, length: n2), c2),
+                       conv(y.narrowed(axis: 1, start: n1 + n2, length: n3), c3), branch4(x)], axis: 1)
+    }
+}
+
+/// Convolutions of one input stacked along the output channels, [sum K_i, C, R, S] and [sum K_i]: rebuilt when a
+/// part's (folded) weight or bias changes, else the same tensors (and their cached blocked weights) on every call.
+final class StackedConvs: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stamp: [UInt64] = []
+    private var sources: [ObjectIdentifier] = []
+    private var stacked: (weight: Tensor, bias: Tensor)?
+
+    func tensors(_ parts: [ChainedConv]) -> (weight: Tensor, bias: Tensor) {
+        let key = parts.flatMap { [$0.weight.storage.version, $0.bias?.storage.version ?? .max] }
+        let ids = parts.flatMap { [ObjectIdentifier($0.weight.storage)] + ($0.bias.map { [ObjectIdentifier($0.storage)] } ?? []) }
+        lock.lock(); defer { lock.unlock() }
+        if let stacked, key == stamp, ids == sources { return stacked }
+        let w = concat(parts.map(\.weight), axis: 0)
+        let b = concat(parts.map { $0.bias ?? Tensor.zeros([$0.weight.shape[0]]) }, axis: 0)
+        stacked = (w, b); stamp = key; sources = ids
+        return (w, b)
     }
 }
 
