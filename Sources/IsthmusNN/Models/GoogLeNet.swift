@@ -85,8 +85,10 @@ final class StackedConvs: @unchecked Sendable {
         let ids = parts.flatMap { [ObjectIdentifier($0.weight.storage)] + ($0.bias.map { [ObjectIdentifier($0.storage)] } ?? []) }
         lock.lock(); defer { lock.unlock() }
         if let stacked, key == stamp, ids == sources { return stacked }
-        let w = concat(parts.map(\.weight), axis: 0)
-        let b = concat(parts.map { $0.bias ?? Tensor.zeros([$0.weight.shape[0]]) }, axis: 0)
+        // Built off the tape: the cached tensors outlive the recording that first asked for them.
+        let (w, b) = withoutGradients {
+            (concat(parts.map(\.weight), axis: 0), concat(parts.map { $0.bias ?? Tensor.zeros([$0.weight.shape[0]]) }, axis: 0))
+        }
         stacked = (w, b); stamp = key; sources = ids
         return (w, b)
     }
