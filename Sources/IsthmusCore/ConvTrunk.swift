@@ -47,15 +47,11 @@ public enum ConvTrunkStatistics {
 
 /// One stage with the unfused ops (the reference `convTrunk` agrees with).
 func trunkStage(_ h: Tensor, _ stage: TrunkStage) -> Tensor {
-    func conv(_ h: Tensor, _ l: ChainedConv) -> Tensor {
-        conv2d(h, weight: l.weight, bias: l.bias, stride: l.stride, padding: l.padding, groups: l.groups,
-               activation: l.activation)
-    }
     switch stage {
-    case .conv(let l): return conv(h, l)
+    case .conv(let l): return l.apply(h)
     case .residual(let main, let shortcut, let activation):
-        let y = main.count >= 2 ? conv2dChain(h, main) : main.reduce(h, conv)
-        let sum = y + (shortcut.map { conv(h, $0) } ?? h)
+        let y = main.count >= 2 ? conv2dChain(h, main) : main.reduce(h) { $1.apply($0) }
+        let sum = y + (shortcut.map { $0.apply(h) } ?? h)
         switch activation {
         case .none: return sum
         case .relu: return sum.relu()

@@ -117,6 +117,11 @@ public struct ChainedConv {
         self.weight = weight; self.bias = bias; self.stride = stride; self.padding = padding; self.groups = groups
         self.activation = activation
     }
+
+    /// conv2d(x) with this layer's weight, bias, geometry and activation (one layer, unfused).
+    public func apply(_ x: Tensor) -> Tensor {
+        conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, groups: groups, activation: activation)
+    }
 }
 
 /// `conv2d(conv2d(x, w1, bias: b1, stride: stride1, padding: padding1, activation: a1), w2, bias: b2,
@@ -137,10 +142,7 @@ public func conv2dPair(_ x: Tensor, _ w1: Tensor, _ b1: Tensor?, stride1: (Int, 
 /// oneDNN keeps another layout, or an operand is not finite, the convolutions one by one (`conv2d`).
 public func conv2dChain(_ x: Tensor, _ layers: [ChainedConv]) -> Tensor {
     let composite = {
-        layers.reduce(x) { h, l in
-            conv2d(h, weight: l.weight, bias: l.bias, stride: l.stride, padding: l.padding, groups: l.groups,
-                   activation: l.activation)
-        }
+        layers.reduce(x) { h, l in l.apply(h) }
     }
     guard layers.count >= 2, x.rank == 4 else { return composite() }
     let frozen = !layers.contains { $0.weight.isTracked || ($0.bias?.isTracked ?? false) }

@@ -64,11 +64,8 @@ public final class Inception: Module {
         let (w, b) = merged.tensors(parts)
         let y = conv2d(x, weight: w, bias: b, activation: .relu)
         let n1 = parts[0].weight.shape[0], n2 = parts[1].weight.shape[0], n3 = parts[2].weight.shape[0]
-        func conv(_ h: Tensor, _ l: ChainedConv) -> Tensor {
-            conv2d(h, weight: l.weight, bias: l.bias, stride: l.stride, padding: l.padding, groups: l.groups, activation: l.activation)
-        }
-        return concat([y.narrowed(axis: 1, start: 0, length: n1), conv(y.narrowed(axis: 1, start: n1, length: n2), c2),
-                       conv(y.narrowed(axis: 1, start: n1 + n2, length: n3), c3), branch4(x)], axis: 1)
+        return concat([y.narrowed(axis: 1, start: 0, length: n1), c2.apply(y.narrowed(axis: 1, start: n1, length: n2)),
+                       c3.apply(y.narrowed(axis: 1, start: n1 + n2, length: n3)), branch4(x)], axis: 1)
     }
 }
 
