@@ -283,6 +283,16 @@ public enum BlockedConv {
         return o ?? i
     }
 
+    /// The channel block b in which oneDNN's forward pass of `s` alone (inference) keeps its output, and its input
+    /// too unless `plainInput`; nil when it keeps another layout for either (or with `ISTHMUS_CONV=im2col`).
+    public static func forwardBlockSize(_ s: Conv2DShape, activation: ConvActivation = .none,
+                                        plainInput: Bool = false) -> Int? {
+        guard DNNLConv.enabled, let plan = DNNLConv.plan(s, activation: activation) else { return nil }
+        let blocks = plan.forwardBlocks
+        guard let o = blocks.output, plainInput || blocks.input == o else { return nil }
+        return o
+    }
+
     /// Whether `blockSize` finds a block size.
     public static func available(_ s: Conv2DShape, activation: ConvActivation = .none, input: Bool = false,
                                  output: Bool = true) -> Bool {
@@ -323,9 +333,33 @@ public enum BlockedConv {
 }
 
 /// NCHW [N, C, H, W] -> nChw{block}c [N, C/block, H, W, block] (C a multiple of block), and back with
-/// `toBlocked: false`.
+/// `toBlocked: false`. One channel block of one sample per task, on the compute threads.
 public func reorderBlocked(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, N: Int, C: Int, HW: Int,
                            block: Int, toBlocked: Bool) {
+    precondition(block > 0 && C % block == 0, "reorderBlocked: C = \(C) is not a multiple of the block \(block)")
+    Threads.parallelFor(N * (C / block), grain: max(1, 100_000 / max(1, block * HW))) { groups in
+        for g in groups {
+            let base = g &* block &* HW          // the group's first element, in either layout
+            if toBlocked {
+                let d = dst + base, p = src + base
+                for lane in 0..<block {
+                    let row = p + lane &* HW
+                    for i in 0..<HW { d[i &* block &+ lane] = row[i] }
+                }
+            } else {
+                let d = dst + base, b = src + base
+                for lane in 0..<block {
+                    let row = d + lane &* HW
+                    for i in 0..<HW { row[i] = b[i &* block &+ lane] }
+                }
+            }
+        }
+    }
+}
+
+/// The naive twin of `reorderBlocked`: one element at a time, from the layouts' index formulas.
+public func reorderBlockedNaive(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, N: Int, C: Int,
+                                HW: Int, block: Int, toBlocked: Bool) {
     precondition(block > 0 && C % block == 0, "reorderBlocked: C = \(C) is not a multiple of the block \(block)")
     for n in 0..<N {
         for c in 0..<C {

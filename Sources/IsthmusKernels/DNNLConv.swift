@@ -175,6 +175,24 @@ final class DNNLConv {
     var blockedInput: Int? { blockedLayouts().input }
     private var blocked: (input: Int?, output: Int?, dataOutput: Int?)?
 
+    /// The channel blocks in which the forward pass alone keeps its input and its output (inference: no backward
+    /// pass to agree with), each the first of 16 and 8 that it chooses; nil where it keeps another layout.
+    var forwardBlocks: (input: Int?, output: Int?) {
+        lock.lock(); defer { lock.unlock() }
+        if let forwardBlocked { return forwardBlocked }
+        let s = shape
+        var result: (input: Int?, output: Int?) = (nil, nil)
+        for (b, tag) in DNNLConv.channelBlocks {
+            if result.output == nil, s.K % b == 0, let out = try? DNNL.md([s.N, s.K, s.P, s.Q], tag),
+               forwardPass.chooses(out, for: 3) { result.output = b }
+            if result.input == nil, s.C % b == 0, let inp = try? DNNL.md([s.N, s.C, s.H, s.W], tag),
+               forwardPass.chooses(inp, for: 0) { result.input = b }
+        }
+        forwardBlocked = result
+        return result
+    }
+    private var forwardBlocked: (input: Int?, output: Int?)?
+
     /// Blocks oneDNN uses for activations: 16 floats (one AVX-512 register) or 8 (one AVX2 register).
     static let channelBlocks: [(size: Int, tag: dnnl_format_tag_t)] = [(16, dnnl_aBcd16b), (8, dnnl_aBcd8b)]
 

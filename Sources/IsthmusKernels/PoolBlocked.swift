@@ -134,3 +134,101 @@ public func reluMaxPool2x2BlockedBackward(dY: UnsafeMutablePointer<Float>, dOut:
         }
     }
 }
+
+/// Max pooling without the argmax (inference) on nChw{block}c activations: x [N, C/b, H, W, b] -> out
+/// [N, C/b, P, Q, b], any window, stride, padding and ceil mode of `s` (padded positions never win). The same values
+/// as `maxPool2dForward(out:x:_:relu:)` on the NCHW tensor (the first maximum of each window), b lanes at a time.
+/// False (out unusable) when an input is not finite (or a window sums past the float range): the NCHW kernels' NaN
+/// rule then decides.
+public func maxPool2dBlocked(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, _ s: Pool2DShape,
+                             block: Int) -> Bool {
+    precondition((block == 8 || block == 16) && s.C % block == 0, "maxPool2dBlocked: block \(block), C \(s.C)")
+    let (H, W, P, Q) = (s.H, s.W, s.P, s.Q), groups = s.N * (s.C / block)
+    let portable = KernelSettings.portable
+    let finite = UnsafeMutablePointer<Bool>.allocate(capacity: groups)
+    defer { finite.deallocate() }
+    Threads.parallelFor(groups, grain: max(1, 50_000 / (block * H * W))) { range in
+        for g in range {
+            let src = x + g &* H &* W &* block, dst = out + g &* P &* Q &* block
+            finite[g] = portable ? maxPoolGroup(dst, src, s, block: block, vector: false)
+                                 : maxPoolGroup(dst, src, s, block: block, vector: true)
+        }
+    }
+    return (0..<groups).allSatisfy { finite[$0] }
+}
+
+/// One [H, W, block] group of `maxPool2dBlocked`: each output vector is the first maximum over its window (a chain
+/// of its own, so consecutive windows overlap in the CPU), and the window's sum, whose NaN marks a non-finite input.
+@inline(__always)
+private func maxPoolGroup(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ s: Pool2DShape,
+                          block: Int, vector: Bool) -> Bool {
+    let (H, W, P, Q) = (s.H, s.W, s.P, s.Q)
+    var bad = SIMD8<Float>()
+    for p in 0..<P {
+        let hs = poolWindow(p, kernel: s.R, stride: s.strideH, pad: s.padH, size: H)
+        for q in 0..<Q {
+            let ws = poolWindow(q, kernel: s.S, stride: s.strideW, pad: s.padW, size: W)
+            var half = 0
+            while half < block {
+                var best = SIMD8<Float>(repeating: -.infinity), sum = SIMD8<Float>()
+                var row = src + ((hs.lowerBound &* W &+ ws.lowerBound) &* block &+ half)
+                for _ in hs {
+                    var a = row
+                    for _ in ws {
+                        let v = UnsafeRawPointer(a).loadUnaligned(as: SIMD8<Float>.self)
+                        best = vector ? firstMax(v, best) : firstMaxPortable(v, best)
+                        sum += v
+                        a += block
+                    }
+                    row += W &* block
+                }
+                UnsafeMutableRawPointer(dst + ((p &* Q &+ q) &* block &+ half)).storeBytes(of: best, as: SIMD8<Float>.self)
+                bad += sum - sum
+                half &+= 8
+            }
+        }
+    }
+    return !bad.sum().isNaN
+}
+
+/// v where v > best, else best (the earlier maximum wins ties): vmaxps(v, best) on x86-64.
+@inline(__always)
+func firstMax(_ v: SIMD8<Float>, _ best: SIMD8<Float>) -> SIMD8<Float> {
+#if arch(x86_64)
+    unsafeBitCast(_mm256_max_ps(unsafeBitCast(v, to: __m256.self), unsafeBitCast(best, to: __m256.self)),
+                  to: SIMD8<Float>.self)
+#else
+    firstMaxPortable(v, best)
+#endif
+}
+
+/// `firstMax` in plain Swift.
+@inline(__always)
+func firstMaxPortable(_ v: SIMD8<Float>, _ best: SIMD8<Float>) -> SIMD8<Float> {
+    best.replacing(with: v, where: v .> best)
+}
+
+/// The naive twin of `maxPool2dBlocked`: the window loops per element, PyTorch's rule (the first maximum, a NaN
+/// winning), on the blocked layout.
+public func maxPool2dBlockedNaive(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, _ s: Pool2DShape,
+                                  block: Int) {
+    let (H, W, P, Q) = (s.H, s.W, s.P, s.Q)
+    for g in 0..<(s.N * (s.C / block)) {
+        for p in 0..<P {
+            let hs = poolWindow(p, kernel: s.R, stride: s.strideH, pad: s.padH, size: H)
+            for q in 0..<Q {
+                let ws = poolWindow(q, kernel: s.S, stride: s.strideW, pad: s.padW, size: W)
+                for lane in 0..<block {
+                    var best = -Float.infinity
+                    for h in hs {
+                        for w in ws {
+                            let v = x[((g * H + h) * W + w) * block + lane]
+                            if v > best || v.isNaN { best = v }
+                        }
+                    }
+                    out[((g * P + p) * Q + q) * block + lane] = best
+                }
+            }
+        }
+    }
+}

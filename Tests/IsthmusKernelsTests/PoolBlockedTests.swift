@@ -43,4 +43,63 @@ final class BlockedPoolTests: XCTestCase {
         XCTAssertFalse(reluMaxPool2x2Blocked(out: &out, argmax: &arg, y: blocked, N: N, C: C, H: H, W: W, block: block),
                        message)
     }
+
+    /// The inference max-pool on blocked activations equals the NCHW pool for GoogLeNet's windows (3/1/1 and 3/2
+    /// and 2/2 in ceil mode, on odd and even sizes), with the AVX2 lanes and the portable ones, and its naive twin;
+    /// a NaN makes it decline.
+    func testBlockedMaxPoolEqualsNCHWPool() {
+        let saved = KernelSettings.portable
+        defer { KernelSettings.portable = saved }
+        let windows: [(k: Int, stride: Int, pad: Int)] = [(3, 1, 1), (3, 2, 0), (2, 2, 0)]
+        for portable in [false, true] {
+            KernelSettings.portable = portable
+            for block in [8, 16] {
+                for (H, W) in [(7, 9), (8, 8), (5, 12)] {
+                    for w in windows {
+                        let s = Pool2DShape(N: 2, C: 2 * block, H: H, W: W, R: w.k, S: w.k, strideH: w.stride,
+                                            strideW: w.stride, padH: w.pad, padW: w.pad, ceilMode: true)
+                        check(s, block: block, "block \(block), \(H)x\(W), window \(w), portable \(portable)")
+                    }
+                }
+            }
+        }
+    }
+
+    func check(_ s: Pool2DShape, block: Int, _ message: String) {
+        var rng = TestRNG(UInt64(s.H * 31 + s.W * 7 + s.R))
+        let x = (0..<(s.N * s.C * s.H * s.W)).map { _ in Float(Int(rng.next() % 9)) - 4 }     // ties
+        var blocked = [Float](repeating: 0, count: x.count)
+        reorderBlocked(&blocked, x, N: s.N, C: s.C, HW: s.H * s.W, block: block, toBlocked: true)
+        var expected = [Float](repeating: 0, count: s.outputCount)
+        maxPool2dForward(out: &expected, x: x, s)
+        var out = [Float](repeating: .nan, count: s.outputCount), naive = out
+        XCTAssertTrue(maxPool2dBlocked(out: &out, x: blocked, s, block: block), message)
+        maxPool2dBlockedNaive(out: &naive, x: blocked, s, block: block)
+        XCTAssertEqual(out, naive, "\(message): naive twin")
+        var plain = [Float](repeating: .nan, count: s.outputCount)
+        reorderBlocked(&plain, out, N: s.N, C: s.C, HW: s.P * s.Q, block: block, toBlocked: false)
+        XCTAssertEqual(plain, expected, message)
+        blocked[block * 3 + 1] = .nan
+        XCTAssertFalse(maxPool2dBlocked(out: &out, x: blocked, s, block: block), "\(message): a NaN declines")
+        maxPool2dBlockedNaive(out: &naive, x: blocked, s, block: block)
+        XCTAssertTrue(naive.contains { $0.isNaN }, "\(message): the naive twin propagates the NaN")
+    }
+
+    /// `reorderBlocked` (threaded, a channel block at a time) equals its naive twin both ways.
+    func testReorderEqualsNaiveTwin() {
+        var rng = TestRNG(4)
+        for block in [8, 16] {
+            let (N, C, HW) = (3, 4 * block, 37)
+            let x = rng.array(N * C * HW)
+            var fast = [Float](repeating: 0, count: x.count), naive = fast
+            reorderBlocked(&fast, x, N: N, C: C, HW: HW, block: block, toBlocked: true)
+            reorderBlockedNaive(&naive, x, N: N, C: C, HW: HW, block: block, toBlocked: true)
+            XCTAssertEqual(fast, naive, "block \(block), to blocked")
+            var back = fast, backNaive = fast
+            reorderBlocked(&back, fast, N: N, C: C, HW: HW, block: block, toBlocked: false)
+            reorderBlockedNaive(&backNaive, fast, N: N, C: C, HW: HW, block: block, toBlocked: false)
+            XCTAssertEqual(back, backNaive, "block \(block), to NCHW")
+            XCTAssertEqual(back, x, "block \(block): round trip")
+        }
+    }
 }

@@ -248,4 +248,27 @@ final class ConvBNFusionTests: XCTestCase {
         check("after a weight change")
         XCTAssertGreaterThan(relativeL2(withoutGradients { m(x) }.scalars, before.scalars), 1e-3, "the changed weight took effect")
     }
+
+    /// GoogLeNet's inference path with every activation blocked (stem, Inceptions, pools) gives the logits of the
+    /// unfolded NCHW layers; a NaN input leaves it to the NCHW path, whose NaN propagates.
+    func testGoogLeNetBlockedInferenceEqualsNCHWLayers() {
+        var r = SplitMix64(seed: 8)
+        let net = GoogLeNet(classes: 10, using: &r)
+        for e in net.state where e.name.hasSuffix("running_var") { e.tensor.assign(Tensor.uniform(e.tensor.shape, low: 0.3, high: 2, using: &r)) }
+        for e in net.state where e.name.hasSuffix("running_mean") { e.tensor.assign(Tensor.normal(e.tensor.shape, std: 0.2, using: &r)) }
+        net.setTraining(false)
+        let x = Tensor.normal([3, 3, 40, 40], using: &r)
+        let blocked = withoutGradients { net.blockedForward(x) }
+        XCTAssertNotNil(blocked, "the blocked path runs")
+        BatchNormFolding.enabled = false
+        let reference = withoutGradients { net(x) }
+        BatchNormFolding.enabled = true
+        XCTAssertEqual(reference.shape, [3, 10])
+        if let blocked { assertClose(blocked, reference, rtol: 1e-4, "blocked logits") }
+        assertClose(withoutGradients { net(x) }, reference, rtol: 1e-4, "forward takes it")
+        let bad = x.copy()
+        bad.mutableData[77] = .nan
+        XCTAssertNil(withoutGradients { net.blockedForward(bad) }, "a NaN input declines")
+        XCTAssertTrue(withoutGradients { net(bad) }.scalars.contains { $0.isNaN }, "the NCHW path propagates the NaN")
+    }
 }

@@ -52,20 +52,46 @@ public final class Inception: Module {
 
     private let merged = StackedConvs()
 
-    func mergedForward(_ x: Tensor) -> Tensor? {
-        guard x.rank == 4, let r2 = branch2.layers.first as? BasicConv2d, let t2 = branch2.layers.last as? BasicConv2d,
+    /// The folded layers (frozen eval-mode weights): branch1 and the two reductions (1x1 on x), the two 3x3
+    /// convolutions, and the pool branch's 1x1; nil when a layer is not folded or not of torchvision's shape.
+    private func foldedLayers() -> (inputs: [ChainedConv], c2: ChainedConv, c3: ChainedConv, poolProj: ChainedConv)? {
+        guard let r2 = branch2.layers.first as? BasicConv2d, let t2 = branch2.layers.last as? BasicConv2d,
               let r3 = branch3.layers.first as? BasicConv2d, let t3 = branch3.layers.last as? BasicConv2d,
+              let p4 = branch4.layers.last as? BasicConv2d,
               branch2.layers.count == 2, branch3.layers.count == 2 else { return nil }
         let parts = [branch1, r2, r3].compactMap { foldedConv($0.conv, $0.bn, activation: .relu) }
         guard parts.count == 3, parts.allSatisfy({ $0.weight.shape[2] == 1 && $0.weight.shape[3] == 1 && $0.groups == 1 &&
                                                     $0.stride == (1, 1) && $0.padding == .zero }),
-              let c2 = foldedConv(t2.conv, t2.bn, activation: .relu), let c3 = foldedConv(t3.conv, t3.bn, activation: .relu)
+              let c2 = foldedConv(t2.conv, t2.bn, activation: .relu), let c3 = foldedConv(t3.conv, t3.bn, activation: .relu),
+              let c4 = foldedConv(p4.conv, p4.bn, activation: .relu)
         else { return nil }
+        return (parts, c2, c3, c4)
+    }
+
+    func mergedForward(_ x: Tensor) -> Tensor? {
+        guard x.rank == 4, let (parts, c2, c3, _) = foldedLayers() else { return nil }
         let (w, b) = merged.tensors(parts)
         let y = conv2d(x, weight: w, bias: b, activation: .relu)
         let n1 = parts[0].weight.shape[0], n2 = parts[1].weight.shape[0], n3 = parts[2].weight.shape[0]
         return concat([y.narrowed(axis: 1, start: 0, length: n1), c2.apply(y.narrowed(axis: 1, start: n1, length: n2)),
                        c3.apply(y.narrowed(axis: 1, start: n1 + n2, length: n3)), branch4(x)], axis: 1)
+    }
+
+    /// `forward` for inference on a blocked activation: the stacked 1x1 convolution, the 3x3 convolutions on their
+    /// channels of it, the pool branch (max-pool 3/1/1, ceil mode, then its 1x1) and the concatenation, all in the
+    /// blocked layout; nil where that does not apply (a branch's channels not a multiple of the block, a weight
+    /// not frozen): the caller then runs `forward` on the NCHW tensor.
+    func blockedForward(_ x: BlockedActivation) -> BlockedActivation? {
+        guard let (parts, c2, c3, c4) = foldedLayers(), let pool = branch4.layers.first as? MaxPool2d else { return nil }
+        let (w, b) = merged.tensors(parts)
+        let n1 = parts[0].weight.shape[0], n2 = parts[1].weight.shape[0], n3 = parts[2].weight.shape[0]
+        guard let y = x.conv(ChainedConv(w, b, activation: .relu)),
+              let y1 = y.channels(0, n1), let y2 = y.channels(n1, n2).flatMap({ $0.conv(c2) }),
+              let y3 = y.channels(n1 + n2, n3).flatMap({ $0.conv(c3) }),
+              let y4 = x.maxPool(kernel: (pool.kernel, pool.kernel), stride: (pool.stride, pool.stride),
+                                 padding: (pool.padding, pool.padding), ceilMode: pool.ceilMode).flatMap({ $0.conv(c4) })
+        else { return nil }
+        return BlockedActivation.concat([y1, y2, y3, y4])
     }
 }
 
@@ -156,12 +182,41 @@ public final class GoogLeNet: Module {
                                                                   (0.406 - 0.5) / 0.5])
 
     public override func forward(_ x: Tensor) -> Tensor {
-        let pool = { (t: Tensor, k: Int) in maxPool2d(t, kernel: (k, k), stride: (2, 2), ceilMode: true) }
         var h = transformInput ? x * Self.inputScale + Self.inputShift : x
+        if let y = blockedForward(h) { return y }
+        let pool = { (t: Tensor, k: Int) in maxPool2d(t, kernel: (k, k), stride: (2, 2), ceilMode: true) }
         h = pool(basicConvChain(pool(conv1(h), 3), stem), 3)
         h = pool(inception3b(inception3a(h)), 3)
         h = inception4e(inception4d(inception4c(inception4b(inception4a(h)))))
         h = inception5b(inception5a(pool(h, 2)))
         return fc(dropout(adaptiveAvgPool2d(h, outputSize: (1, 1)).flattened()))
+    }
+
+    /// Inference (no gradient asked for, frozen eval-mode weights) from the input after `transformInput` to the
+    /// logits with every activation from conv1's output to inception5b's in oneDNN's blocked layout: the stem's
+    /// convolutions and max-pools, and each Inception by `Inception.blockedForward` (one that declines runs on
+    /// the NCHW tensor between two reorders). nil when the first convolutions do not run blocked; `forward` then
+    /// takes the NCHW path. Same values up to the order of oneDNN's sums.
+    func blockedForward(_ x: Tensor) -> Tensor? {
+        guard !x.isTracked, x.rank == 4, let c1 = foldedConv(conv1.conv, conv1.bn, activation: .relu),
+              let c2 = foldedConv(conv2.conv, conv2.bn, activation: .relu),
+              let c3 = foldedConv(conv3.conv, conv3.bn, activation: .relu),
+              let block = BlockedActivation.block(for: c1, input: x.shape, plainInput: true) else { return nil }
+        let pool = { (t: BlockedActivation, k: Int) in t.maxPool(kernel: (k, k), stride: (2, 2), ceilMode: true) }
+        let inception = { (m: Inception, t: BlockedActivation) -> BlockedActivation? in
+            m.blockedForward(t) ?? BlockedActivation(m(t.plain()), block: block)
+        }
+        guard var h = BlockedActivation.conv(plain: x, c1, block: block).flatMap({ pool($0, 3) }) else { return nil }
+        for step in [{ $0.conv(c2) }, { $0.conv(c3) }, { pool($0, 3) },
+                     { inception(self.inception3a, $0) }, { inception(self.inception3b, $0) }, { pool($0, 3) },
+                     { inception(self.inception4a, $0) }, { inception(self.inception4b, $0) },
+                     { inception(self.inception4c, $0) }, { inception(self.inception4d, $0) },
+                     { inception(self.inception4e, $0) }, { pool($0, 2) },
+                     { inception(self.inception5a, $0) }, { inception(self.inception5b, $0) }]
+                as [(BlockedActivation) -> BlockedActivation?] {
+            guard let next = step(h) else { return nil }
+            h = next
+        }
+        return fc(dropout(adaptiveAvgPool2d(h.plain(), outputSize: (1, 1)).flattened()))
     }
 }
