@@ -73,12 +73,7 @@ public struct BlockedActivation {
     }
 
     private static func convShape(_ l: ChainedConv, _ shape: [Int]) -> Conv2DShape? {
-        guard shape.count == 4, l.weight.rank == 4, l.bias == nil || l.bias!.count == l.weight.shape[0] else { return nil }
-        let s = Conv2DShape(N: shape[0], C: shape[1], H: shape[2], W: shape[3], K: l.weight.shape[0],
-                            R: l.weight.shape[2], S: l.weight.shape[3], strideH: l.stride.0, strideW: l.stride.1,
-                            padTop: l.padding.top, padBottom: l.padding.bottom, padLeft: l.padding.left,
-                            padRight: l.padding.right, groups: l.groups)
-        return s.isValid && l.weight.shape[1] == s.Cg ? s : nil
+        shape.count == 4 ? l.shape(N: shape[0], C: shape[1], H: shape[2], W: shape[3]) : nil
     }
 
     /// `maxPool2d` (PyTorch semantics: padding never wins, `ceilMode` as `ceil_mode`), blocked; nil when an input is

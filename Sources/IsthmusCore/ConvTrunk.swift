@@ -89,12 +89,7 @@ private struct TrunkPlan {
         var (C, H, W) = (xShape[1], xShape[2], xShape[3])
         var block: Int?
         func plan(_ l: ChainedConv, _ C: Int, _ H: Int, _ W: Int, plainInput: Bool, plainOutput: Bool) -> Conv? {
-            guard l.weight.rank == 4, l.bias == nil || l.bias!.count == l.weight.shape[0] else { return nil }
-            let s = Conv2DShape(N: xShape[0], C: C, H: H, W: W, K: l.weight.shape[0], R: l.weight.shape[2],
-                                S: l.weight.shape[3], strideH: l.stride.0, strideW: l.stride.1, padTop: l.padding.top,
-                                padBottom: l.padding.bottom, padLeft: l.padding.left, padRight: l.padding.right,
-                                groups: l.groups)
-            guard s.isValid, l.weight.shape[1] == s.Cg,
+            guard let s = l.shape(N: xShape[0], C: C, H: H, W: W),
                   let b = BlockedConv.blockSize(s, activation: l.activation, input: !plainInput, output: !plainOutput,
                                                 weightGradient: false),
                   block == nil || block == b else { return nil }

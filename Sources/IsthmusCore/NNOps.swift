@@ -118,6 +118,15 @@ public struct ChainedConv {
         self.activation = activation
     }
 
+    /// The convolution's shape on an input [N, C, H, W]; nil when the weight, bias and input do not fit together.
+    public func shape(N: Int, C: Int, H: Int, W: Int) -> Conv2DShape? {
+        guard weight.rank == 4, bias == nil || bias!.count == weight.shape[0] else { return nil }
+        let s = Conv2DShape(N: N, C: C, H: H, W: W, K: weight.shape[0], R: weight.shape[2], S: weight.shape[3],
+                            strideH: stride.0, strideW: stride.1, padTop: padding.top, padBottom: padding.bottom,
+                            padLeft: padding.left, padRight: padding.right, groups: groups)
+        return s.isValid && weight.shape[1] == s.Cg ? s : nil
+    }
+
     /// conv2d(x) with this layer's weight, bias, geometry and activation (one layer, unfused).
     public func apply(_ x: Tensor) -> Tensor {
         conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, groups: groups, activation: activation)
@@ -152,12 +161,7 @@ public func conv2dChain(_ x: Tensor, _ layers: [ChainedConv]) -> Tensor {
     var shapes: [Conv2DShape] = []
     var (C, H, W) = (x.shape[1], x.shape[2], x.shape[3])
     for l in layers {
-        guard l.weight.rank == 4, l.bias == nil || l.bias!.count == l.weight.shape[0] else { return composite() }
-        let s = Conv2DShape(N: x.shape[0], C: C, H: H, W: W, K: l.weight.shape[0], R: l.weight.shape[2],
-                            S: l.weight.shape[3], strideH: l.stride.0, strideW: l.stride.1, padTop: l.padding.top,
-                            padBottom: l.padding.bottom, padLeft: l.padding.left, padRight: l.padding.right,
-                            groups: l.groups)
-        guard s.isValid, l.weight.shape[1] == s.Cg else { return composite() }
+        guard let s = l.shape(N: x.shape[0], C: C, H: H, W: W) else { return composite() }
         shapes.append(s)
         (C, H, W) = (s.K, s.P, s.Q)
     }
