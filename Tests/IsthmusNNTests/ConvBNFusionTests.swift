@@ -271,4 +271,39 @@ final class ConvBNFusionTests: XCTestCase {
         XCTAssertNil(withoutGradients { net.blockedForward(bad) }, "a NaN input declines")
         XCTAssertTrue(withoutGradients { net(bad) }.scalars.contains { $0.isNaN }, "the NCHW path propagates the NaN")
     }
+
+    /// Inception.blockedForward at the block oneDNN picks here (16 with AVX-512, 8 with AVX2) equals the unfolded
+    /// NCHW branches, on torchvision's inception4b (a 24-channel reduction: padded at block 16) and on a module
+    /// whose reductions (20, 12) are padded at either block. A branch output that is not a multiple declines.
+    func testInceptionBlockedForwardPadsReductionsToTheBlock() throws {
+        for (seed, widths, hw) in [(UInt64(3), [512, 160, 112, 224, 24, 64, 64], 7), (4, [64, 32, 20, 32, 12, 16, 16], 9),
+                                   (5, [64, 32, 16, 36, 16, 16, 16], 6)] {
+            var r = SplitMix64(seed: seed)
+            let m = Inception(widths[0], widths[1], widths[2], widths[3], widths[4], widths[5], widths[6], using: &r)
+            for e in m.state where e.name.hasSuffix("running_var") { e.tensor.assign(Tensor.uniform(e.tensor.shape, low: 0.3, high: 2, using: &r)) }
+            for e in m.state where e.name.hasSuffix("running_mean") { e.tensor.assign(Tensor.normal(e.tensor.shape, std: 0.2, using: &r)) }
+            m.setTraining(false)
+            let x = Tensor.normal([2, widths[0], hw, hw], using: &r).relu()
+            let probe = ChainedConv(Tensor.zeros([16, widths[0], 1, 1]), activation: .relu)
+            let block = try XCTUnwrap(BlockedActivation.block(for: probe, input: x.shape), "oneDNN runs a 1x1 blocked")
+            let xb = try XCTUnwrap(BlockedActivation(x, block: block))
+            BatchNormFolding.enabled = false
+            let reference = withoutGradients { m(x) }
+            BatchNormFolding.enabled = true
+            let blocked = withoutGradients { m.blockedForward(xb) }
+            if widths[3] % block != 0 {
+                XCTAssertNil(blocked, "a 3x3 branch of \(widths[3]) channels declines at block \(block)")
+                continue
+            }
+            let y = try XCTUnwrap(blocked, "inception \(widths) runs blocked at block \(block)")
+            XCTAssertEqual(y.shape, reference.shape)
+            assertClose(y.plain(), reference, rtol: 1e-4, "inception \(widths), block \(block)")
+            // The cached padded weights are rebuilt when a weight changes.
+            m.branch3.layers.first.flatMap { $0 as? BasicConv2d }?.bn.bias.assign(Tensor.full([widths[4]], 0.5))
+            BatchNormFolding.enabled = false
+            let changed = withoutGradients { m(x) }
+            BatchNormFolding.enabled = true
+            assertClose(try XCTUnwrap(withoutGradients { m.blockedForward(xb) }).plain(), changed, rtol: 1e-4, "after a change")
+        }
+    }
 }

@@ -50,7 +50,8 @@ public final class Inception: Module {
         return concat([branch1(x), basicConvChain(x, branch2), basicConvChain(x, branch3), branch4(x)], axis: 1)
     }
 
-    private let merged = StackedConvs()
+    private let merged = DerivedConvs(), mergedBlocked = DerivedConvs()
+    private let padded2 = DerivedConvs(), padded3 = DerivedConvs()
 
     /// The folded layers (frozen eval-mode weights): branch1 and the two reductions (1x1 on x), the two 3x3
     /// convolutions, and the pool branch's 1x1; nil when a layer is not folded or not of torchvision's shape.
@@ -70,7 +71,7 @@ public final class Inception: Module {
 
     func mergedForward(_ x: Tensor) -> Tensor? {
         guard x.rank == 4, let (parts, c2, c3, _) = foldedLayers() else { return nil }
-        let (w, b) = merged.tensors(parts)
+        let (w, b) = merged.tensors(parts) { DerivedConvs.stacked($0, block: 1) }
         let y = conv2d(x, weight: w, bias: b, activation: .relu)
         let n1 = parts[0].weight.shape[0], n2 = parts[1].weight.shape[0], n3 = parts[2].weight.shape[0]
         return concat([y.narrowed(axis: 1, start: 0, length: n1), c2.apply(y.narrowed(axis: 1, start: n1, length: n2)),
@@ -79,15 +80,21 @@ public final class Inception: Module {
 
     /// `forward` for inference on a blocked activation: the stacked 1x1 convolution, the 3x3 convolutions on their
     /// channels of it, the pool branch (max-pool 3/1/1, ceil mode, then its 1x1) and the concatenation, all in the
-    /// blocked layout; nil where that does not apply (a branch's channels not a multiple of the block, a weight
-    /// not frozen): the caller then runs `forward` on the NCHW tensor.
+    /// blocked layout. A reduction whose width is not a multiple of the block b (24 in inception4b-c, with
+    /// AVX-512's 16) gets zero filters up to the next multiple, and its 3x3 convolution zero input channels to
+    /// match: relu(0) = 0 adds exact zeros. nil where that does not apply (the output branches' widths not
+    /// multiples of b, a weight not frozen): the caller then runs `forward` on the NCHW tensor.
     func blockedForward(_ x: BlockedActivation) -> BlockedActivation? {
+        let b = x.block
         guard let (parts, c2, c3, c4) = foldedLayers(), let pool = branch4.layers.first as? MaxPool2d else { return nil }
-        let (w, b) = merged.tensors(parts)
-        let n1 = parts[0].weight.shape[0], n2 = parts[1].weight.shape[0], n3 = parts[2].weight.shape[0]
-        guard let y = x.conv(ChainedConv(w, b, activation: .relu)),
-              let y1 = y.channels(0, n1), let y2 = y.channels(n1, n2).flatMap({ $0.conv(c2) }),
-              let y3 = y.channels(n1 + n2, n3).flatMap({ $0.conv(c3) }),
+        let (w, bias) = mergedBlocked.tensors(parts) { DerivedConvs.stacked($0, block: b) }
+        let n1 = parts[0].weight.shape[0], n2 = DerivedConvs.roundUp(parts[1].weight.shape[0], b)
+        let n3 = DerivedConvs.roundUp(parts[2].weight.shape[0], b)
+        let p2 = padded2.layer(c2) { DerivedConvs.inputPadded($0, to: n2) }
+        let p3 = padded3.layer(c3) { DerivedConvs.inputPadded($0, to: n3) }
+        guard n1 % b == 0, let y = x.conv(ChainedConv(w, bias, activation: .relu)),
+              let y1 = y.channels(0, n1), let y2 = y.channels(n1, n2).flatMap({ $0.conv(p2) }),
+              let y3 = y.channels(n1 + n2, n3).flatMap({ $0.conv(p3) }),
               let y4 = x.maxPool(kernel: (pool.kernel, pool.kernel), stride: (pool.stride, pool.stride),
                                  padding: (pool.padding, pool.padding), ceilMode: pool.ceilMode).flatMap({ $0.conv(c4) })
         else { return nil }
@@ -95,25 +102,54 @@ public final class Inception: Module {
     }
 }
 
-/// Convolutions of one input stacked along the output channels, [sum K_i, C, R, S] and [sum K_i]: rebuilt when a
-/// part's (folded) weight or bias changes, else the same tensors (and their cached blocked weights) on every call.
-final class StackedConvs: @unchecked Sendable {
+/// Frozen convolution weights derived from others (stacked, zero-padded): built off the tape when a source's
+/// weight or bias changes (version or identity), else the same tensors, and so the same cached blocked weights,
+/// on every call. One instance caches one derivation.
+final class DerivedConvs: @unchecked Sendable {
     private let lock = NSLock()
     private var stamp: [UInt64] = []
     private var sources: [ObjectIdentifier] = []
-    private var stacked: (weight: Tensor, bias: Tensor)?
+    private var derived: (weight: Tensor, bias: Tensor)?
 
-    func tensors(_ parts: [ChainedConv]) -> (weight: Tensor, bias: Tensor) {
+    /// `build(parts)`, cached.
+    func tensors(_ parts: [ChainedConv], _ build: ([ChainedConv]) -> (weight: Tensor, bias: Tensor))
+        -> (weight: Tensor, bias: Tensor) {
         let key = parts.flatMap { [$0.weight.storage.version, $0.bias?.storage.version ?? .max] }
         let ids = parts.flatMap { [ObjectIdentifier($0.weight.storage)] + ($0.bias.map { [ObjectIdentifier($0.storage)] } ?? []) }
         lock.lock(); defer { lock.unlock() }
-        if let stacked, key == stamp, ids == sources { return stacked }
+        if let derived, key == stamp, ids == sources { return derived }
         // Built off the tape: the cached tensors outlive the recording that first asked for them.
-        let (w, b) = withoutGradients {
-            (concat(parts.map(\.weight), axis: 0), concat(parts.map { $0.bias ?? Tensor.zeros([$0.weight.shape[0]]) }, axis: 0))
+        let d = withoutGradients { build(parts) }
+        derived = d; stamp = key; sources = ids
+        return d
+    }
+
+    /// `layer` with weight and bias `build(layer)`, cached; the same geometry and activation.
+    func layer(_ layer: ChainedConv, _ build: (ChainedConv) -> (weight: Tensor, bias: Tensor)) -> ChainedConv {
+        var l = layer
+        (l.weight, l.bias) = tensors([layer]) { build($0[0]) }
+        return l
+    }
+
+    static func roundUp(_ n: Int, _ block: Int) -> Int { (n + block - 1) / block * block }
+
+    /// The parts' weights [K_i, C, R, S] and biases (zeros where absent) stacked along the output channels, each
+    /// part followed by zero filters up to a multiple of `block`: [sum roundUp(K_i, block), C, R, S].
+    static func stacked(_ parts: [ChainedConv], block: Int) -> (weight: Tensor, bias: Tensor) {
+        var ws: [Tensor] = [], bs: [Tensor] = []
+        for p in parts {
+            let k = p.weight.shape[0], extra = roundUp(k, block) - k
+            ws.append(p.weight); bs.append(p.bias ?? Tensor.zeros([k]))
+            if extra > 0 { ws.append(Tensor.zeros([extra] + p.weight.shape.dropFirst())); bs.append(Tensor.zeros([extra])) }
         }
-        stacked = (w, b); stamp = key; sources = ids
-        return (w, b)
+        return (concat(ws, axis: 0), concat(bs, axis: 0))
+    }
+
+    /// `layer`'s weight [K, C, R, S] with zero input channels appended to [K, channels, R, S], and its bias.
+    static func inputPadded(_ layer: ChainedConv, to channels: Int) -> (weight: Tensor, bias: Tensor) {
+        let w = layer.weight, bias = layer.bias ?? Tensor.zeros([w.shape[0]])
+        guard channels > w.shape[1] else { return (w, bias) }
+        return (concat([w, Tensor.zeros([w.shape[0], channels - w.shape[1], w.shape[2], w.shape[3]])], axis: 1), bias)
     }
 }
 
