@@ -30,9 +30,16 @@ public func convTrunk(_ x: Tensor, _ stages: [TrunkStage]) -> Tensor {
 
 /// `convTrunk` when it runs in the blocked layout, else nil (the caller runs its own unfused path): for a model
 /// whose layer-by-layer path does better than the stages one by one.
-public func blockedConvTrunk(_ x: Tensor, _ stages: [TrunkStage]) -> Tensor? {
-    guard x.rank == 4, !stages.isEmpty, let plan = TrunkPlan(x.shape, stages, tracked: x.isTracked),
-          let run = plan.forward(x) else { return nil }
+/// `padding`: where an activation's width is not a multiple of the block oneDNN picks for the first convolution
+/// (24 and 40 with AVX-512's 16 in EfficientNet), the trunk runs on `paddedTrunkStages` instead, cached there.
+public func blockedConvTrunk(_ x: Tensor, _ stages: [TrunkStage], padding: DerivedConvs<[TrunkStage]?>? = nil) -> Tensor? {
+    guard x.rank == 4, !stages.isEmpty else { return nil }
+    var plan = TrunkPlan(x.shape, stages, tracked: x.isTracked)
+    if plan == nil, let padding, let block = TrunkPlan.firstBlock(x.shape, stages),
+       let padded = padding.value(stages.flatMap(\.convs), variant: block, { _ in paddedTrunkStages(stages, block: block) }) {
+        plan = TrunkPlan(x.shape, padded, tracked: x.isTracked)
+    }
+    guard let plan, let run = plan.forward(x, keep: x.isTracked) else { return nil }
     ConvTrunkStatistics.count()
     return Tape.record(run.output, [x]) { g, _ in [plan.backward(g, run)] }
 }
@@ -43,6 +50,50 @@ public enum ConvTrunkStatistics {
     private static let lock = NSLock()
     public static var blockedForwards: Int { lock.lock(); defer { lock.unlock() }; return runs }
     static func count() { lock.lock(); runs += 1; lock.unlock() }
+}
+
+/// `stages` with every activation between two stages widened with zero channels to a multiple of `block`: a
+/// convolution gets zero filters (zero bias) for the extra outputs and zero weights for the extra inputs (a
+/// depthwise one extra zero groups), so the extra channels hold relu(0) = 0 throughout, the residual sums add 0 + 0
+/// there, and the real channels keep their values. The input and the last stage's output keep their widths. nil
+/// when a layer cannot be widened (a grouped, non-depthwise convolution) or a last residual stage is too narrow.
+public func paddedTrunkStages(_ stages: [TrunkStage], block: Int) -> [TrunkStage]? {
+    guard block > 0 else { return nil }
+    var width = -1  // the padded width of the activation entering the stage; -1: the trunk's input, as it is
+    func widen(_ l: ChainedConv, last: Bool) -> ChainedConv? {
+        guard let w = width < 0 ? l : l.withInputs(width) else { return nil }
+        let k = w.weight.shape[0]
+        let out = last || w.groups != 1 ? w : w.withZeroOutputs(roundUp(k, toMultipleOf: block) - k)
+        if !last && out.weight.shape[0] % block != 0 { return nil }
+        width = out.weight.shape[0]
+        return out
+    }
+    var padded: [TrunkStage] = []
+    for (i, stage) in stages.enumerated() {
+        let last = i == stages.count - 1
+        switch stage {
+        case .conv(let l):
+            guard let w = widen(l, last: last) else { return nil }
+            padded.append(.conv(w))
+        case .residual(let main, let shortcut, let activation):
+            let entry = width
+            var m: [ChainedConv] = []
+            for l in main {
+                guard let w = widen(l, last: false) else { return nil }
+                m.append(w)
+            }
+            let exit = width
+            var s: ChainedConv?
+            if let shortcut {
+                width = entry
+                guard let w = widen(shortcut, last: false), width == exit else { return nil }
+                s = w
+            }
+            if last, let l = main.last, l.weight.shape[0] != exit { return nil }
+            padded.append(.residual(main: m, shortcut: s, activation: activation))
+        }
+    }
+    return padded
 }
 
 /// One stage with the unfused ops (the reference `convTrunk` agrees with).
@@ -73,6 +124,15 @@ private struct TrunkPlan {
     let plainX: Bool
     /// Whether the last convolution writes NCHW (else the output is reordered: a residual last stage).
     let plainY: Bool
+
+    /// The block oneDNN picks for the first convolution (input x as it enters, output blocked).
+    static func firstBlock(_ xShape: [Int], _ stages: [TrunkStage]) -> Int? {
+        guard xShape.count == 4, let l = stages.first?.convs.first,
+              let s = l.shape(N: xShape[0], C: xShape[1], H: xShape[2], W: xShape[3]) else { return nil }
+        var plainInput = false
+        if case .conv = stages[0] { plainInput = true }
+        return BlockedConv.blockSize(s, activation: l.activation, input: !plainInput, output: true, weightGradient: false)
+    }
 
     init?(_ xShape: [Int], _ stages: [TrunkStage], tracked: Bool) {
         let convs = stages.flatMap(\.convs)
@@ -135,14 +195,15 @@ private struct TrunkPlan {
     }
 
     /// The forward pass's output and what the gradient needs: per stage the output of each main convolution but
-    /// the last (ReLU gates) and the stage's output, all blocked but the NCHW output of a last conv stage.
+    /// the last (ReLU gates) and the stage's output, all blocked but the NCHW output of a last conv stage. Without
+    /// a gradient (`keep` false) nothing is kept: each activation is freed, and its memory reused, once read.
     struct Run {
         let output: Tensor
         let mainOutputs: [[Tensor]]
         let stageOutputs: [Tensor]
     }
 
-    func forward(_ x: Tensor) -> Run? {
+    func forward(_ x: Tensor, keep: Bool) -> Run? {
         var h = x
         if !plainX {
             h = Tensor(uninitialized: [x.count])
@@ -170,7 +231,7 @@ private struct TrunkPlan {
                 var m = h, kept: [Tensor] = []
                 for (i, c) in main.enumerated() {
                     guard let o = run(c, m) else { return nil }
-                    if i < main.count - 1 { kept.append(o) }
+                    if keep && i < main.count - 1 { kept.append(o) }
                     m = o
                 }
                 let s: Tensor
@@ -188,7 +249,7 @@ private struct TrunkPlan {
                 mainOutputs.append(kept)
                 h = m
             }
-            stageOutputs.append(h)
+            if keep { stageOutputs.append(h) }
         }
         var output = h
         if !plainY {

@@ -82,6 +82,49 @@ final class ConvTrunkTests: XCTestCase {
         }
     }
 
+    /// A trunk with a 12-channel residual stage (between depthwise and dense layers, MobileNet style), a 20-channel
+    /// projection and a 4-channel one: widened by `paddedTrunkStages` it runs blocked at the CPU's block (8 or 16,
+    /// neither divides 12 or 20), with the values and input gradient of the stages one by one. The widened stages
+    /// themselves, one by one, give the same values; a grouped (non-depthwise) layer cannot be widened.
+    func testPaddedTrunkRunsBlockedWithTheSameValues() throws {
+        func conv(_ k: Int, _ c: Int, _ r: Int, stride: Int = 1, groups: Int = 1, _ a: ConvActivation, seed: UInt64) -> ChainedConv {
+            ChainedConv(randn([k, c / groups, r, r], seed: seed, std: (2 / Float(c / groups * r * r)).squareRoot()),
+                        randn([k], seed: seed + 100, std: 0.1), stride: (stride, stride), padding: Padding2D(r / 2),
+                        groups: groups, activation: a)
+        }
+        let stages: [TrunkStage] = [
+            .conv(conv(16, 3, 3, stride: 2, .relu6, seed: 1)),
+            .conv(conv(16, 16, 3, groups: 16, .relu6, seed: 2)), .conv(conv(12, 16, 1, .none, seed: 3)),
+            .residual(main: [conv(48, 12, 1, .relu6, seed: 4), conv(48, 48, 3, groups: 48, .relu6, seed: 5),
+                             conv(12, 48, 1, .none, seed: 6)], shortcut: nil, activation: .none),
+            .residual(main: [conv(20, 12, 3, .relu, seed: 7), conv(20, 20, 3, .none, seed: 8)],
+                      shortcut: conv(20, 12, 1, .none, seed: 9), activation: .relu),
+            .conv(conv(4, 20, 1, .relu, seed: 10)), .conv(conv(32, 4, 1, .relu6, seed: 11)),
+        ]
+        let x = randn([2, 3, 14, 14], seed: 60)
+        let reference = withoutGradients { stages.reduce(x) { h, s in oneByOne(h, s) } }
+        for block in [8, 16] {
+            let padded = try XCTUnwrap(paddedTrunkStages(stages, block: block))
+            assertClose(withoutGradients { padded.reduce(x) { h, s in oneByOne(h, s) } }, reference, rtol: 1e-5,
+                        "widened to \(block), one by one")
+        }
+        XCTAssertNil(blockedConvTrunk(x, stages), "unwidened, 12 channels do not fit a block")
+        let cache = DerivedConvs<[TrunkStage]?>()
+        let before = ConvTrunkStatistics.blockedForwards
+        let (y1, g1) = valueWithGradient(wrt: [x]) { probe(blockedConvTrunk(x, stages, padding: cache) ?? x.sum()) }
+        XCTAssertEqual(ConvTrunkStatistics.blockedForwards, before + (Self.expectedBlock == nil ? 0 : 1),
+                       "the widened trunk ran blocked (\(KernelSettings.summary))")
+        let (y2, g2) = valueWithGradient(wrt: [x]) { probe(stages.reduce(x) { h, s in oneByOne(h, s) }) }
+        if Self.expectedBlock != nil {
+            XCTAssertEqual(y1.scalar, y2.scalar, accuracy: 1e-5 * max(1, abs(y2.scalar)))
+            assertClose(g1[0], g2[0], rtol: 1e-4, "input gradient")
+            assertClose(try XCTUnwrap(blockedConvTrunk(x, stages, padding: cache)), reference, rtol: 1e-5, "values")
+        }
+        let grouped: [TrunkStage] = [.conv(conv(16, 3, 3, .relu, seed: 12)), .conv(conv(12, 16, 3, groups: 4, .relu, seed: 13)),
+                                     .conv(conv(8, 12, 1, .none, seed: 14))]
+        XCTAssertNil(paddedTrunkStages(grouped, block: 16), "a grouped layer reading widened channels")
+    }
+
     func testAnUnfitShortcutTakesTheStagesOneByOne() {
         // A shortcut with its own activation cannot be summed in place: the stages run one by one, same result.
         var stages = Self.stages(stem: true, tail: false)

@@ -108,6 +108,8 @@ public final class EfficientNetLite0: Module {
     public let dropout: Dropout
     public let fc: Linear
     public let imageSize: Int
+    /// The trunk widened to the block, when it must be (cached).
+    let trunkPadding = DerivedConvs<[TrunkStage]?>()
 
     /// (kernel, stride, expand ratio, input channels, output channels, repeats) of the 7 stages.
     public static let stages: [(kernel: Int, stride: Int, expand: Int, cin: Int, cout: Int, repeats: Int)] = [
@@ -153,9 +155,9 @@ public final class EfficientNetLite0: Module {
     /// Features after the head: [N, 1280, H/32, W/32].
     /// With eval-mode BatchNorm and frozen weights, stem, blocks and head run as one `blockedConvTrunk` when oneDNN
     /// keeps every activation in one channel block (8, with AVX2: all widths are multiples of 8; with AVX-512's 16
-    /// the 24- and 40-channel stages do not fit, and each block runs as its own chain).
+    /// the 24- and 40-channel stages run widened to 32 and 48 with zero channels, see `paddedTrunkStages`).
     public func features(_ x: Tensor) -> Tensor {
-        if let stages = trunkStages, let h = blockedConvTrunk(x, stages) { return h }
+        if let stages = trunkStages, let h = blockedConvTrunk(x, stages, padding: trunkPadding) { return h }
         var h = fusedConvBN(x, convStem, bn0, activation: .relu6)
         for b in blocks { h = b(h) }
         return fusedConvBN(h, convHead, bn1, activation: .relu6)

@@ -50,8 +50,16 @@ public final class Inception: Module {
         return concat([branch1(x), basicConvChain(x, branch2), basicConvChain(x, branch3), branch4(x)], axis: 1)
     }
 
-    private let merged = DerivedConvs(), mergedBlocked = DerivedConvs()
-    private let padded2 = DerivedConvs(), padded3 = DerivedConvs()
+    private let merged = DerivedConvs<ChainedConv>(), mergedBlocked = DerivedConvs<ChainedConv>()
+    private let padded2 = DerivedConvs<ChainedConv?>(), padded3 = DerivedConvs<ChainedConv?>()
+
+    /// The layers stacked along the output channels, each followed by zero filters up to a multiple of `block`:
+    /// [sum roundUp(K_i, block), C, 1, 1], ReLU.
+    static func stacked(_ parts: [ChainedConv], block: Int) -> ChainedConv {
+        let padded = parts.map { $0.withZeroOutputs(roundUp($0.weight.shape[0], toMultipleOf: block) - $0.weight.shape[0]) }
+        return ChainedConv(concat(padded.map(\.weight), axis: 0),
+                           concat(padded.map { $0.bias ?? Tensor.zeros([$0.weight.shape[0]]) }, axis: 0), activation: .relu)
+    }
 
     /// The folded layers (frozen eval-mode weights): branch1 and the two reductions (1x1 on x), the two 3x3
     /// convolutions, and the pool branch's 1x1; nil when a layer is not folded or not of torchvision's shape.
@@ -71,8 +79,7 @@ public final class Inception: Module {
 
     func mergedForward(_ x: Tensor) -> Tensor? {
         guard x.rank == 4, let (parts, c2, c3, _) = foldedLayers() else { return nil }
-        let (w, b) = merged.tensors(parts) { DerivedConvs.stacked($0, block: 1) }
-        let y = conv2d(x, weight: w, bias: b, activation: .relu)
+        let y = merged.value(parts) { Self.stacked($0, block: 1) }.apply(x)
         let n1 = parts[0].weight.shape[0], n2 = parts[1].weight.shape[0], n3 = parts[2].weight.shape[0]
         return concat([y.narrowed(axis: 1, start: 0, length: n1), c2.apply(y.narrowed(axis: 1, start: n1, length: n2)),
                        c3.apply(y.narrowed(axis: 1, start: n1 + n2, length: n3)), branch4(x)], axis: 1)
@@ -87,69 +94,17 @@ public final class Inception: Module {
     func blockedForward(_ x: BlockedActivation) -> BlockedActivation? {
         let b = x.block
         guard let (parts, c2, c3, c4) = foldedLayers(), let pool = branch4.layers.first as? MaxPool2d else { return nil }
-        let (w, bias) = mergedBlocked.tensors(parts) { DerivedConvs.stacked($0, block: b) }
-        let n1 = parts[0].weight.shape[0], n2 = DerivedConvs.roundUp(parts[1].weight.shape[0], b)
-        let n3 = DerivedConvs.roundUp(parts[2].weight.shape[0], b)
-        let p2 = padded2.layer(c2) { DerivedConvs.inputPadded($0, to: n2) }
-        let p3 = padded3.layer(c3) { DerivedConvs.inputPadded($0, to: n3) }
-        guard n1 % b == 0, let y = x.conv(ChainedConv(w, bias, activation: .relu)),
+        let stacked = mergedBlocked.value(parts, variant: b) { Self.stacked($0, block: b) }
+        let n1 = parts[0].weight.shape[0], n2 = roundUp(parts[1].weight.shape[0], toMultipleOf: b)
+        let n3 = roundUp(parts[2].weight.shape[0], toMultipleOf: b)
+        guard n1 % b == 0, let p2 = padded2.value([c2], variant: n2, { $0[0].withInputs(n2) }),
+              let p3 = padded3.value([c3], variant: n3, { $0[0].withInputs(n3) }), let y = x.conv(stacked),
               let y1 = y.channels(0, n1), let y2 = y.channels(n1, n2).flatMap({ $0.conv(p2) }),
               let y3 = y.channels(n1 + n2, n3).flatMap({ $0.conv(p3) }),
               let y4 = x.maxPool(kernel: (pool.kernel, pool.kernel), stride: (pool.stride, pool.stride),
                                  padding: (pool.padding, pool.padding), ceilMode: pool.ceilMode).flatMap({ $0.conv(c4) })
         else { return nil }
         return BlockedActivation.concat([y1, y2, y3, y4])
-    }
-}
-
-/// Frozen convolution weights derived from others (stacked, zero-padded): built off the tape when a source's
-/// weight or bias changes (version or identity), else the same tensors, and so the same cached blocked weights,
-/// on every call. One instance caches one derivation.
-final class DerivedConvs: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stamp: [UInt64] = []
-    private var sources: [ObjectIdentifier] = []
-    private var derived: (weight: Tensor, bias: Tensor)?
-
-    /// `build(parts)`, cached.
-    func tensors(_ parts: [ChainedConv], _ build: ([ChainedConv]) -> (weight: Tensor, bias: Tensor))
-        -> (weight: Tensor, bias: Tensor) {
-        let key = parts.flatMap { [$0.weight.storage.version, $0.bias?.storage.version ?? .max] }
-        let ids = parts.flatMap { [ObjectIdentifier($0.weight.storage)] + ($0.bias.map { [ObjectIdentifier($0.storage)] } ?? []) }
-        lock.lock(); defer { lock.unlock() }
-        if let derived, key == stamp, ids == sources { return derived }
-        // Built off the tape: the cached tensors outlive the recording that first asked for them.
-        let d = withoutGradients { build(parts) }
-        derived = d; stamp = key; sources = ids
-        return d
-    }
-
-    /// `layer` with weight and bias `build(layer)`, cached; the same geometry and activation.
-    func layer(_ layer: ChainedConv, _ build: (ChainedConv) -> (weight: Tensor, bias: Tensor)) -> ChainedConv {
-        var l = layer
-        (l.weight, l.bias) = tensors([layer]) { build($0[0]) }
-        return l
-    }
-
-    static func roundUp(_ n: Int, _ block: Int) -> Int { (n + block - 1) / block * block }
-
-    /// The parts' weights [K_i, C, R, S] and biases (zeros where absent) stacked along the output channels, each
-    /// part followed by zero filters up to a multiple of `block`: [sum roundUp(K_i, block), C, R, S].
-    static func stacked(_ parts: [ChainedConv], block: Int) -> (weight: Tensor, bias: Tensor) {
-        var ws: [Tensor] = [], bs: [Tensor] = []
-        for p in parts {
-            let k = p.weight.shape[0], extra = roundUp(k, block) - k
-            ws.append(p.weight); bs.append(p.bias ?? Tensor.zeros([k]))
-            if extra > 0 { ws.append(Tensor.zeros([extra] + p.weight.shape.dropFirst())); bs.append(Tensor.zeros([extra])) }
-        }
-        return (concat(ws, axis: 0), concat(bs, axis: 0))
-    }
-
-    /// `layer`'s weight [K, C, R, S] with zero input channels appended to [K, channels, R, S], and its bias.
-    static func inputPadded(_ layer: ChainedConv, to channels: Int) -> (weight: Tensor, bias: Tensor) {
-        let w = layer.weight, bias = layer.bias ?? Tensor.zeros([w.shape[0]])
-        guard channels > w.shape[1] else { return (w, bias) }
-        return (concat([w, Tensor.zeros([w.shape[0], channels - w.shape[1], w.shape[2], w.shape[3]])], axis: 1), bias)
     }
 }
 
