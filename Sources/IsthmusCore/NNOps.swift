@@ -244,11 +244,16 @@ private func conv2dPullback(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?,
 func gateByOutput(_ g: Tensor, _ y: Tensor, _ activation: ConvActivation) -> Tensor {
     let d = Tensor(uninitialized: g.shape)
     let pg = g.data, py = y.data, pd = d.mutableData
-    switch activation {
-    case .none: pd.update(from: pg, count: g.count)
-    case .relu: for i in 0..<g.count { pd[i] = py[i] <= 0 ? 0 : pg[i] }
-    case .relu6: for i in 0..<g.count { let v = py[i]; pd[i] = v > 0 && v < 6 ? pg[i] : 0 }
-    case .hardSwish: preconditionFailure("hardswish is not fused when its gradient is recorded")
+    precondition(activation != .hardSwish, "hardswish is not fused when its gradient is recorded")
+    withExtendedLifetime((g, y)) {
+        parallelElements(g.count) { r in
+            switch activation {
+            case .none: (pd + r.lowerBound).update(from: pg + r.lowerBound, count: r.count)
+            case .relu: for i in r { pd[i] = py[i] <= 0 ? 0 : pg[i] }
+            case .relu6: for i in r { let v = py[i]; pd[i] = v > 0 && v < 6 ? pg[i] : 0 }
+            case .hardSwish: break
+            }
+        }
     }
     return d
 }
