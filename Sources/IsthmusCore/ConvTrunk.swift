@@ -211,31 +211,34 @@ private struct TrunkPlan {
                            block: block, toBlocked: true)
         }
         var mainOutputs: [[Tensor]] = [], stageOutputs: [Tensor] = []
-        func run(_ c: Conv, _ input: Tensor) -> Tensor? {
+        // Each activation travels with a bound on its magnitude (`BlockedConv.forward(..., inputBound:)`), so
+        // only x, not every convolution's input, is read once more to be checked before a post-op.
+        func run(_ c: Conv, _ input: Tensor, _ inputBound: Float) -> (Tensor, Float)? {
             let o = Tensor(uninitialized: c.plainOutput ? [c.shape.N, c.shape.K, c.shape.P, c.shape.Q] : [c.shape.outputCount])
-            let done = withExtendedLifetime(input) {
+            let bound = withExtendedLifetime(input) {
                 BlockedConv.forward(out: o.mutableData, x: input.data, w: c.layer.weight.data, bias: c.layer.bias?.data,
                                     c.shape, activation: c.layer.activation,
-                                    weightsVersion: c.layer.weight.storage.version, blockedInput: !c.plainInput,
-                                    blockedOutput: !c.plainOutput)
+                                    weightsVersion: c.layer.weight.storage.version, inputBound: inputBound,
+                                    blockedInput: !c.plainInput, blockedOutput: !c.plainOutput)
             }
-            return done ? o : nil
+            return bound.map { (o, $0) }
         }
+        var hb = Float.infinity
         for stage in stages {
             switch stage {
             case .conv(let c):
-                guard let o = run(c, h) else { return nil }
+                guard let (o, b) = run(c, h, hb) else { return nil }
                 mainOutputs.append([])
-                h = o
+                (h, hb) = (o, b)
             case .residual(let main, let shortcut, let activation):
-                var m = h, kept: [Tensor] = []
+                var (m, mb) = (h, hb), kept: [Tensor] = []
                 for (i, c) in main.enumerated() {
-                    guard let o = run(c, m) else { return nil }
+                    guard let (o, b) = run(c, m, mb) else { return nil }
                     if keep && i < main.count - 1 { kept.append(o) }
-                    m = o
+                    (m, mb) = (o, b)
                 }
-                let s: Tensor
-                if let shortcut { guard let o = run(shortcut, h) else { return nil }; s = o } else { s = h }
+                var (s, sb) = (h, hb)
+                if let shortcut { guard let (o, b) = run(shortcut, h, hb) else { return nil }; (s, sb) = (o, b) }
                 // m += s, then the activation, in place (m is this stage's own buffer). relu keeps a NaN, as
                 // `Tensor.relu`; a conv with a post-op refuses non-finite operands (the unfused ops run instead).
                 let pm = m.mutableData, ps = s.data, count = m.count
@@ -247,7 +250,8 @@ private struct TrunkPlan {
                     }
                 }
                 mainOutputs.append(kept)
-                h = m
+                // |m + s| <= mb + sb; ReLU keeps the bound.
+                (h, hb) = (m, mb + sb < 1e30 ? mb + sb : .infinity)
             }
             if keep { stageOutputs.append(h) }
         }

@@ -58,6 +58,39 @@ public func allFinite(_ p: UnsafePointer<Float>, count: Int) -> Bool {
     return (0..<blocks).allSatisfy { finite[$0] }
 }
 
+/// max |p[i]| over count values, or nil when one is not finite (threaded like `allFinite`).
+public func maxAbsIfFinite(_ p: UnsafePointer<Float>, count: Int) -> Float? {
+    let block = 1 << 16, blocks = (count + block - 1) / block
+    if blocks <= 1 { return maxAbsRun(p, count: count) }
+    let m = UnsafeMutablePointer<Float>.allocate(capacity: blocks)
+    defer { m.deallocate() }
+    Threads.parallelFor(blocks, grain: 2) { r in
+        for b in r { m[b] = maxAbsRun(p + b * block, count: min(block, count - b * block)) ?? .nan }
+    }
+    var result: Float = 0
+    for b in 0..<blocks {
+        guard m[b].isFinite else { return nil }
+        result = max(result, m[b])
+    }
+    return result
+}
+
+@inline(__always)
+func maxAbsRun(_ p: UnsafePointer<Float>, count: Int) -> Float? {
+    var acc = SIMD16<Float>(repeating: 0), zero = SIMD16<Float>(repeating: 0)
+    var i = 0
+    while i &+ 16 <= count {
+        let v = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
+        zero += v * 0
+        let a = v.replacing(with: -v, where: v .< 0)
+        acc = acc.replacing(with: a, where: a .> acc)
+        i &+= 16
+    }
+    var tail: Float = 0, m = acc.max()
+    while i < count { tail += p[i] * 0; m = max(m, abs(p[i])); i &+= 1 }
+    return zero.sum() + tail == 0 ? m : nil
+}
+
 /// x * 0 is 0 for finite x and NaN for an infinity or a NaN.
 @inline(__always)
 func finiteRun(_ p: UnsafePointer<Float>, count: Int) -> Bool {
@@ -311,6 +344,35 @@ public enum BlockedConv {
             && !DNNLConv.operandsAreFinite(x: x, w: w, bias: bias, s, weightsVersion: weightsVersion) { return false }
         return (try? plan.forward(out: out, x: x, w: w, bias: bias, weightsVersion: weightsVersion,
                                   blockedInput: blockedInput, blockedOutput: blockedOutput)) != nil
+    }
+
+    /// `forward` on an input free of NaN and infinities with |x| <= `inputBound` (`.infinity`: not known), returning
+    /// a bound on |out| (`.infinity`: none known), or nil when nothing ran (`forward`'s false). With a finite
+    /// bound, |conv(x, w) + b| <= inputBound * max_k sum |w_k| + max |b| < 1e30, so no sum overflows and no NaN
+    /// can reach the post-op: the pass over x that `forward` makes before an activation is skipped. Where the
+    /// bound is unknown, x is checked as `forward` does, and measured (max |x|) on the way. ReLU6 bounds its
+    /// output by 6; ReLU and hardswish keep the bound.
+    public static func forward(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, w: UnsafePointer<Float>,
+                               bias: UnsafePointer<Float>?, _ s: Conv2DShape, activation: ConvActivation = .none,
+                               weightsVersion: UInt64? = nil, inputBound: Float, blockedInput: Bool = false,
+                               blockedOutput: Bool = true) -> Float? {
+        guard let plan = DNNLConv.plan(s, activation: activation) else { return nil }
+        let wb = DNNLConv.weightBound(w, s, weightsVersion: weightsVersion)
+        let bb = DNNLConv.biasBound(bias, count: s.K)
+        func outputBound(_ xb: Float) -> Float {
+            guard let wb, let bb else { return .infinity }
+            let b = xb * wb + bb
+            return b < 1e30 ? b : .infinity
+        }
+        var bound = outputBound(inputBound)
+        if activation != .none && bound == .infinity {
+            guard wb != nil, bb != nil, let xb = maxAbsIfFinite(x, count: s.inputCount) else { return nil }
+            bound = outputBound(xb)
+        }
+        guard (try? plan.forward(out: out, x: x, w: w, bias: bias, weightsVersion: weightsVersion,
+                                 blockedInput: blockedInput, blockedOutput: blockedOutput)) != nil else { return nil }
+        // ReLU6 of finite operands lies in [0, 6] even where the bound is not known.
+        return activation == .relu6 ? min(bound, 6) : bound
     }
 
     /// dX from dOut, dX and/or dOut blocked as flagged.

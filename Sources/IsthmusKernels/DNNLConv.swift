@@ -277,9 +277,48 @@ final class DNNLConv {
         return ps.reduce(0) { n, p in p.lock.lock(); defer { p.lock.unlock() }; return n + p.forwardRuns }
     }
 
-    // Versions of weight buffers found finite (versions are unique over the run, so a stale entry never matches).
-    nonisolated(unsafe) private static var finiteWeights = Set<UInt64>()
+    // Per version of a finite weight buffer, its `weightBound` (versions are unique over the run, so a stale entry
+    // never matches).
+    nonisolated(unsafe) private static var weightBounds = [UInt64: Float]()
     private static let finiteLock = NSLock()
+
+    /// max over output channels k of sum |w[k, :, :, :]|, rounded up by 1%: |conv(x, w)| <= this * max |x|. nil when
+    /// w is not finite. Remembered under `weightsVersion`.
+    static func weightBound(_ w: UnsafePointer<Float>, _ s: Conv2DShape, weightsVersion: UInt64?) -> Float? {
+        if let v = weightsVersion {
+            finiteLock.lock()
+            let known = weightBounds[v]
+            finiteLock.unlock()
+            if let known { return known }
+        }
+        guard allFinite(w, count: s.weightCount) else { return nil }
+        let row = s.weightCount / max(1, s.K)
+        var bound: Float = 0
+        for k in 0..<s.K {
+            var sum: Float = 0
+            for i in 0..<row { sum += abs(w[k * row + i]) }
+            bound = max(bound, sum)
+        }
+        bound *= 1.01
+        if let v = weightsVersion {
+            finiteLock.lock()
+            if weightBounds.count >= 4096 { weightBounds.removeAll() }
+            weightBounds[v] = bound
+            finiteLock.unlock()
+        }
+        return bound
+    }
+
+    /// max |bias|, 0 without one; nil when a value is not finite.
+    static func biasBound(_ bias: UnsafePointer<Float>?, count: Int) -> Float? {
+        guard let bias else { return 0 }
+        var m: Float = 0
+        for i in 0..<count {
+            guard bias[i].isFinite else { return nil }
+            m = max(m, abs(bias[i]))
+        }
+        return m
+    }
 
     /// Whether x, w and bias of `s` hold only finite values, the condition for an activation post-op to equal the
     /// activation applied afterwards (oneDNN's eltwise post-ops map a NaN to 0; non-finite operands are the source
@@ -288,20 +327,7 @@ final class DNNLConv {
     static func operandsAreFinite(x: UnsafePointer<Float>, w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                                   _ s: Conv2DShape, weightsVersion: UInt64?) -> Bool {
         if let bias, !allFinite(bias, count: s.K) { return false }
-        if let v = weightsVersion {
-            finiteLock.lock()
-            let known = finiteWeights.contains(v)
-            finiteLock.unlock()
-            if !known {
-                guard allFinite(w, count: s.weightCount) else { return false }
-                finiteLock.lock()
-                if finiteWeights.count >= 4096 { finiteWeights.removeAll() }
-                finiteWeights.insert(v)
-                finiteLock.unlock()
-            }
-        } else if !allFinite(w, count: s.weightCount) {
-            return false
-        }
+        guard weightBound(w, s, weightsVersion: weightsVersion) != nil else { return false }
         return allFinite(x, count: s.inputCount)
     }
 

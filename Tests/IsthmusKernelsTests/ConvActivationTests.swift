@@ -126,4 +126,60 @@ final class ConvActivationTests: XCTestCase {
         }
         XCTAssertTrue(allFinite([Float.greatestFiniteMagnitude, -.greatestFiniteMagnitude], count: 2))
     }
+
+    func testMaxAbsIfFiniteEqualsTheLoop() {
+        for n in [0, 1, 15, 16, 17, 40, 1000, 200_001] {
+            var rng = TestRNG(UInt64(n) + 3)
+            var v = rng.array(n).map { $0 * 5 }
+            XCTAssertEqual(maxAbsIfFinite(v, count: n), v.reduce(Float(0)) { max($0, abs($1)) }, "\(n)")
+            for bad in [Float.nan, .infinity, -.infinity] where n > 0 {
+                for at in Set([0, n / 2, n - 1]) {
+                    let keep = v[at]
+                    v[at] = bad
+                    XCTAssertNil(maxAbsIfFinite(v, count: n), "\(n) \(bad) at \(at)")
+                    v[at] = keep
+                }
+            }
+        }
+    }
+
+    /// `BlockedConv.forward(..., inputBound:)`: the values of `conv2dForward` with the activation, |out| within the
+    /// bound it returns (<= 6 after ReLU6); with the bound unknown a NaN input is refused before a post-op, and
+    /// runs (bound unknown) without one.
+    func testBoundedForwardBoundsItsOutput() throws {
+        var checked = 0
+        for (name, s) in ConvTests.shapes {
+            guard let block = BlockedConv.forwardBlockSize(s, activation: .relu, plainInput: true), s.K % block == 0,
+                  s.groups == 1 else { continue }
+            var rng = TestRNG(11)
+            let x = rng.array(s.inputCount).map { $0 * 2 }, w = rng.array(s.weightCount), bias = rng.array(s.K)
+            let xb = try XCTUnwrap(maxAbsIfFinite(x, count: x.count))
+            for a in [ConvActivation.none, .relu, .relu6] {
+                var plain = [Float](repeating: .nan, count: s.outputCount)
+                conv2dForward(out: &plain, x: x, w: w, bias: bias, s, activation: a)
+                var expected = plain
+                reorderBlockedNaive(&expected, plain, N: s.N, C: s.K, HW: s.P * s.Q, block: block, toBlocked: true)
+                for inputBound in [Float.infinity, xb] {
+                    var y = [Float](repeating: .nan, count: s.outputCount)
+                    let bound = try XCTUnwrap(BlockedConv.forward(out: &y, x: x, w: w, bias: bias, s, activation: a,
+                                                                  inputBound: inputBound),
+                                              "\(name) \(a) runs")
+                    assertSameValues(y, expected, rtol: 1e-5, "\(name) \(a)")
+                    let m = y.reduce(Float(0)) { max($0, abs($1)) }
+                    XCTAssertLessThanOrEqual(m, bound, "\(name) \(a), input bound \(inputBound)")
+                    if a == .relu6 { XCTAssertLessThanOrEqual(bound, 6) }
+                    if a != .none || inputBound.isFinite { XCTAssertTrue(bound.isFinite, "\(name) \(a): a bound is known") }
+                }
+                var bad = x
+                bad[s.inputCount / 2] = .nan
+                var y = [Float](repeating: 7, count: s.outputCount)
+                let r = BlockedConv.forward(out: &y, x: bad, w: w, bias: bias, s, activation: a, inputBound: .infinity)
+                if a == .none { XCTAssertEqual(r, .infinity, "\(name): no post-op, so no check") } else {
+                    XCTAssertNil(r, "\(name) \(a): a NaN input is refused")
+                }
+            }
+            checked += 1
+        }
+        if checked == 0 { throw XCTSkip("oneDNN runs none of the shapes here (\(KernelSettings.summary))") }
+    }
 }
