@@ -13,9 +13,12 @@ public struct BlockedActivation {
     public let N: Int, C: Int, H: Int, W: Int
     /// The channel block b: 16 with AVX-512, 8 with AVX2 (oneDNN's choice for the convolutions).
     public let block: Int
+    /// Every value is finite with |value| <= bound (`.infinity`: not known). A convolution on a known bound skips
+    /// the finiteness pass over its input (`BlockedConv.forward(..., inputBound:)`).
+    public let bound: Float
 
-    init(storage: Tensor, N: Int, C: Int, H: Int, W: Int, block: Int) {
-        self.storage = storage; self.N = N; self.C = C; self.H = H; self.W = W; self.block = block
+    init(storage: Tensor, N: Int, C: Int, H: Int, W: Int, block: Int, bound: Float = .infinity) {
+        self.storage = storage; self.N = N; self.C = C; self.H = H; self.W = W; self.block = block; self.bound = bound
     }
 
     /// x (NCHW, C a multiple of `block`) reordered; nil otherwise.
@@ -47,29 +50,29 @@ public struct BlockedActivation {
 
     /// activation(conv(x, weight) + bias) of `layer` (frozen weights), read and written blocked.
     public func conv(_ layer: ChainedConv) -> BlockedActivation? {
-        Self.run(layer, storage, shape: shape, block: block, plainInput: false)
+        Self.run(layer, storage, shape: shape, block: block, plainInput: false, inputBound: bound)
     }
 
     /// `layer` on the NCHW tensor x (a network's first convolution: C need not be a multiple of the block), its
     /// output blocked in `block`.
     public static func conv(plain x: Tensor, _ layer: ChainedConv, block: Int) -> BlockedActivation? {
         guard x.rank == 4, !x.isTracked else { return nil }
-        return run(layer, x, shape: x.shape, block: block, plainInput: true)
+        return run(layer, x, shape: x.shape, block: block, plainInput: true, inputBound: .infinity)
     }
 
     private static func run(_ layer: ChainedConv, _ input: Tensor, shape: [Int], block: Int,
-                            plainInput: Bool) -> BlockedActivation? {
+                            plainInput: Bool, inputBound: Float) -> BlockedActivation? {
         guard !layer.weight.isTracked, !(layer.bias?.isTracked ?? false), let s = convShape(layer, shape),
               s.K % block == 0,
               BlockedConv.forwardBlockSize(s, activation: layer.activation, plainInput: plainInput) == block
         else { return nil }
         let out = Tensor(uninitialized: [s.outputCount])
-        let done = withExtendedLifetime((input, layer.weight, layer.bias)) {
+        let bound = withExtendedLifetime((input, layer.weight, layer.bias)) {
             BlockedConv.forward(out: out.mutableData, x: input.data, w: layer.weight.data, bias: layer.bias?.data, s,
                                 activation: layer.activation, weightsVersion: layer.weight.storage.version,
-                                blockedInput: !plainInput, blockedOutput: true)
+                                inputBound: inputBound, blockedInput: !plainInput, blockedOutput: true)
         }
-        return done ? BlockedActivation(storage: out, N: s.N, C: s.K, H: s.P, W: s.Q, block: block) : nil
+        return bound.map { BlockedActivation(storage: out, N: s.N, C: s.K, H: s.P, W: s.Q, block: block, bound: $0) }
     }
 
     private static func convShape(_ l: ChainedConv, _ shape: [Int]) -> Conv2DShape? {
@@ -87,7 +90,7 @@ public struct BlockedActivation {
         let finite = withExtendedLifetime(storage) {
             maxPool2dBlocked(out: out.mutableData, x: storage.data, s, block: block)
         }
-        return finite ? BlockedActivation(storage: out, N: N, C: C, H: s.P, W: s.Q, block: block) : nil
+        return finite ? BlockedActivation(storage: out, N: N, C: C, H: s.P, W: s.Q, block: block, bound: bound) : nil
     }
 
     /// Channels start ..< start + length (both multiples of the block; nil otherwise), copied.
@@ -101,7 +104,7 @@ public struct BlockedActivation {
                 for n in samples { (dst + n * length * HW).update(from: src + (n * C + start) * HW, count: length * HW) }
             }
         }
-        return BlockedActivation(storage: out, N: N, C: length, H: H, W: W, block: block)
+        return BlockedActivation(storage: out, N: N, C: length, H: H, W: W, block: block, bound: bound)
     }
 
     /// The parts side by side on the channels (`concat(axis: 1)`); nil unless they share N, H, W and the block.
@@ -125,6 +128,7 @@ public struct BlockedActivation {
                 }
             }
         }
-        return BlockedActivation(storage: out, N: N, C: C, H: first.H, W: first.W, block: first.block)
+        return BlockedActivation(storage: out, N: N, C: C, H: first.H, W: first.W, block: first.block,
+                                 bound: parts.map(\.bound).max() ?? .infinity)
     }
 }
