@@ -88,7 +88,7 @@ public struct BlockedActivation {
         guard s.isValid else { return nil }
         let out = Tensor(uninitialized: [s.outputCount])
         let finite = withExtendedLifetime(storage) {
-            maxPool2dBlocked(out: out.mutableData, x: storage.data, s, block: block)
+            maxPool2dBlocked(out: out.mutableData, x: storage.data, s, block: block, checkFinite: !(bound < .infinity))
         }
         return finite ? BlockedActivation(storage: out, N: N, C: C, H: s.P, W: s.Q, block: block, bound: bound) : nil
     }

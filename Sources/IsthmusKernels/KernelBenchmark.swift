@@ -89,6 +89,24 @@ public enum KernelBenchmark {
             add("relu-maxpool2x2 64x32x28x28 bwd", t, flops: elements) {
                 maxPool2dBackward(dX: px, dOut: po, argmax: pa, pool, reluOut: po)
             }
+            // GoogLeNet's blocked inference max-pools (maxpool2 and an Inception's pool branch) at batch 64, in the
+            // block oneDNN picks on this CPU, with and without the finiteness check.
+            let block = (BlockedConv.forwardBlockSize(Conv2DShape(N: 64, C: 64, H: 56, W: 56, K: 64, R: 1, S: 1),
+                                                      activation: .relu)) ?? 8
+            for (tag, b) in [("mp3x3s2 192x56x56", Pool2DShape(N: 64, C: 192, H: 56, W: 56, R: 3, S: 3, strideH: 2,
+                                                                      strideW: 2, ceilMode: true)),
+                             ("mp3x3s2 192x56x56 n4", Pool2DShape(N: 4, C: 192, H: 56, W: 56, R: 3, S: 3, strideH: 2,
+                                                                      strideW: 2, ceilMode: true)),
+                             ("mp3x3s1 256x28x28", Pool2DShape(N: 64, C: 256, H: 28, W: 28, R: 3, S: 3, strideH: 1,
+                                                                      strideW: 1, padH: 1, padW: 1, ceilMode: true))] {
+                let bx = randomBuffer(b.N * b.C * b.H * b.W), bo = randomBuffer(b.outputCount)
+                defer { bx.deallocate(); bo.deallocate() }
+                for check in [true, false] {
+                    add("\(tag) b\(block)\(check ? "" : " unchecked")", t, flops: Double(b.N * b.C * b.H * b.W)) {
+                        _ = maxPool2dBlocked(out: bo, x: bx, b, block: block, checkFinite: check)
+                    }
+                }
+            }
             let n = 3136 * 128
             let ap = randomBuffer(n), ag = randomBuffer(n), am = randomBuffer(n), av = randomBuffer(n)
             defer { for b in [ap, ag, am, av] { b.deallocate() } }

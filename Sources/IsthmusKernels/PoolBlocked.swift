@@ -138,10 +138,11 @@ public func reluMaxPool2x2BlockedBackward(dY: UnsafeMutablePointer<Float>, dOut:
 /// Max pooling without the argmax (inference) on nChw{block}c activations: x [N, C/b, H, W, b] -> out
 /// [N, C/b, P, Q, b], any window, stride, padding and ceil mode of `s` (padded positions never win). The same values
 /// as `maxPool2dForward(out:x:_:relu:)` on the NCHW tensor (the first maximum of each window), b lanes at a time.
-/// False (out unusable) when an input is not finite (or a window sums past the float range): the NCHW kernels' NaN
-/// rule then decides.
+/// False (out unusable) when an input is not finite: the NCHW kernels' NaN rule then decides. `checkFinite: false`
+/// is for an input already known to be finite (a magnitude bound): it skips that check, which costs about as much
+/// as the maxima, and returns true.
 public func maxPool2dBlocked(out: UnsafeMutablePointer<Float>, x: UnsafePointer<Float>, _ s: Pool2DShape,
-                             block: Int) -> Bool {
+                             block: Int, checkFinite: Bool = true) -> Bool {
     precondition((block == 8 || block == 16) && s.C % block == 0, "maxPool2dBlocked: block \(block), C \(s.C)")
     let (H, W, P, Q) = (s.H, s.W, s.P, s.Q), groups = s.N * (s.C / block)
     let portable = KernelSettings.portable
@@ -150,42 +151,66 @@ public func maxPool2dBlocked(out: UnsafeMutablePointer<Float>, x: UnsafePointer<
     Threads.parallelFor(groups, grain: max(1, 50_000 / (block * H * W))) { range in
         for g in range {
             let src = x + g &* H &* W &* block, dst = out + g &* P &* Q &* block
-            finite[g] = portable ? maxPoolGroup(dst, src, s, block: block, vector: false)
-                                 : maxPoolGroup(dst, src, s, block: block, vector: true)
+            finite[g] = switch (portable, checkFinite, block == 16) {
+            case (true, _, _): maxPoolGroup(dst, src, s, block: block, PortableChecked.self)
+            case (false, true, true): maxPoolGroup(dst, src, s, block: 16, VectorChecked.self)
+            case (false, true, false): maxPoolGroup(dst, src, s, block: 8, VectorChecked.self)
+            case (false, false, true): maxPoolGroup(dst, src, s, block: 16, VectorUnchecked.self)
+            case (false, false, false): maxPoolGroup(dst, src, s, block: 8, VectorUnchecked.self)
+            }
         }
     }
     return (0..<groups).allSatisfy { finite[$0] }
 }
 
-/// One [H, W, block] group of `maxPool2dBlocked`: each output vector is the first maximum over its window (a chain
-/// of its own, so consecutive windows overlap in the CPU), and the window's sum, whose NaN marks a non-finite input.
-@inline(__always)
-private func maxPoolGroup(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, _ s: Pool2DShape,
-                          block: Int, vector: Bool) -> Bool {
+/// The compile-time flags of one `maxPoolGroup` specialization: the AVX2 maximum or the portable one, and whether
+/// the finiteness check runs.
+private protocol PoolGroupFlags { static var vector: Bool { get }; static var check: Bool { get } }
+private enum PortableChecked: PoolGroupFlags { static var vector: Bool { false }; static var check: Bool { true } }
+private enum VectorChecked: PoolGroupFlags { static var vector: Bool { true }; static var check: Bool { true } }
+private enum VectorUnchecked: PoolGroupFlags { static var vector: Bool { true }; static var check: Bool { false } }
+
+/// One [H, W, block] group of `maxPoolGroup`: each output vector is the first maximum over its window, the block's
+/// 8-lane halves in one pass (independent chains, so their loads overlap), and with `F.check` the window's x - x,
+/// whose NaN marks a non-finite input.
+private func maxPoolGroup<F: PoolGroupFlags>(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>,
+                                             _ s: Pool2DShape, block: Int, _ flags: F.Type) -> Bool {
     let (H, W, P, Q) = (s.H, s.W, s.P, s.Q)
+    let two = block == 16
     var bad = SIMD8<Float>()
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+    }
+    @inline(__always) func store(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+    }
+    @inline(__always) func maxOf(_ v: SIMD8<Float>, _ best: SIMD8<Float>) -> SIMD8<Float> {
+        F.vector ? firstMax(v, best) : firstMaxPortable(v, best)
+    }
     for p in 0..<P {
         let hs = poolWindow(p, kernel: s.R, stride: s.strideH, pad: s.padH, size: H)
         for q in 0..<Q {
             let ws = poolWindow(q, kernel: s.S, stride: s.strideW, pad: s.padW, size: W)
-            var half = 0
-            while half < block {
-                var best = SIMD8<Float>(repeating: -.infinity), sum = SIMD8<Float>()
-                var row = src + ((hs.lowerBound &* W &+ ws.lowerBound) &* block &+ half)
-                for _ in hs {
-                    var a = row
-                    for _ in ws {
-                        let v = UnsafeRawPointer(a).loadUnaligned(as: SIMD8<Float>.self)
-                        best = vector ? firstMax(v, best) : firstMaxPortable(v, best)
-                        sum += v
-                        a += block
+            var best0 = SIMD8<Float>(repeating: -.infinity), best1 = best0
+            var row = src + (hs.lowerBound &* W &+ ws.lowerBound) &* block
+            for _ in hs {
+                var a = row
+                for _ in ws {
+                    let v0 = load(a)
+                    best0 = maxOf(v0, best0)
+                    if F.check { bad += v0 - v0 }
+                    if two {
+                        let v1 = load(a + 8)
+                        best1 = maxOf(v1, best1)
+                        if F.check { bad += v1 - v1 }
                     }
-                    row += W &* block
+                    a += block
                 }
-                UnsafeMutableRawPointer(dst + ((p &* Q &+ q) &* block &+ half)).storeBytes(of: best, as: SIMD8<Float>.self)
-                bad += sum - sum
-                half &+= 8
+                row += W &* block
             }
+            let o = dst + (p &* Q &+ q) &* block
+            store(best0, o)
+            if two { store(best1, o + 8) }
         }
     }
     return !bad.sum().isNaN
