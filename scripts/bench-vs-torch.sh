@@ -5,9 +5,14 @@
 # Isthmus / PyTorch and Isthmus / onnxruntime (< 1: Isthmus is faster), with the CPU, the ISA each side dispatches
 # on and the versions. The whole-run rows compare Isthmus' batched run, and its pair-by-pair one (-sequential),
 # with the paper's pair-by-pair procedure in PyTorch.
-#   scripts/bench-vs-torch.sh [--threads 2] [--quick] [--only NAME] [--rounds N] [--onnx MODEL [--onnx-only]]
-# --rounds N (default 1; 3 with --onnx) alternates N rounds of the peers and Isthmus, `uptime` before each; the
-# table gives medians over rounds, ratios as medians of the per-round ratios.
+#   scripts/bench-vs-torch.sh [--threads 2] [--quick] [--only NAME] [--rounds N] [--isa avx2]
+#                             [--onnx MODEL [--onnx-only]]
+# --isa avx2 caps Isthmus' and PyTorch's oneDNN at AVX2 (ONEDNN_MAX_CPU_ISA=AVX2) and PyTorch's own kernels too
+# (ATEN_CPU_CAPABILITY=avx2), so an AVX-512 machine measures the AVX2 paths; onnxruntime cannot be capped (it
+# picks its kernels from the CPU's feature flags), so its column stays at the machine's ISA.
+# --rounds N (default 1; 3 with --onnx) runs N rounds, `uptime` before each; in a round each workload runs on every
+# side back to back (PyTorch, onnxruntime, Isthmus) before the next workload. The table gives medians over rounds,
+# ratios as medians of the per-round ratios.
 # --onnx resnet18|efficientnet-lite0 also compares the ONNX export of MODEL (data/onnx/, from
 # scripts/golden/make_onnx_fixtures.py --full) run by Isthmus with the native model, onnxruntime (sweep) and PyTorch
 # (sweep, bypass step): N rounds alternating scripts/peer_onnx.py and `isthmus _onnx-vs-native`; --onnx-only skips
@@ -26,6 +31,10 @@ while [ $# -gt 0 ]; do
         --onnx) onnx=$2; shift 2 ;;
         --onnx-only) onnx_only=1; shift ;;
         --rounds) rounds=$2; shift 2 ;;
+        --isa) case "$2" in
+                   avx2) export ONEDNN_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2 ;;
+                   *) echo "bench-vs-torch: --isa takes avx2, not $2" >&2; exit 2 ;;
+               esac; shift 2 ;;
         *) echo "bench-vs-torch: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -86,19 +95,38 @@ fi
 out=$(mktemp -d)
 rounds=${rounds:-1}
 start=$(date +%s)
+# Each workload runs on every side back to back (PyTorch, onnxruntime for the sweeps, Isthmus) before the next one
+# starts, so a machine whose speed drifts over minutes (a shared VM) favours no side.
+names=$(.build/release/isthmus bench --list ${only:+--workload "$only"} | grep -v -- '-sequential$')
 for r in $(seq 1 "$rounds"); do
-    echo "== round $r of $rounds, PyTorch ($threads threads); $(uptime)" | tee -a "$out/uptime.txt"
-    "$venv/bin/python" scripts/peer_torch.py --threads "$threads" $quick ${only:+--only "$only"} --out "$out/peer$r.json"
-    echo "== round $r of $rounds, onnxruntime sweeps ($threads threads); $(uptime)" | tee -a "$out/uptime.txt"
-    "$venv/bin/python" scripts/peer_onnx.py --sweeps --threads "$threads" $quick ${only:+--only "$only"} --out "$out/ort$r.json"
-    echo "== round $r of $rounds, Isthmus ($threads threads); $(uptime)" | tee -a "$out/uptime.txt"
-    .build/release/isthmus bench --threads "$threads" $quick ${only:+--workload "$only"} --json "$out/isthmus$r.json"
+    echo "== round $r of $rounds ($threads threads each side); $(uptime)" | tee -a "$out/uptime.txt"
+    i=0
+    for name in $names; do
+        i=$((i + 1))
+        "$venv/bin/python" scripts/peer_torch.py --threads "$threads" $quick --only "$name" --out "$out/peer$r-$i.json"
+        case "$name" in
+            sweep-*) "$venv/bin/python" scripts/peer_onnx.py --sweeps --threads "$threads" $quick --only "$name" \
+                         --out "$out/ort$r-$i.json" 2> >(grep -v -e Warning -e '_C._jit' >&2) ;;
+        esac
+        .build/release/isthmus bench --threads "$threads" $quick --workload "$name" --json "$out/isthmus$r-$i.json" \
+            | tail -n +2
+    done
 done
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //' || true)
 python3 - "$out" "$rounds" "$(( $(date +%s) - start ))" "${cpu:-unknown CPU}" <<'PY'
-import json, os, statistics, sys
+import glob, json, os, statistics, sys
 d, rounds, seconds, cpu = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-load = lambda kind: [json.load(open(f"{d}/{kind}{r}.json")) for r in range(1, rounds + 1)]
+def load(kind):
+    """Per round, the workloads' JSON files of one side merged in the order they ran."""
+    runs = []
+    for r in range(1, rounds + 1):
+        files = sorted(glob.glob(f"{d}/{kind}{r}-*.json"), key=lambda f: int(f.rsplit("-", 1)[1][:-5]))
+        merged = {}
+        for f in files:
+            merged.update(json.load(open(f)))
+        runs.append(merged)
+    return runs
+
 peer, ort, ours = load("peer"), load("ort"), load("isthmus")
 med = statistics.median
 
@@ -128,11 +156,12 @@ for name in ours[0]:
         speedups.append((base, ratio(o, ms(ours, base))))
 for base, s in speedups:
     print(f"{base}: batched speed-up {s:.2f}x (Isthmus pair-by-pair time / batched time)")
-m, om, q = peer[0]["_meta"], ort[0]["_meta"], ours[0]["_meta"]
+m, om, q = peer[0]["_meta"], ort[0].get("_meta", {}), ours[0]["_meta"]
 print(f"\n({cpu}; {q['threads']} threads each side; Isthmus {q['isthmus']} on oneDNN ISA {q['oneDNNISA']}; "
-      f"torch {m['torch']} on CPU capability {m['cpuCapability']}; onnxruntime {om['onnxruntime']}; "
+      f"torch {m['torch']} on CPU capability {m['cpuCapability']}; onnxruntime {om.get('onnxruntime', '(not run)')}; "
       f"{rounds} round(s), medians, ratio = Isthmus / peer, lower is better; PyTorch rows of the whole runs are "
       f"the paper's pair-by-pair procedure; GOMP_SPINCOUNT {os.environ.get('GOMP_SPINCOUNT', 'unset')}, OMP_WAIT_POLICY "
-      f"{os.environ.get('OMP_WAIT_POLICY', 'unset')}; {seconds} s in all)")
+      f"{os.environ.get('OMP_WAIT_POLICY', 'unset')}; ONEDNN_MAX_CPU_ISA {os.environ.get('ONEDNN_MAX_CPU_ISA', 'unset')}; "
+      f"{seconds} s in all)")
 print(open(f"{d}/uptime.txt").read().rstrip())
 PY

@@ -8,7 +8,7 @@ import IsthmusReport
 struct BenchCommand: Command {
     static let name = "bench", summary = "the paper's workloads (sweeps, bypass, attack, FVO and training steps), timed"
     static let usage = """
-    usage: isthmus bench [--workload NAME] [--threads T] [--quick] [--json FILE]
+    usage: isthmus bench [--workload NAME] [--threads T] [--quick] [--json FILE] [--list]
     Times the paper's workloads: loss sweeps along a segment (batches of 64), one bypass, attack or FVO step at
     batch 1, one training step at batch 64 (the median of repetitions after 2 warm-ups), and whole many-pair runs
     of the connectivity and barrier experiments, batched and pair by pair (one timed run). scripts/peer_torch.py
@@ -21,6 +21,7 @@ struct BenchCommand: Command {
         .int("--threads", "T", nil, 1...256, "compute threads (default: ISTHMUS_THREADS or all cores)"),
         .flag("--quick", "fewer repetitions (as the peer benchmark's --quick)"),
         .text("--json", "FILE", "write {workload: {ms, unit}, _meta: {...}}, the peer benchmark's JSON shape"),
+        .flag("--list", "print the names of the workloads --workload selects, one per line, and time nothing"),
     ]) }
 
     static func run(_ args: inout Arguments) throws {
@@ -28,10 +29,12 @@ struct BenchCommand: Command {
         let threads = try args.optionalInt("--threads")
         let quick = args.flag("--quick")
         let json = try args.string("--json")
+        let list = args.flag("--list")
         try args.finish()
         if let threads { Threads.set(threads) }
         let chosen = Workloads.all.filter { only.isEmpty || $0.name.contains(only) }
         if chosen.isEmpty { throw CLIError("no workload matches '\(only)'") }
+        if list { return print(chosen.map(\.name).joined(separator: "\n")) }
         print("\(KernelSettings.cpuModel), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Threads.count) threads; "
               + KernelSettings.summary)
         var results: [(workload: Workloads.Workload, ms: Double)] = []

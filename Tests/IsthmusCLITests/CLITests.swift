@@ -3,6 +3,7 @@ import XCTest
 import IsthmusCLI
 import IsthmusCore
 import IsthmusNN
+import IsthmusLandscape
 
 /// Runs the built `isthmus` executable and returns (exit code, stdout, stderr).
 func isthmus(_ args: [String]) throws -> (Int32, String, String) {
@@ -267,7 +268,19 @@ final class CLIRunTests: XCTestCase {
 
 final class ListOptionTests: XCTestCase {
     /// Seeds and class lists may contain 0 (a bug once rejected `--seeds 0,1,2`).
-    func testZeroInIntegerListsIsAccepted() throws {
+    func testBenchListsItsWorkloadsWithoutTimingThem() throws {
+        let (code, out, _) = try isthmus(["bench", "--list"])
+        XCTAssertEqual(code, 0)
+        XCTAssertEqual(out.split(separator: "\n").map(String.init), Workloads.all.map(\.name))
+        let (code2, out2, _) = try isthmus(["bench", "--list", "--workload", "barriers"])
+        XCTAssertEqual(code2, 0)
+        XCTAssertEqual(out2.split(separator: "\n"), ["barriers-mnist-64pairs", "barriers-mnist-64pairs-sequential"])
+        let (code3, _, err3) = try isthmus(["bench", "--list", "--workload", "nothing-like-this"])
+        XCTAssertNotEqual(code3, 0)
+        XCTAssertTrue(err3.contains("no workload matches"), err3)
+    }
+
+        func testZeroInIntegerListsIsAccepted() throws {
         let dir = tempDir("sweep")
         let (code, _, err) = try isthmus(["untrained", "--model", "mlp", "--classes", "4", "--sizes", "8", "--seeds", "0,1",
                                           "--fvo-iterations", "5", "--bend-iterations", "2", "--rounds", "1", "--steps", "5",
