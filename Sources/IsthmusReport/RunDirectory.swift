@@ -138,7 +138,8 @@ public final class RunDirectory {
         if mode == .resume { Self.removeStaleTemporaries(in: url.path) }
     }
 
-    deinit { if lockFD >= 0 { close(lockFD) } }
+    /// Empties `.lock` before releasing it, so that the next run to find the folder locked never reads this PID.
+    deinit { if lockFD >= 0 { _ = ftruncate(lockFD, 0); close(lockFD) } }
 
     /// Whether `path` is a folder Isthmus made: it holds both config.json and config.hash.
     public static func isRun(_ path: String) -> Bool {
@@ -171,11 +172,18 @@ public final class RunDirectory {
         guard fd >= 0 else { throw ReportError(posixMessage("cannot open lock file", path)) }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let busy = errno == EWOULDBLOCK
-            var buf = [UInt8](repeating: 0, count: 32)
-            let n = pread(fd, &buf, buf.count, 0)
-            close(fd)
+            defer { close(fd) }
             guard busy else { throw ReportError(posixMessage("cannot lock", path)) }
-            let pid = n > 0 ? String(decoding: buf.prefix(n), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
+            // The holder writes its PID right after taking the lock: a run that started at the same moment may find
+            // the file still empty, or holding the PID of a killed earlier run. Wait up to 0.1 s for a live one.
+            var pid = ""
+            for _ in 0..<50 {
+                var buf = [UInt8](repeating: 0, count: 32)
+                let n = pread(fd, &buf, buf.count, 0)
+                let text = n > 0 ? String(decoding: buf.prefix(n), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
+                if let p = Int32(text), p > 0, !Self.processIsGone(p) { pid = text; break }
+                usleep(2_000)
+            }
             throw ReportError("run folder \(url.path) is in use by \(pid.isEmpty ? "another process" : "process \(pid)") "
                               + "(it holds \(Self.lockName)); wait for it to finish or stop it")
         }

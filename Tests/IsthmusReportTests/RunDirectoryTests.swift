@@ -83,7 +83,15 @@ final class RunDirectoryTests: XCTestCase {
         try first!.writeText("{}", "config.json"); try first!.writeText("abc\n", "config.hash")
         XCTAssertThrowsError(try RunDirectory(path: path, mode: .force, lock: true)) { XCTAssertTrue("\($0)".contains("in use"), "\($0)") }
         XCTAssertTrue(first!.exists("config.json"), "a locked run is not replaced")
-        first = nil   // releases the lock
+        // A PID left by a killed earlier run (the holder has not written its own yet) is never named.
+        let dead = try deadPID()
+        try Data("\(dead)\n".utf8).write(to: URL(fileURLWithPath: path + "/.lock"))
+        XCTAssertThrowsError(try RunDirectory(path: path, mode: .resume, lock: true)) {
+            XCTAssertTrue("\($0)".contains("in use by another process"), "\($0)")
+            XCTAssertFalse("\($0)".contains("\(dead)"), "\($0)")
+        }
+        first = nil   // releases the lock, emptying .lock
+        XCTAssertEqual(FileManager.default.contents(atPath: path + "/.lock"), Data())
         XCTAssertNoThrow(try RunDirectory(path: path, mode: .resume, lock: true))
     }
 
