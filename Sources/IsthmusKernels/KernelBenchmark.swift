@@ -89,8 +89,9 @@ public enum KernelBenchmark {
             add("relu-maxpool2x2 64x32x28x28 bwd", t, flops: elements) {
                 maxPool2dBackward(dX: px, dOut: po, argmax: pa, pool, reluOut: po)
             }
-            // GoogLeNet's blocked inference max-pools (maxpool2 and an Inception's pool branch) at batch 64, in the
-            // block oneDNN picks on this CPU, with and without the finiteness check.
+            // GoogLeNet's blocked inference max-pools (maxpool2 and an Inception's pool branch) at batch 64, and
+            // maxpool2 at batch 4 (in cache), in the block oneDNN picks on this CPU, with and without the finiteness
+            // check.
             let block = (BlockedConv.forwardBlockSize(Conv2DShape(N: 64, C: 64, H: 56, W: 56, K: 64, R: 1, S: 1),
                                                       activation: .relu)) ?? 8
             for (tag, b) in [("mp3x3s2 192x56x56", Pool2DShape(N: 64, C: 192, H: 56, W: 56, R: 3, S: 3, strideH: 2,

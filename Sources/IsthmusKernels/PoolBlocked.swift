@@ -170,7 +170,7 @@ private enum PortableChecked: PoolGroupFlags { static var vector: Bool { false }
 private enum VectorChecked: PoolGroupFlags { static var vector: Bool { true }; static var check: Bool { true } }
 private enum VectorUnchecked: PoolGroupFlags { static var vector: Bool { true }; static var check: Bool { false } }
 
-/// One [H, W, block] group of `maxPoolGroup`: each output vector is the first maximum over its window, the block's
+/// One [H, W, block] group of `maxPool2dBlocked`: each output vector is the first maximum over its window, the block's
 /// 8-lane halves in one pass (independent chains, so their loads overlap), and with `F.check` the window's x - x,
 /// whose NaN marks a non-finite input.
 private func maxPoolGroup<F: PoolGroupFlags>(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>,
