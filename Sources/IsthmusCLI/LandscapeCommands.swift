@@ -118,12 +118,15 @@ struct SaliencyCommand: Command {
 
 struct KernelBenchCommand: Command {
     static let name = "_kernels", summary = "GFLOP/s of GEMM and of a 64-channel 3x3 conv forward+backward"
-    static let usage = "usage: isthmus _kernels [--threads 1,2]"
-    static let options = OptionTable([.ints("--threads", "A,B", [1, 2], "compute threads to time")])
+    static let usage = "usage: isthmus _kernels [--threads 1,2] [--only TEXT]"
+    static let options = OptionTable([.ints("--threads", "A,B", [1, 2], "compute threads to time"),
+                                      .text("--only", "TEXT", "time only the rows whose name contains TEXT")])
     static func run(_ args: inout Arguments) throws {
         let threads = try args.intList("--threads")
+        let only = try args.string("--only")
         try args.finish()
         print("\(KernelSettings.cpuModel), \(ProcessInfo.processInfo.activeProcessorCount) cores; " + KernelSettings.summary)
-        _ = KernelBenchmark.run(threads: threads)                 // prints each row as it completes
+        let rows = KernelBenchmark.run(threads: threads, only: only)  // prints each row as it completes
+        if rows.isEmpty, let only { throw CLIError("_kernels: no row's name contains '\(only)'") }
     }
 }

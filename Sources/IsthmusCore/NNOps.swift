@@ -57,13 +57,16 @@ public func conv2dReluMaxPool2x2(_ x: Tensor, weight: Tensor, bias: Tensor? = ni
     guard BlockedConv.forward(out: y.mutableData, x: x.data, w: weight.data, bias: bias?.data, s,
                               weightsVersion: weight.storage.version) else { return composite() }
     let out = Tensor(uninitialized: [s.N, s.K, s.P / 2, s.Q / 2])
-    let idx = IndexBuffer(.allocate(capacity: out.count))
+    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+    // Without a tape that tracks an input (sweeps, inference) no pullback runs: the pool skips the argmax.
+    let tracked = inputs.contains { $0.isTracked }
+    let idx = tracked ? IndexBuffer(.allocate(capacity: out.count)) : nil
     // y is only read through a pointer: keep it alive until the kernel returns.
     guard withExtendedLifetime(y, {
-        reluMaxPool2x2Blocked(out: out.mutableData, argmax: idx.pointer, y: y.data, N: s.N, C: s.K, H: s.P, W: s.Q,
+        reluMaxPool2x2Blocked(out: out.mutableData, argmax: idx?.pointer, y: y.data, N: s.N, C: s.K, H: s.P, W: s.Q,
                               block: block)
     }) else { return composite() }
-    let inputs = bias.map { [x, weight, $0] } ?? [x, weight]
+    guard let idx else { return out }
     return Tape.record(out, inputs) { g, needs in
         let dy = Tensor(uninitialized: [s.outputCount])
         reluMaxPool2x2BlockedBackward(dY: dy.mutableData, dOut: g.data, argmax: idx.pointer, out: out.data,
@@ -79,8 +82,11 @@ public func conv2dReluMaxPool2x2(_ x: Tensor, weight: Tensor, bias: Tensor? = ni
         }
         if needs[0] {
             let d = Tensor(uninitialized: x.shape)
-            if !BlockedConv.backwardData(dX: d.mutableData, dOut: dy.data, w: weight.data, s,
-                                         weightsVersion: weight.storage.version) {
+            if conv2dBackwardDataOneChannelApplies(s, block: block) {
+                // One input channel (a grayscale first layer): oneDNN has one channel to vectorize over there.
+                conv2dBackwardDataOneChannel(dX: d.mutableData, dOut: dy.data, w: weight.data, s, block: block)
+            } else if !BlockedConv.backwardData(dX: d.mutableData, dOut: dy.data, w: weight.data, s,
+                                                weightsVersion: weight.storage.version) {
                 let p = nchw()
                 withExtendedLifetime(p) { conv2dBackwardData(dX: d.mutableData, dOut: p.data, w: weight.data, s) }
             }

@@ -17,13 +17,14 @@ public enum KernelBenchmark {
         }
     }
 
-    /// Runs every case once per entry of `threads` (set through `Threads.set`, restored afterwards), printing each
-    /// row as it completes.
-    public static func run(threads: [Int]) -> [Row] {
+    /// Runs every case (`only`: those whose name contains it) once per entry of `threads` (set through
+    /// `Threads.set`, restored afterwards), printing each row as it completes.
+    public static func run(threads: [Int], only: String? = nil) -> [Row] {
         let saved = Threads.count
         defer { Threads.set(saved) }
         var rows: [Row] = []
         func add(_ name: String, _ t: Int, flops: Double, minReps: Int = 5, _ body: () -> Void) {
+            if let only, !name.contains(only) { return }
             let ms = medianMilliseconds(minReps: minReps, body)
             let row = Row(name: name, threads: t, ms: ms, gflops: flops / (ms * 1e6))
             print(row)
@@ -88,6 +89,35 @@ public enum KernelBenchmark {
             }
             add("relu-maxpool2x2 64x32x28x28 bwd", t, flops: elements) {
                 maxPool2dBackward(dX: px, dOut: po, argmax: pa, pool, reluOut: po)
+            }
+            // mnist-cnn's fused conv-ReLU-pool at batch 64 (a sweep's) and 1 (a bypass step's), in the block oneDNN
+            // picks: the pool with argmax (a step's forward), without (inference), its backward, and conv1's input
+            // gradient from the blocked output gradient (the one-channel kernel against oneDNN's).
+            for batch in [64, 1] {
+                let c1 = Conv2DShape(N: batch, C: 1, H: 28, W: 28, K: 32, R: 3, S: 3, padTop: 1, padBottom: 1,
+                                     padLeft: 1, padRight: 1)
+                guard let b = BlockedConv.blockSize(c1, weightGradient: false) else { continue }
+                let y = randomBuffer(c1.outputCount), dy = randomBuffer(c1.outputCount), w = randomBuffer(c1.weightCount)
+                let dx = randomBuffer(c1.inputCount), o = randomBuffer(c1.outputCount / 4)
+                let a = UnsafeMutablePointer<Int32>.allocate(capacity: c1.outputCount / 4)
+                defer { for p in [y, dy, w, dx, o] { p.deallocate() }; a.deallocate() }
+                let tag = "mnist b\(batch) nChw\(b)c", elements = Double(c1.outputCount)
+                add("\(tag) relu-pool2x2 fwd", t, flops: elements) {
+                    _ = reluMaxPool2x2Blocked(out: o, argmax: a, y: y, N: batch, C: 32, H: 28, W: 28, block: b)
+                }
+                add("\(tag) relu-pool2x2 fwd inference", t, flops: elements) {
+                    _ = reluMaxPool2x2Blocked(out: o, argmax: nil, y: y, N: batch, C: 32, H: 28, W: 28, block: b)
+                }
+                add("\(tag) relu-pool2x2 bwd", t, flops: elements) {
+                    reluMaxPool2x2BlockedBackward(dY: dy, dOut: o, argmax: a, out: o, N: batch, C: 32, H: 28, W: 28,
+                                                  block: b)
+                }
+                add("\(tag) conv1 bwd-data onednn", t, flops: c1.flops) {
+                    _ = BlockedConv.backwardData(dX: dx, dOut: dy, w: w, c1, weightsVersion: 1)
+                }
+                add("\(tag) conv1 bwd-data one-channel", t, flops: c1.flops) {
+                    conv2dBackwardDataOneChannel(dX: dx, dOut: dy, w: w, c1, block: b)
+                }
             }
             // GoogLeNet's blocked inference max-pools (maxpool2 and an Inception's pool branch) at batch 64, and
             // maxpool2 at batch 4 (in cache), in the block oneDNN picks on this CPU, with and without the finiteness

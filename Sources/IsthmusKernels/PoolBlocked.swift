@@ -6,9 +6,9 @@ import _Builtin_intrinsics.intel
 
 /// out = relu(maxpool2x2(y)) for y in nChw{block}c [N, C/block, H, W, block] (block 8 or 16, C a multiple of it,
 /// H and W even), written to NCHW out [N, C, H/2, W/2] with argmax (h*W + w in each plane: the first maximum in scan
-/// order, as `maxPool2dForward`). Returns false when some value is not finite (the caller then takes the NCHW path,
-/// whose NaN rule decides); the outputs are then unspecified.
-public func reluMaxPool2x2Blocked(out: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>,
+/// order, as `maxPool2dForward`); `argmax: nil` (inference) skips it. Returns false when some value is not finite
+/// (the caller then takes the NCHW path, whose NaN rule decides); the outputs are then unspecified.
+public func reluMaxPool2x2Blocked(out: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>?,
                                   y: UnsafePointer<Float>, N: Int, C: Int, H: Int, W: Int, block: Int) -> Bool {
     precondition((block == 8 || block == 16) && C % block == 0, "reluMaxPool2x2Blocked: block \(block), C \(C)")
     let P = H / 2, Q = W / 2, blocks = C / block, portable = KernelSettings.portable
@@ -19,7 +19,7 @@ public func reluMaxPool2x2Blocked(out: UnsafeMutablePointer<Float>, argmax: Unsa
             let n = nb / blocks, c0 = nb % blocks * block
             let src = y + nb * H * W * block
             var bad = SIMD8<Int32>()
-            let PQ = P &* Q, planes = out + (n &* C &+ c0) &* PQ, indices = argmax + (n &* C &+ c0) &* PQ
+            let PQ = P &* Q, planes = out + (n &* C &+ c0) &* PQ, indices = argmax.map { $0 + (n &* C &+ c0) &* PQ }
             for p in 0..<P {
                 for q in 0..<Q {
                     let a = src + ((2 &* p) &* W &+ 2 &* q) &* block, o = p &* Q &+ q
@@ -30,9 +30,9 @@ public func reluMaxPool2x2Blocked(out: UnsafeMutablePointer<Float>, argmax: Unsa
                             : pool2x2Lanes8(a + half &* 8, column: block, row: W &* block, W: W)
                         bad |= unsafeBitCast(check, to: SIMD8<Int32>.self)
                         let lane0 = half &* 8 &* PQ &+ o
-                        for l in 0..<8 {
-                            planes[lane0 &+ l &* PQ] = best[l]
-                            indices[lane0 &+ l &* PQ] = first &+ at[l]
+                        for l in 0..<8 { planes[lane0 &+ l &* PQ] = best[l] }
+                        if let indices {
+                            for l in 0..<8 { indices[lane0 &+ l &* PQ] = first &+ at[l] }
                         }
                     }
                 }

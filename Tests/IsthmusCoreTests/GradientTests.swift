@@ -138,16 +138,33 @@ final class LayerOpGradientTests: XCTestCase {
                                                              padBottom: 1, padLeft: 1, padRight: 1)), expectedBlock,
                            "MNIST conv1 at batch \(n) (\(KernelSettings.summary))")
         }
-        let (y1, g1) = valueWithGradient(wrt: [x, w, b]) {
-            probe(conv2dReluMaxPool2x2(x, weight: w, bias: b, padding: Padding2D(1)))
+        // 16 input channels, and one (a grayscale first layer: its input gradient runs in the one-channel kernel).
+        let gray = randn([2, 1, 28, 28], seed: 33), wGray = randn([32, 1, 3, 3], seed: 34)
+        let grayShape = Conv2DShape(N: 2, C: 1, H: 28, W: 28, K: 32, R: 3, S: 3, padTop: 1, padBottom: 1, padLeft: 1,
+                                    padRight: 1)
+        if let block = BlockedConv.blockSize(grayShape) {
+            XCTAssertTrue(conv2dBackwardDataOneChannelApplies(grayShape, block: block))
         }
-        let (y2, g2) = valueWithGradient(wrt: [x, w, b]) {
-            probe(reluMaxPool2d(conv2d(x, weight: w, bias: b, padding: Padding2D(1)), kernel: (2, 2)))
-        }
-        XCTAssertEqual(y1.scalar, y2.scalar, accuracy: 1e-5 * max(1, abs(y2.scalar)))
-        for (a, e) in zip(g1, g2) {
-            let scale = e.scalars.map(abs).max() ?? 1
-            for i in 0..<e.count { XCTAssertEqual(a[flat: i], e[flat: i], accuracy: 1e-5 * max(1, scale)) }
+        for (x, w) in [(x, w), (gray, wGray)] {
+            let (y1, g1) = valueWithGradient(wrt: [x, w, b]) {
+                probe(conv2dReluMaxPool2x2(x, weight: w, bias: b, padding: Padding2D(1)))
+            }
+            let (y2, g2) = valueWithGradient(wrt: [x, w, b]) {
+                probe(reluMaxPool2d(conv2d(x, weight: w, bias: b, padding: Padding2D(1)), kernel: (2, 2)))
+            }
+            XCTAssertEqual(y1.scalar, y2.scalar, accuracy: 1e-5 * max(1, abs(y2.scalar)))
+            for (a, e) in zip(g1, g2) {
+                let scale = e.scalars.map(abs).max() ?? 1
+                for i in 0..<e.count { XCTAssertEqual(a[flat: i], e[flat: i], accuracy: 1e-5 * max(1, scale)) }
+            }
+            // Untracked (a sweep's forward, no argmax kept): the same values as on the tape.
+            var tracked: [Float] = []
+            _ = valueWithGradient(wrt: [x]) {
+                let y = conv2dReluMaxPool2x2(x, weight: w, bias: b, padding: Padding2D(1))
+                tracked = y.scalars
+                return y.sum()
+            }
+            XCTAssertEqual(conv2dReluMaxPool2x2(x, weight: w, bias: b, padding: Padding2D(1)).scalars, tracked)
         }
         // A NaN input takes the composite path and propagates as PyTorch.
         let bad = x.copy()
