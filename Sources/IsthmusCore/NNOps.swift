@@ -82,11 +82,8 @@ public func conv2dReluMaxPool2x2(_ x: Tensor, weight: Tensor, bias: Tensor? = ni
         }
         if needs[0] {
             let d = Tensor(uninitialized: x.shape)
-            if conv2dBackwardDataOneChannelApplies(s, block: block) {
-                // One input channel (a grayscale first layer): oneDNN has one channel to vectorize over there.
-                conv2dBackwardDataOneChannel(dX: d.mutableData, dOut: dy.data, w: weight.data, s, block: block)
-            } else if !BlockedConv.backwardData(dX: d.mutableData, dOut: dy.data, w: weight.data, s,
-                                                weightsVersion: weight.storage.version) {
+            if !BlockedConv.backwardData(dX: d.mutableData, dOut: dy.data, w: weight.data, s,
+                                         weightsVersion: weight.storage.version) {
                 let p = nchw()
                 withExtendedLifetime(p) { conv2dBackwardData(dX: d.mutableData, dOut: p.data, w: weight.data, s) }
             }

@@ -108,7 +108,7 @@ func finiteRun(_ p: UnsafePointer<Float>, count: Int) -> Bool {
 /// dX = d(out)/dx applied to dOut (`weightsVersion` as in `conv2dForward`).
 public func conv2dBackwardData(dX: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
                                w: UnsafePointer<Float>, _ s: Conv2DShape, weightsVersion: UInt64? = nil) {
-    if DNNLConv.enabled, let plan = DNNLConv.plan(s),
+    if !s.hasThinInput, DNNLConv.enabled, let plan = DNNLConv.plan(s),
        (try? plan.backwardData(dX: dX, dOut: dOut, w: w, weightsVersion: weightsVersion)) != nil { return }
     conv2dBackwardDataIm2col(dX: dX, dOut: dOut, w: w, s)
 }
@@ -133,6 +133,13 @@ func validOutputs(_ k: Int, stride: Int, pad: Int, size: Int, count: Int) -> Ran
 }
 
 extension Conv2DShape {
+    /// At most 4 input channels and no groups: an image's first layer (grayscale, RGB, RGBA). oneDNN's backward-data
+    /// pass vectorizes over the input channels and ran at 7-50 GFLOP/s on such layers, the im2col twin's GEMM over
+    /// the output channels at 60-120 (batch 1 on Zen 4, AVX-512 and AVX2; `isthmus _kernels --only stem`): their
+    /// input gradient takes the twin (GoogLeNet's 7x7 stem 5.7 -> 2.0 ms, mnist-cnn's conv1 63 -> 6 us). With 8
+    /// input channels oneDNN is ahead on AVX2.
+    public var hasThinInput: Bool { groups == 1 && C <= 4 }
+
     /// 1x1, stride 1, no padding: the column matrix of a group is its input channels themselves.
     var isPointwise: Bool {
         R == 1 && S == 1 && strideH == 1 && strideW == 1 && padTop == 0 && padBottom == 0 && padLeft == 0 &&
@@ -375,12 +382,24 @@ public enum BlockedConv {
         return activation == .relu6 ? min(bound, 6) : bound
     }
 
-    /// dX from dOut, dX and/or dOut blocked as flagged.
+    /// dX from dOut, dX and/or dOut blocked as flagged. A thin input (`hasThinInput`: never blocked) takes the
+    /// im2col twin, after a reorder of a blocked dOut to NCHW.
     public static func backwardData(dX: UnsafeMutablePointer<Float>, dOut: UnsafePointer<Float>,
                                     w: UnsafePointer<Float>, _ s: Conv2DShape, activation: ConvActivation = .none,
                                     weightsVersion: UInt64? = nil, blockedInput: Bool = false,
                                     blockedOutput: Bool = true) -> Bool {
         guard let plan = DNNLConv.plan(s, activation: activation) else { return false }
+        if s.hasThinInput && !blockedInput {
+            guard blockedOutput else { conv2dBackwardDataIm2col(dX: dX, dOut: dOut, w: w, s); return true }
+            // The layout the data pass keeps dOut in (`native` below).
+            if let block = plan.blockedDataOutput {
+                let plain = UnsafeMutablePointer<Float>.allocate(capacity: s.outputCount)
+                defer { plain.deallocate() }
+                reorderBlocked(plain, dOut, N: s.N, C: s.K, HW: s.P * s.Q, block: block, toBlocked: false)
+                conv2dBackwardDataIm2col(dX: dX, dOut: plain, w: w, s)
+                return true
+            }
+        }
         return (try? plan.backwardData(dX: dX, dOut: dOut, w: w, weightsVersion: weightsVersion,
                                        blockedInput: blockedInput, blockedOutput: blockedOutput)) != nil
     }

@@ -91,8 +91,7 @@ public enum KernelBenchmark {
                 maxPool2dBackward(dX: px, dOut: po, argmax: pa, pool, reluOut: po)
             }
             // mnist-cnn's fused conv-ReLU-pool at batch 64 (a sweep's) and 1 (a bypass step's), in the block oneDNN
-            // picks: the pool with argmax (a step's forward), without (inference), its backward, and conv1's input
-            // gradient from the blocked output gradient (the one-channel kernel against oneDNN's).
+            // picks: the pool with argmax (a step's forward), without (inference), and its backward.
             for batch in [64, 1] {
                 let c1 = Conv2DShape(N: batch, C: 1, H: 28, W: 28, K: 32, R: 3, S: 3, padTop: 1, padBottom: 1,
                                      padLeft: 1, padRight: 1)
@@ -112,12 +111,32 @@ public enum KernelBenchmark {
                     reluMaxPool2x2BlockedBackward(dY: dy, dOut: o, argmax: a, out: o, N: batch, C: 32, H: 28, W: 28,
                                                   block: b)
                 }
-                add("\(tag) conv1 bwd-data onednn", t, flops: c1.flops) {
-                    _ = BlockedConv.backwardData(dX: dx, dOut: dy, w: w, c1, weightsVersion: 1)
+            }
+            // The input gradient of first layers at batch 1 (a bypass step), oneDNN against the im2col twin (which
+            // `hasThinInput` layers take): GoogLeNet's and ResNet-18's 7x7 stride 2, EfficientNet-Lite0's 3x3
+            // stride 2, ResNet-18-CIFAR's 3x3, mnist-cnn's conv1, and 8 and 16 input channels (where oneDNN leads).
+            for (tag, st) in [("stem 7x7s2 3->64 224", Conv2DShape(N: 1, C: 3, H: 224, W: 224, K: 64, R: 7, S: 7,
+                                                                    strideH: 2, strideW: 2, padTop: 3, padBottom: 3,
+                                                                    padLeft: 3, padRight: 3)),
+                              ("stem 3x3s2 3->32 224", Conv2DShape(N: 1, C: 3, H: 224, W: 224, K: 32, R: 3, S: 3,
+                                                                    strideH: 2, strideW: 2, padTop: 0, padBottom: 1,
+                                                                    padLeft: 0, padRight: 1)),
+                              ("stem 3x3 3->64 32", Conv2DShape(N: 1, C: 3, H: 32, W: 32, K: 64, R: 3, S: 3,
+                                                                 padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)),
+                              ("stem 3x3 1->32 28", Conv2DShape(N: 1, C: 1, H: 28, W: 28, K: 32, R: 3, S: 3,
+                                                                 padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)),
+                              ("stem 3x3 8->64 32", Conv2DShape(N: 1, C: 8, H: 32, W: 32, K: 64, R: 3, S: 3,
+                                                                 padTop: 1, padBottom: 1, padLeft: 1, padRight: 1)),
+                              ("stem 3x3 16->64 32", Conv2DShape(N: 1, C: 16, H: 32, W: 32, K: 64, R: 3, S: 3,
+                                                                  padTop: 1, padBottom: 1, padLeft: 1, padRight: 1))] {
+                let g = randomBuffer(st.outputCount), w = randomBuffer(st.weightCount), dx = randomBuffer(st.inputCount)
+                defer { for p in [g, w, dx] { p.deallocate() } }
+                if let plan = DNNLConv.plan(st) {
+                    add("\(tag) bwd-data onednn", t, flops: st.flops) {
+                        try? plan.backwardData(dX: dx, dOut: g, w: w, weightsVersion: 1)
+                    }
                 }
-                add("\(tag) conv1 bwd-data one-channel", t, flops: c1.flops) {
-                    conv2dBackwardDataOneChannel(dX: dx, dOut: dy, w: w, c1, block: b)
-                }
+                add("\(tag) bwd-data im2col", t, flops: st.flops) { conv2dBackwardDataIm2col(dX: dx, dOut: g, w: w, st) }
             }
             // GoogLeNet's blocked inference max-pools (maxpool2 and an Inception's pool branch) at batch 64, and
             // maxpool2 at batch 4 (in cache), in the block oneDNN picks on this CPU, with and without the finiteness

@@ -83,6 +83,55 @@ final class ConvTests: XCTestCase {
         }
     }
 
+    /// A layer with at most 4 input channels (an image's first layer) takes the im2col twin for its input gradient,
+    /// from an NCHW or a blocked output gradient, and agrees with oneDNN's backward-data pass; a NaN in the output
+    /// gradient reaches the same input pixels.
+    func testThinInputBackwardDataEqualsOneDNN() throws {
+        let thin: [(String, Conv2DShape)] = Self.shapes.filter { $0.1.hasThinInput } + [
+            ("mnist conv1", Conv2DShape(N: 2, C: 1, H: 28, W: 28, K: 32, R: 3, S: 3, padTop: 1, padBottom: 1,
+                                        padLeft: 1, padRight: 1)),
+            ("stem 7x7 s2 3->64", Conv2DShape(N: 1, C: 3, H: 40, W: 36, K: 64, R: 7, S: 7, strideH: 2, strideW: 2,
+                                              padTop: 3, padBottom: 3, padLeft: 3, padRight: 3)),
+            ("4 channels 3x3", Conv2DShape(N: 2, C: 4, H: 9, W: 10, K: 16, R: 3, S: 3, padTop: 1, padBottom: 1,
+                                           padLeft: 1, padRight: 1)),
+        ]
+        XCTAssertGreaterThanOrEqual(thin.count, 8)
+        XCTAssertFalse(Conv2DShape(N: 1, C: 8, H: 9, W: 9, K: 16, R: 3, S: 3).hasThinInput)
+        XCTAssertFalse(Conv2DShape(N: 1, C: 4, H: 9, W: 9, K: 4, R: 3, S: 3, groups: 2).hasThinInput)
+        var blockedCases = 0, nanReached = false
+        for (name, s) in thin {
+            var rng = TestRNG(3)
+            let w = rng.array(s.weightCount)
+            var dOut = rng.array(s.outputCount)
+            let plan = try XCTUnwrap(DNNLConv.plan(s), name)
+            var reference = [Float](repeating: .nan, count: s.inputCount), plain = reference
+            try plan.backwardData(dX: &reference, dOut: dOut, w: w)
+            conv2dBackwardData(dX: &plain, dOut: dOut, w: w, s)
+            assertClose(plain, reference, "\(name): NCHW")
+            if let block = BlockedConv.blockSize(s, weightGradient: false) {
+                var blocked = [Float](repeating: 0, count: s.outputCount)
+                reorderBlocked(&blocked, dOut, N: s.N, C: s.K, HW: s.P * s.Q, block: block, toBlocked: true)
+                var fromBlocked = [Float](repeating: .nan, count: s.inputCount)
+                XCTAssertTrue(BlockedConv.backwardData(dX: &fromBlocked, dOut: blocked, w: w, s), name)
+                assertClose(fromBlocked, reference, "\(name): blocked dOut (nChw\(block)c)")
+                blockedCases += 1
+            }
+            // A NaN in dOut reaches the pixels oneDNN's pass sends it to (none, for an output that reads only padding).
+            dOut[dOut.count / 2] = .nan
+            try plan.backwardData(dX: &reference, dOut: dOut, w: w)
+            conv2dBackwardData(dX: &plain, dOut: dOut, w: w, s)
+            XCTAssertEqual(plain.map(\.isNaN), reference.map(\.isNaN), "\(name): NaN")
+            nanReached = nanReached || plain.contains { $0.isNaN }
+        }
+        XCTAssertTrue(nanReached)
+        if Self.expectsBlockedLayout { XCTAssertGreaterThan(blockedCases, 0, "the blocked route ran") }
+    }
+
+    /// oneDNN keeps blocked activations with AVX2 and AVX-512 (not under a lower ISA cap).
+    static var expectsBlockedLayout: Bool {
+        KernelSettings.hasAVX512 || KernelSettings.oneDNNISA.hasPrefix("avx2")
+    }
+
     func testConcurrentCallsOnOneShape() {
         let s = Self.shapes.last!.1
         var rng = TestRNG(4)
