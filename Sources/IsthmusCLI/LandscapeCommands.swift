@@ -127,6 +127,6 @@ struct KernelBenchCommand: Command {
         try args.finish()
         print("\(KernelSettings.cpuModel), \(ProcessInfo.processInfo.activeProcessorCount) cores; " + KernelSettings.summary)
         let rows = KernelBenchmark.run(threads: threads, only: only)  // prints each row as it completes
-        if rows.isEmpty, let only { throw CLIError("_kernels: no row's name contains '\(only)'") }
+        if rows.isEmpty, let only { throw CLIError("no row's name contains '\(only)'") }
     }
 }

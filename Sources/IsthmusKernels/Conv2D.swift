@@ -135,9 +135,9 @@ func validOutputs(_ k: Int, stride: Int, pad: Int, size: Int, count: Int) -> Ran
 extension Conv2DShape {
     /// At most 4 input channels and no groups: an image's first layer (grayscale, RGB, RGBA). oneDNN's backward-data
     /// pass vectorizes over the input channels and ran at 7-50 GFLOP/s on such layers, the im2col twin's GEMM over
-    /// the output channels at 60-120 (batch 1 on Zen 4, AVX-512 and AVX2; `isthmus _kernels --only stem`): their
-    /// input gradient takes the twin (GoogLeNet's 7x7 stem 5.7 -> 2.0 ms, mnist-cnn's conv1 63 -> 6 us). With 8
-    /// input channels oneDNN is ahead on AVX2.
+    /// the output channels at 60-130 (batch 1 on Zen 4, AVX-512 and AVX2; `isthmus _kernels --only stem`): their
+    /// input gradient takes the twin (GoogLeNet's 7x7 stem 5.7-5.9 -> 2.0-2.5 ms, mnist-cnn's conv1 63 -> 6 us).
+    /// With 8 input channels oneDNN is ahead on AVX2.
     public var hasThinInput: Bool { groups == 1 && C <= 4 }
 
     /// 1x1, stride 1, no padding: the column matrix of a group is its input channels themselves.

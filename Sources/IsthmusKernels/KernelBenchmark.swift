@@ -96,10 +96,11 @@ public enum KernelBenchmark {
                 let c1 = Conv2DShape(N: batch, C: 1, H: 28, W: 28, K: 32, R: 3, S: 3, padTop: 1, padBottom: 1,
                                      padLeft: 1, padRight: 1)
                 guard let b = BlockedConv.blockSize(c1, weightGradient: false) else { continue }
-                let y = randomBuffer(c1.outputCount), dy = randomBuffer(c1.outputCount), w = randomBuffer(c1.weightCount)
-                let dx = randomBuffer(c1.inputCount), o = randomBuffer(c1.outputCount / 4)
+                let y = randomBuffer(c1.outputCount), dy = randomBuffer(c1.outputCount), o = randomBuffer(c1.outputCount / 4)
                 let a = UnsafeMutablePointer<Int32>.allocate(capacity: c1.outputCount / 4)
-                defer { for p in [y, dy, w, dx, o] { p.deallocate() }; a.deallocate() }
+                defer { for p in [y, dy, o] { p.deallocate() }; a.deallocate() }
+                // Valid argmax for the backward row, whichever rows `only` keeps.
+                _ = reluMaxPool2x2Blocked(out: o, argmax: a, y: y, N: batch, C: 32, H: 28, W: 28, block: b)
                 let tag = "mnist b\(batch) nChw\(b)c", elements = Double(c1.outputCount)
                 add("\(tag) relu-pool2x2 fwd", t, flops: elements) {
                     _ = reluMaxPool2x2Blocked(out: o, argmax: a, y: y, N: batch, C: 32, H: 28, W: 28, block: b)

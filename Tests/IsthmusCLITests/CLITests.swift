@@ -280,6 +280,17 @@ final class ListOptionTests: XCTestCase {
         XCTAssertTrue(err3.contains("no workload matches"), err3)
     }
 
+    func testKernelsOnlyTimesTheMatchingRowsAndRefusesNoMatch() throws {
+        let (code, out, err) = try isthmus(["_kernels", "--threads", "1", "--only", "stem 3x3 1->32"])
+        XCTAssertEqual(code, 0, err)
+        let rows = out.split(separator: "\n").dropFirst()            // the first line names the CPU and ISA
+        XCTAssertEqual(rows.map { String($0.prefix(35)).trimmingCharacters(in: .whitespaces) },
+                       ["stem 3x3 1->32 28 bwd-data onednn", "stem 3x3 1->32 28 bwd-data im2col"], out)
+        let (code2, _, err2) = try isthmus(["_kernels", "--threads", "1", "--only", "nothing-like-this"])
+        XCTAssertNotEqual(code2, 0)
+        XCTAssertTrue(err2.contains("no row's name contains 'nothing-like-this'"), err2)
+    }
+
         func testZeroInIntegerListsIsAccepted() throws {
         let dir = tempDir("sweep")
         let (code, _, err) = try isthmus(["untrained", "--model", "mlp", "--classes", "4", "--sizes", "8", "--seeds", "0,1",
